@@ -1,0 +1,11 @@
+//! Generates a client for every collection in `collections/`.
+
+fn main() {
+    if let Err(e) = postman_codegen::Builder::new()
+        .collection_dir("collections")
+        .generate()
+    {
+        println!("cargo:warning={e}");
+        std::process::exit(1);
+    }
+}

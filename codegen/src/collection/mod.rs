@@ -1,0 +1,185 @@
+//! The Postman collection format, read leniently into one version-independent model.
+//!
+//! `parse` reads v2.0 and v2.1 (dispatching on `info.schema`), `v1` reads the older
+//! `requests`/`folders`/`order` layout; both produce the types below.
+
+mod json;
+mod parse;
+mod url;
+mod v1;
+
+pub use parse::parse_collection;
+pub use url::parse_raw_url;
+
+/// A whole collection.
+#[derive(Debug, Clone, Default)]
+pub struct Collection {
+    /// `info.name`.
+    pub name: String,
+    /// `info.description`.
+    pub description: Option<String>,
+    /// Collection variables (`baseUrl`, ...).
+    pub variables: Vec<KeyValue>,
+    /// Collection-level auth.
+    pub auth: Option<Auth>,
+    /// Top-level folders and requests.
+    pub items: Vec<Item>,
+}
+
+/// A folder or a request.
+#[derive(Debug, Clone)]
+pub enum Item {
+    /// A folder of items.
+    Folder(Folder),
+    /// A request with its saved examples.
+    Request(Box<RequestItem>),
+}
+
+/// A folder.
+#[derive(Debug, Clone, Default)]
+pub struct Folder {
+    /// Folder name.
+    pub name: String,
+    /// JSON pointer of the folder.
+    pub location: String,
+    /// Folder description.
+    pub description: Option<String>,
+    /// Folder-level auth.
+    pub auth: Option<Auth>,
+    /// Child items.
+    pub items: Vec<Item>,
+}
+
+/// A request item.
+#[derive(Debug, Clone, Default)]
+pub struct RequestItem {
+    /// Item name.
+    pub name: String,
+    /// JSON pointer of the item.
+    pub location: String,
+    /// The request.
+    pub request: Request,
+    /// Saved response examples.
+    pub responses: Vec<Example>,
+}
+
+/// A request.
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    /// Method as written (may be lower-case, custom or missing).
+    pub method: Option<String>,
+    /// URL.
+    pub url: Url,
+    /// Headers, enabled and disabled.
+    pub headers: Vec<KeyValue>,
+    /// Body.
+    pub body: Option<Body>,
+    /// Request-level auth.
+    pub auth: Option<Auth>,
+    /// Description (Markdown).
+    pub description: Option<String>,
+}
+
+/// A URL, split into parts.
+#[derive(Debug, Clone, Default)]
+pub struct Url {
+    /// The raw URL as written.
+    pub raw: Option<String>,
+    /// `http` or `https`.
+    pub protocol: Option<String>,
+    /// Host labels (`["{{baseUrl}}"]`, `["api", "zoom", "us"]`).
+    pub host: Vec<String>,
+    /// Port.
+    pub port: Option<String>,
+    /// Path segments.
+    pub path: Vec<String>,
+    /// Query parameters.
+    pub query: Vec<KeyValue>,
+    /// Path variables (`:userId`) with example values and descriptions.
+    pub variables: Vec<KeyValue>,
+}
+
+/// A key/value entry: header, query parameter, form field, variable.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct KeyValue {
+    /// Key.
+    pub key: String,
+    /// Example value (`None` when absent or `null`).
+    pub value: Option<String>,
+    /// Description.
+    pub description: Option<String>,
+    /// Disabled entries describe optional parameters.
+    pub disabled: bool,
+    /// Form field kind: `text` or `file`.
+    pub kind: Option<String>,
+    /// Content type of a form field.
+    pub content_type: Option<String>,
+    /// File source of a form file field.
+    pub src: Option<String>,
+    /// JSON pointer of the entry.
+    pub location: String,
+}
+
+/// A request body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Body {
+    /// `raw` with its language (`json`, `xml`, `text`, ...).
+    Raw {
+        /// The raw text.
+        text: String,
+        /// `options.raw.language`.
+        language: Option<String>,
+    },
+    /// `urlencoded` fields.
+    UrlEncoded(Vec<KeyValue>),
+    /// `formdata` fields.
+    FormData(Vec<KeyValue>),
+    /// `file` (binary) body.
+    File {
+        /// File source.
+        src: Option<String>,
+    },
+    /// `graphql` body.
+    GraphQl {
+        /// Query document.
+        query: String,
+        /// Variables as JSON text.
+        variables: Option<String>,
+    },
+}
+
+/// Auth settings: a type and its parameters (v2.0 objects and v2.1 lists both end up here).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Auth {
+    /// `bearer`, `basic`, `apikey`, `oauth2`, `noauth`, `inherit`, ...
+    pub kind: String,
+    /// Parameters of that kind.
+    pub params: Vec<(String, String)>,
+    /// JSON pointer of the auth block.
+    pub location: String,
+}
+
+impl Auth {
+    /// A parameter by key.
+    pub fn param(&self, key: &str) -> Option<&str> {
+        self.params
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// A saved response example.
+#[derive(Debug, Clone, Default)]
+pub struct Example {
+    /// Example name.
+    pub name: String,
+    /// Status code.
+    pub code: Option<u16>,
+    /// Response headers.
+    pub headers: Vec<KeyValue>,
+    /// Response body text.
+    pub body: Option<String>,
+    /// JSON pointer of the example.
+    pub location: String,
+}

@@ -1,0 +1,230 @@
+//! IR → Rust: `quote!` builds the tokens, `syn` checks them, `prettyplease` prints them.
+//!
+//! Text from the collection only ever becomes string literals or `#[doc]` attributes.
+
+mod operation;
+mod types;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::ir::{Api, Module};
+use crate::naming::ident;
+
+/// Source of the runtime module every generated client carries.
+const RUNTIME: &str = include_str!("../../runtime/runtime.rs");
+
+/// Lints the emitted docs may trip: vendors' Markdown is kept as written.
+fn doc_lint_allows() -> TokenStream {
+    quote!(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, clippy::tabs_in_doc_comments, clippy::empty_docs, rustdoc::all)
+}
+
+/// The client as the items of a module (no wrapping `mod`).
+pub fn items(api: &Api) -> Result<TokenStream, syn::Error> {
+    let runtime_file = syn::parse_file(RUNTIME)?;
+    let runtime_items = &runtime_file.items;
+    let primary = &api.primary_server;
+    let servers = api.servers.iter().map(|s| {
+        let (key, default) = (&s.key, &s.default);
+        quote!((#key, #default))
+    });
+    let body = module_body(&api.root, 0);
+    let accessors = accessors(&api.root, quote!(self), 0);
+    let doc = docs(Some(&format!(
+        "Client for the \"{}\" collection.",
+        api.name
+    )));
+    Ok(quote! {
+        /// Support code shared by every operation of this client.
+        pub mod runtime {
+            #(#runtime_items)*
+        }
+
+        pub use runtime::Client;
+
+        impl Client {
+            #doc
+            ///
+            /// Servers default to the collection's variables; change them with
+            /// `with_base_url` or `with_server`.
+            pub fn new() -> Self {
+                Self::with_servers(#primary, &[#(#servers),*])
+            }
+
+            #accessors
+        }
+
+        impl Default for Client {
+            fn default() -> Self {
+                Self::new()
+            }
+        }
+
+        #body
+    })
+}
+
+/// The client as a `pub mod name { ... }` with the collection's description.
+pub fn module(api: &Api, name: &str) -> Result<TokenStream, syn::Error> {
+    let items = items(api)?;
+    let name = ident(name);
+    let doc = docs(api.doc.as_deref());
+    let allows = doc_lint_allows();
+    Ok(quote! {
+        #doc
+        #[allow(#allows)]
+        pub mod #name {
+            #items
+        }
+    })
+}
+
+/// The client as the root of a crate.
+pub fn crate_root(api: &Api) -> Result<TokenStream, syn::Error> {
+    let items = items(api)?;
+    let doc = api.doc.as_deref().map(|d| {
+        let lines = doc_lines(d);
+        quote!(#(#![doc = #lines])*)
+    });
+    let allows = doc_lint_allows();
+    Ok(quote! {
+        #doc
+        #![allow(#allows)]
+        #items
+    })
+}
+
+/// Formats tokens as a Rust file.
+pub fn format(tokens: TokenStream) -> Result<String, syn::Error> {
+    let file = syn::parse2::<syn::File>(tokens)?;
+    Ok(prettyplease::unparse(&file))
+}
+
+/// `use super::super::runtime;` for a module `depth` levels below the root.
+fn use_runtime(depth: usize) -> TokenStream {
+    let supers = (0..depth).map(|_| quote!(super::));
+    quote!(use #(#supers)* runtime;)
+}
+
+/// Items of a module: one `pub mod` per operation and per sub-folder, and for folders the
+/// `Ops` accessor struct.
+fn module_body(module: &Module, depth: usize) -> TokenStream {
+    let runtime = quote!(runtime);
+    let use_in_op = use_runtime(depth + 1);
+    let operations = module
+        .operations
+        .iter()
+        .map(|op| operation::operation(op, &use_in_op, &runtime));
+    let folders = module.modules.iter().map(|m| {
+        let name = ident(&m.ident);
+        let mut text = m.doc.clone().unwrap_or_default();
+        if !text.is_empty() {
+            text.push_str("\n\n");
+        }
+        text.push_str(&format!("Folder \"{}\".", m.name));
+        let doc = docs(Some(&text));
+        let body = module_body(m, depth + 1);
+        quote! {
+            #doc
+            pub mod #name {
+                #body
+            }
+        }
+    });
+    let ops_struct = (depth > 0).then(|| {
+        let use_runtime = use_runtime(depth);
+        let accessors = accessors(module, quote!(self.client), depth);
+        let doc = docs(Some(&format!(
+            "The operations of folder \"{}\"; get one from the client.",
+            module.name
+        )));
+        quote! {
+            #use_runtime
+
+            #doc
+            #[derive(Debug, Clone, Copy)]
+            pub struct Ops<'a> {
+                pub(super) client: &'a runtime::Client,
+            }
+
+            impl<'a> Ops<'a> {
+                /// The client these operations use.
+                pub fn client(&self) -> &'a runtime::Client {
+                    self.client
+                }
+
+                #accessors
+            }
+        }
+    });
+    quote! {
+        #ops_struct
+        #(#folders)*
+        #(#operations)*
+    }
+}
+
+/// Methods reaching sub-folders and sending operations; `client` is the `&Client` expression
+/// and `depth` how far below the root the methods are defined.
+fn accessors(module: &Module, client: TokenStream, depth: usize) -> TokenStream {
+    let lifetime = if depth == 0 {
+        quote!('_)
+    } else {
+        quote!('a)
+    };
+    let folders = module.modules.iter().map(|m| {
+        let name = ident(&m.ident);
+        let doc = docs(Some(&format!("Operations of folder \"{}\".", m.name)));
+        quote! {
+            #doc
+            pub fn #name(&self) -> #name::Ops<#lifetime> {
+                #name::Ops { client: #client }
+            }
+        }
+    });
+    let operations = module.operations.iter().map(|op| {
+        let name = ident(&op.ident);
+        let doc = docs(Some(&format!(
+            "`{} {}`: sends a [`{}::Request`].",
+            op.method, op.path, op.ident
+        )));
+        quote! {
+            #doc
+            pub async fn #name(&self, request: &#name::Request) -> Result<#name::Success, runtime::Error<#name::Error>> {
+                request.send(#client).await
+            }
+        }
+    });
+    quote! {
+        #(#folders)*
+        #(#operations)*
+    }
+}
+
+/// `#[doc]` attributes, one per line, tabs expanded.
+fn docs(text: Option<&str>) -> TokenStream {
+    let Some(text) = text.filter(|t| !t.trim().is_empty()) else {
+        return TokenStream::new();
+    };
+    let lines = doc_lines(text);
+    quote!(#(#[doc = #lines])*)
+}
+
+fn doc_lines(text: &str) -> Vec<String> {
+    text.trim_end()
+        .lines()
+        .map(|line| {
+            let line: String = line
+                .replace('\t', "    ")
+                .chars()
+                .filter(|c| !c.is_control())
+                .collect();
+            let line = line.trim_end();
+            if line.is_empty() {
+                String::new()
+            } else {
+                format!(" {line}")
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,433 @@
+//! One operation: its module with the request struct, body and response types, the sans-IO
+//! `prepare`/`parse_response` pair and `send`.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use super::docs;
+use super::types::{example, ty_tokens, type_def};
+use crate::ir::{Auth, Body, Operation, Param, ParamIn, Piece, Response, ResponseKind, Ty};
+use crate::naming::ident;
+
+/// The `pub mod` of one operation; `use_runtime` imports the runtime module as `runtime`.
+pub fn operation(op: &Operation, use_runtime: &TokenStream, runtime: &TokenStream) -> TokenStream {
+    let module = ident(&op.ident);
+    let summary = format!("`{} {}`", op.method, op.path);
+    let mut doc_text = op.doc.clone().unwrap_or_default();
+    if !doc_text.is_empty() {
+        doc_text.push_str("\n\n");
+    }
+    doc_text.push_str(&summary);
+    let module_doc = docs(Some(&doc_text));
+    let request_doc = docs(Some(&format!(
+        "Request of {summary} (\"{}\").",
+        op.item_path.join(" / ")
+    )));
+    let method = &op.method;
+    let path = &op.path;
+
+    let mut fields: Vec<TokenStream> = op.params.iter().map(|p| field(p, runtime)).collect();
+    let mut example_fields: Vec<TokenStream> = op
+        .params
+        .iter()
+        .map(|p| param_example(p, op, runtime))
+        .collect();
+    let (body_ty, body_example, body_def) = body_parts(op, runtime);
+    if let Some(body_ty) = &body_ty {
+        fields.push(quote! {
+            /// Request body.
+            pub body: #body_ty,
+        });
+        example_fields.push(quote!(body: #body_example,));
+    }
+    let types = op.types.iter().map(type_def);
+    let prepare = prepare_body(op, runtime);
+    let (success, parse) = responses(op, runtime);
+
+    quote! {
+        #module_doc
+        pub mod #module {
+            #use_runtime
+
+            #request_doc
+            #[derive(Debug, Clone, PartialEq)]
+            pub struct Request {
+                #(#fields)*
+            }
+
+            #body_def
+            #(#types)*
+            #success
+
+            impl Request {
+                /// HTTP method.
+                pub const METHOD: &'static str = #method;
+                /// Path as written in the collection.
+                pub const PATH: &'static str = #path;
+
+                /// The request filled with the collection's saved example values.
+                pub fn example() -> Self {
+                    Self {
+                        #(#example_fields)*
+                    }
+                }
+
+                /// Builds the request without sending it: URL, headers, credentials and body.
+                pub fn prepare(&self, client: &#runtime::Client) -> Result<#runtime::Prepared, #runtime::BuildError> {
+                    #prepare
+                }
+
+                /// The request as an `http::Request`, ready for any HTTP client.
+                pub fn build(&self, client: &#runtime::Client) -> Result<::http::Request<Vec<u8>>, #runtime::BuildError> {
+                    self.prepare(client)?.into_http()
+                }
+
+                /// The request as a curl command (credentials redacted).
+                pub fn to_curl(&self, client: &#runtime::Client) -> Result<String, #runtime::BuildError> {
+                    Ok(self.prepare(client)?.to_curl())
+                }
+
+                #parse
+
+                /// Sends the request and decodes the response.
+                pub async fn send(&self, client: &#runtime::Client) -> Result<Success, #runtime::Error<Error>> {
+                    let response = client.execute(self.build(client)?).await?;
+                    Self::parse_response(response)
+                }
+            }
+        }
+    }
+}
+
+fn field(param: &Param, runtime: &TokenStream) -> TokenStream {
+    let name = ident(&param.field);
+    let mut ty = ty_tokens(&param.ty, runtime);
+    if param.optional {
+        ty = quote!(Option<#ty>);
+    }
+    let place = match param.place {
+        ParamIn::Path => "Path parameter",
+        ParamIn::Query => "Query parameter",
+        ParamIn::Header => "Header",
+        ParamIn::Form => "Form field",
+    };
+    let mut text = format!("{place} `{}`.", param.key);
+    if let Some(doc) = &param.doc {
+        text.push_str("\n\n");
+        text.push_str(doc);
+    }
+    let doc = docs(Some(&text));
+    quote! {
+        #doc
+        pub #name: #ty,
+    }
+}
+
+fn param_example(param: &Param, op: &Operation, runtime: &TokenStream) -> TokenStream {
+    let name = ident(&param.field);
+    let value = example(&param.ty, param.example.as_ref(), &op.types, runtime);
+    let value = match (param.optional, &param.example) {
+        (false, _) => value,
+        (true, Some(_)) => quote!(Some(#value)),
+        (true, None) => quote!(None),
+    };
+    quote!(#name: #value,)
+}
+
+/// The body field's type, its example, and the form struct definition if any.
+fn body_parts(op: &Operation, runtime: &TokenStream) -> (Option<TokenStream>, TokenStream, TokenStream) {
+    match &op.body {
+        Body::None => (None, TokenStream::new(), TokenStream::new()),
+        Body::Json { ty, example: value } => (
+            Some(ty_tokens(ty, runtime)),
+            example(ty, Some(value), &op.types, runtime),
+            TokenStream::new(),
+        ),
+        Body::Raw { example: text, .. } => (Some(quote!(String)), quote!(#text.to_owned()), TokenStream::new()),
+        Body::Binary => (Some(quote!(Vec<u8>)), quote!(Vec::new()), TokenStream::new()),
+        Body::GraphQl { query, variables } => {
+            let variables = variables.to_string();
+            (
+                Some(quote!(#runtime::GraphQlBody)),
+                quote!(#runtime::GraphQlBody {
+                    query: #query.to_owned(),
+                    variables: ::serde_json::from_str(#variables).unwrap_or_default(),
+                }),
+                TokenStream::new(),
+            )
+        }
+        Body::Form(params) | Body::Multipart(params) => {
+            let fields = params.iter().map(|p| field(p, runtime));
+            let examples = params.iter().map(|p| param_example(p, op, runtime));
+            let kind = if matches!(op.body, Body::Form(_)) {
+                "url-encoded"
+            } else {
+                "multipart"
+            };
+            let doc = docs(Some(&format!("Fields of the {kind} body.")));
+            (
+                Some(quote!(Body)),
+                quote!(Body { #(#examples)* }),
+                quote! {
+                    #doc
+                    #[derive(Debug, Clone, PartialEq)]
+                    pub struct Body {
+                        #(#fields)*
+                    }
+                },
+            )
+        }
+    }
+}
+
+/// A `&str` expression for a parameter; `value` is a place of type `T`, or of type `&T` when
+/// `borrowed`.
+fn as_str(param: &Param, value: TokenStream, borrowed: bool, runtime: &TokenStream) -> TokenStream {
+    let reference = if borrowed { quote!(#value) } else { quote!(&#value) };
+    if param.json {
+        quote!(&#runtime::to_json(#reference)?)
+    } else if param.ty == Ty::String {
+        reference
+    } else {
+        quote!(&#value.to_string())
+    }
+}
+
+fn prepare_body(op: &Operation, runtime: &TokenStream) -> TokenStream {
+    let method = &op.method;
+    let server = &op.server;
+    let segments = op.segments.iter().map(|pieces| {
+        let pieces = pieces.iter().map(|piece| match piece {
+            Piece::Lit(text) => quote!(#runtime::Piece::Lit(#text)),
+            Piece::Param(field) => {
+                let param = op.params.iter().find(|p| p.field == *field);
+                let name = ident(field);
+                match param.map(|p| &p.ty) {
+                    Some(Ty::String) => quote!(#runtime::Piece::Param(&self.#name)),
+                    _ => quote!(#runtime::Piece::Param(&self.#name.to_string())),
+                }
+            }
+        });
+        quote!(builder.segment(&[#(#pieces),*]);)
+    });
+    let params = op
+        .params
+        .iter()
+        .filter(|p| p.place != ParamIn::Path)
+        .map(|p| {
+            let name = ident(&p.field);
+            let key = &p.key;
+            let call = |value: TokenStream| match p.place {
+                ParamIn::Header => quote!(builder.header(#key, #value)?;),
+                _ => quote!(builder.query(#key, #value);),
+            };
+            if p.optional {
+                let call = call(as_str(p, quote!(value), true, runtime));
+                quote!(if let Some(value) = &self.#name { #call })
+            } else {
+                call(as_str(p, quote!(self.#name), false, runtime))
+            }
+        });
+    let fixed = op.fixed_headers.iter().map(|(k, v)| quote!(builder.header(#k, #v)?;));
+    let auth = auth_tokens(&op.auth, runtime);
+    let body = body_tokens(op, runtime);
+    quote! {
+        let mut builder = #runtime::RequestBuilder::new(client, #method, #server)?;
+        #(#segments)*
+        #(#params)*
+        #(#fixed)*
+        builder.auth(client, #auth)?;
+        #body
+        Ok(builder.finish())
+    }
+}
+
+fn auth_tokens(auth: &Auth, runtime: &TokenStream) -> TokenStream {
+    match auth {
+        Auth::None => quote!(#runtime::AuthScheme::None),
+        Auth::Basic => quote!(#runtime::AuthScheme::Basic),
+        Auth::Token { header, prefix } => {
+            quote!(#runtime::AuthScheme::Token { header: #header, prefix: #prefix })
+        }
+        Auth::ApiKey {
+            name,
+            prefix,
+            in_query,
+        } => quote!(#runtime::AuthScheme::ApiKey { name: #name, prefix: #prefix, in_query: #in_query }),
+    }
+}
+
+fn body_tokens(op: &Operation, runtime: &TokenStream) -> TokenStream {
+    match &op.body {
+        Body::None => TokenStream::new(),
+        Body::Json { .. } | Body::GraphQl { .. } => quote!(builder.json(&self.body)?;),
+        Body::Raw { mime, .. } => quote! {
+            builder.body(#runtime::Body::Bytes {
+                content_type: #mime.to_owned(),
+                bytes: self.body.as_bytes().to_vec(),
+            });
+        },
+        Body::Binary => quote! {
+            builder.body(#runtime::Body::Bytes {
+                content_type: "application/octet-stream".to_owned(),
+                bytes: self.body.clone(),
+            });
+        },
+        Body::Form(params) => {
+            let fields = params.iter().map(|p| form_entry(p, runtime, |key, value| quote!((#key, #value))));
+            quote!(builder.body(#runtime::form_body(vec![#(#fields),*]));)
+        }
+        Body::Multipart(params) => {
+            let parts = params.iter().map(|p| {
+                let is_file = p.ty == Ty::File;
+                form_entry(p, runtime, |key, value| {
+                    if is_file {
+                        quote!(#runtime::Part::file(#key, #value))
+                    } else {
+                        quote!(#runtime::Part::text(#key, #value))
+                    }
+                })
+            });
+            quote!(builder.body(#runtime::multipart_body(vec![#(#parts),*]));)
+        }
+    }
+}
+
+/// `Option<entry>` for one form field; `make` builds the entry from key and owned value.
+fn form_entry(
+    param: &Param,
+    runtime: &TokenStream,
+    make: impl Fn(&str, TokenStream) -> TokenStream,
+) -> TokenStream {
+    let name = ident(&param.field);
+    let key = &param.key;
+    let owned = param.ty == Ty::String || param.ty == Ty::File;
+    match (param.optional, param.json, owned) {
+        (false, false, _) => {
+            let value = if owned {
+                quote!(self.body.#name.clone())
+            } else {
+                quote!(self.body.#name.to_string())
+            };
+            let entry = make(key, value);
+            quote!(Some(#entry))
+        }
+        (false, true, _) => {
+            let entry = make(key, quote!(#runtime::to_json(&self.body.#name)?));
+            quote!(Some(#entry))
+        }
+        (true, true, _) => {
+            let entry = make(key, quote!(value));
+            quote!(self.body.#name.as_ref().map(#runtime::to_json).transpose()?.map(|value| #entry))
+        }
+        (true, false, true) => {
+            let entry = make(key, quote!(value));
+            quote!(self.body.#name.clone().map(|value| #entry))
+        }
+        (true, false, false) => {
+            let entry = make(key, quote!(value.to_string()));
+            quote!(self.body.#name.as_ref().map(|value| #entry))
+        }
+    }
+}
+
+/// The `Success` and `Error` types and `parse_response`.
+fn responses(op: &Operation, runtime: &TokenStream) -> (TokenStream, TokenStream) {
+    let successes: Vec<&Response> = op.responses.iter().filter(|r| r.is_success()).collect();
+    let errors: Vec<&Response> = op.responses.iter().filter(|r| !r.is_success()).collect();
+    let payload = |kind: &ResponseKind| match kind {
+        ResponseKind::Empty => None,
+        ResponseKind::Text => Some(quote!(String)),
+        ResponseKind::Json(ty) => Some(ty_tokens(ty, runtime)),
+    };
+    let decode = |kind: &ResponseKind| match kind {
+        ResponseKind::Empty => None,
+        ResponseKind::Text => Some(quote!(raw.text())),
+        ResponseKind::Json(_) => Some(quote!(raw.json()?)),
+    };
+
+    let mut arms = Vec::new();
+    let success_def = match successes.as_slice() {
+        [] => {
+            arms.push(quote!(_ if raw.status.is_success() => Ok(raw),));
+            quote! {
+                /// No success response is documented: a 2xx response is returned as it came.
+                pub type Success = #runtime::RawResponse;
+            }
+        }
+        [only] => {
+            let status = Literal::u16_unsuffixed(only.status);
+            let ty = payload(&only.kind).unwrap_or_else(|| quote!(()));
+            let value = decode(&only.kind).unwrap_or_else(|| quote!(()));
+            arms.push(quote!(#status => Ok(#value),));
+            let doc = docs(Some(&format!("The {} response.", only.status)));
+            quote! {
+                #doc
+                pub type Success = #ty;
+            }
+        }
+        many => {
+            let variants = many.iter().map(|r| variant(r, &payload));
+            for r in many {
+                let status = Literal::u16_unsuffixed(r.status);
+                let name = ident(&r.variant);
+                arms.push(match decode(&r.kind) {
+                    Some(value) => quote!(#status => Ok(Success::#name(#value)),),
+                    None => quote!(#status => Ok(Success::#name),),
+                });
+            }
+            quote! {
+                /// The documented success responses.
+                #[derive(Debug, Clone, PartialEq)]
+                #[allow(clippy::large_enum_variant)]
+                pub enum Success {
+                    #(#variants)*
+                }
+            }
+        }
+    };
+    let error_variants = errors.iter().map(|r| variant(r, &payload));
+    for r in &errors {
+        let status = Literal::u16_unsuffixed(r.status);
+        let name = ident(&r.variant);
+        arms.push(match decode(&r.kind) {
+            Some(value) => quote!(#status => Err(#runtime::Error::api(Error::#name(#value))),),
+            None => quote!(#status => Err(#runtime::Error::api(Error::#name)),),
+        });
+    }
+    let error_def = quote! {
+        /// The documented error responses, and any other status.
+        #[derive(Debug, Clone)]
+        #[allow(clippy::large_enum_variant)]
+        pub enum Error {
+            #(#error_variants)*
+            /// A status the collection does not document; kept as it came.
+            Unexpected(#runtime::RawResponse),
+        }
+    };
+    let parse = quote! {
+        /// Decodes a response into the documented success or error type.
+        pub fn parse_response(response: ::http::Response<Vec<u8>>) -> Result<Success, #runtime::Error<Error>> {
+            let raw = #runtime::RawResponse::from_http(response);
+            match raw.status.as_u16() {
+                #(#arms)*
+                _ => Err(#runtime::Error::api(Error::Unexpected(raw))),
+            }
+        }
+    };
+    (quote!(#success_def #error_def), parse)
+}
+
+fn variant(response: &Response, payload: &impl Fn(&ResponseKind) -> Option<TokenStream>) -> TokenStream {
+    let name = ident(&response.variant);
+    let mut text = format!("Status {}.", response.status);
+    if let Some(doc) = &response.doc {
+        text.push_str("\n\n");
+        text.push_str(doc);
+    }
+    let doc = docs(Some(&text));
+    match payload(&response.kind) {
+        Some(ty) => quote!(#doc #name(#ty),),
+        None => quote!(#doc #name,),
+    }
+}

@@ -1,0 +1,196 @@
+//! Types and example values: `Ty` → type tokens, type definitions, example expressions.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+use serde_json::Value;
+
+use super::docs;
+use crate::ir::{EnumDef, StructDef, Ty, TypeDef};
+use crate::naming::ident;
+
+/// The Rust type of `ty`; `runtime` is the path to the runtime module.
+pub fn ty_tokens(ty: &Ty, runtime: &TokenStream) -> TokenStream {
+    match ty {
+        Ty::String => quote!(String),
+        Ty::I64 => quote!(i64),
+        Ty::F64 => quote!(f64),
+        Ty::Bool => quote!(bool),
+        Ty::Value => quote!(::serde_json::Value),
+        Ty::File => quote!(#runtime::FilePart),
+        Ty::Vec(inner) => {
+            let inner = ty_tokens(inner, runtime);
+            quote!(Vec<#inner>)
+        }
+        Ty::Option(inner) => {
+            let inner = ty_tokens(inner, runtime);
+            quote!(Option<#inner>)
+        }
+        Ty::Named(name) => {
+            let name = ident(name);
+            quote!(#name)
+        }
+    }
+}
+
+/// A struct or enum definition.
+pub fn type_def(def: &TypeDef) -> TokenStream {
+    match def {
+        TypeDef::Struct(def) => struct_def(def),
+        TypeDef::Enum(def) => enum_def(def),
+    }
+}
+
+fn struct_def(def: &StructDef) -> TokenStream {
+    let name = ident(&def.name);
+    let no_runtime = TokenStream::new();
+    let fields = def.fields.iter().map(|field| {
+        let field_ident = ident(&field.ident);
+        let ty = ty_tokens(&field.ty, &no_runtime);
+        let key = &field.key;
+        let rename = (field.ident != *key).then(|| quote!(#[serde(rename = #key)]));
+        let optional = matches!(field.ty, Ty::Option(_))
+            .then(|| quote!(#[serde(default, skip_serializing_if = "Option::is_none")]));
+        let doc = docs(Some(&format!("JSON field `{key}`.")));
+        quote! {
+            #doc
+            #rename
+            #optional
+            pub #field_ident: #ty,
+        }
+    });
+    let doc = docs(Some(&format!("`{}`, inferred from the collection's examples.", def.name)));
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        pub struct #name {
+            #(#fields)*
+        }
+    }
+}
+
+fn enum_def(def: &EnumDef) -> TokenStream {
+    let name = ident(&def.name);
+    let variants = def.variants.iter().map(|(variant, value)| {
+        let variant = ident(variant);
+        let doc = docs(Some(&format!("`{value}`")));
+        quote! {
+            #doc
+            #[serde(rename = #value)]
+            #variant,
+        }
+    });
+    let arms = def.variants.iter().map(|(variant, value)| {
+        let variant = ident(variant);
+        quote!(Self::#variant => #value,)
+    });
+    let doc = docs(Some(&format!(
+        "The values `{}` allows, from its description.",
+        def.name
+    )));
+    quote! {
+        #doc
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+        #[allow(clippy::enum_variant_names)]
+        pub enum #name {
+            #(#variants)*
+        }
+
+        impl #name {
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &'static str {
+                match self {
+                    #(#arms)*
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    }
+}
+
+/// An expression of type `ty` built from an example value (defaults where it has none).
+pub fn example(ty: &Ty, value: Option<&Value>, defs: &[TypeDef], runtime: &TokenStream) -> TokenStream {
+    let value = value.filter(|v| !v.is_null() || matches!(ty, Ty::Value));
+    match ty {
+        Ty::String => {
+            let text = match value {
+                Some(Value::String(s)) => s.clone(),
+                Some(other) => other.to_string(),
+                None => return quote!(String::new()),
+            };
+            quote!(#text.to_owned())
+        }
+        Ty::I64 => {
+            let n = Literal::i64_unsuffixed(value.and_then(Value::as_i64).unwrap_or(0));
+            quote!(#n)
+        }
+        Ty::F64 => {
+            let x = value.and_then(Value::as_f64).filter(|x| x.is_finite()).unwrap_or(0.0);
+            let x = Literal::f64_unsuffixed(x);
+            quote!(#x)
+        }
+        Ty::Bool => {
+            let b = value.and_then(Value::as_bool).unwrap_or(false);
+            quote!(#b)
+        }
+        Ty::Value => {
+            let json = value.map(Value::to_string).unwrap_or_else(|| "null".to_owned());
+            quote!(::serde_json::from_str(#json).unwrap_or_default())
+        }
+        Ty::File => quote!(#runtime::FilePart::default()),
+        Ty::Vec(inner) => match value.and_then(Value::as_array) {
+            Some(items) if !items.is_empty() => {
+                let items = items.iter().map(|v| example(inner, Some(v), defs, runtime));
+                quote!(vec![#(#items),*])
+            }
+            _ => quote!(Vec::new()),
+        },
+        Ty::Option(inner) => match value {
+            Some(v) => {
+                let inner = example(inner, Some(v), defs, runtime);
+                quote!(Some(#inner))
+            }
+            None => quote!(None),
+        },
+        Ty::Named(name) => named_example(name, value, defs, runtime),
+    }
+}
+
+fn named_example(name: &str, value: Option<&Value>, defs: &[TypeDef], runtime: &TokenStream) -> TokenStream {
+    let type_ident = ident(name);
+    let def = defs.iter().find(|d| match d {
+        TypeDef::Struct(s) => s.name == name,
+        TypeDef::Enum(e) => e.name == name,
+    });
+    match def {
+        Some(TypeDef::Enum(def)) => {
+            let wanted = value.map(|v| match v {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            });
+            let (variant, _) = def
+                .variants
+                .iter()
+                .find(|(_, v)| Some(v) == wanted.as_ref())
+                .or(def.variants.first())
+                .cloned()
+                .unwrap_or_default();
+            let variant = ident(&variant);
+            quote!(#type_ident::#variant)
+        }
+        Some(TypeDef::Struct(def)) => {
+            let fields = def.fields.iter().map(|field| {
+                let field_ident = ident(&field.ident);
+                let v = value.and_then(|v| v.get(&field.key));
+                let expr = example(&field.ty, v, defs, runtime);
+                quote!(#field_ident: #expr,)
+            });
+            quote!(#type_ident { #(#fields)* })
+        }
+        None => quote!(::std::default::Default::default()),
+    }
+}

@@ -1,0 +1,135 @@
+//! Authentication: the inherited auth block (collection → folder → request) or a hand-written
+//! `Authorization` header, resolved to one scheme.
+
+use super::Auth;
+use crate::collection::{self, Auth as AuthBlock};
+use crate::diagnostics::Diagnostics;
+
+/// The scheme of an auth block; unsupported kinds warn and send no credentials.
+pub fn resolve(block: Option<&AuthBlock>, item_path: &[String], diags: &mut Diagnostics) -> Auth {
+    let Some(block) = block else {
+        return Auth::None;
+    };
+    match block.kind.as_str() {
+        "noauth" | "inherit" => Auth::None,
+        "bearer" | "jwt" => token("Authorization", "Bearer "),
+        "oauth2" => {
+            if block.param("addTokenTo") == Some("queryParams") {
+                return Auth::ApiKey {
+                    name: "access_token".to_owned(),
+                    prefix: String::new(),
+                    in_query: true,
+                };
+            }
+            let prefix = block.param("headerPrefix").unwrap_or("Bearer").trim();
+            token("Authorization", &with_space(prefix))
+        }
+        "basic" => Auth::Basic,
+        "apikey" => {
+            let name = block.param("key").filter(|k| !k.trim().is_empty());
+            let name = name.unwrap_or("X-API-Key").to_owned();
+            let prefix = value_prefix(block.param("value").unwrap_or_default());
+            Auth::ApiKey {
+                name,
+                prefix,
+                in_query: block.param("in") == Some("query"),
+            }
+        }
+        other => {
+            diags.warn(
+                item_path,
+                &block.location,
+                format!("auth type `{other}` is not supported; requests are sent without it"),
+            );
+            Auth::None
+        }
+    }
+}
+
+/// The scheme a hand-written `Authorization: Scheme {{token}}` header describes.
+pub fn from_header(header: &collection::KeyValue) -> Auth {
+    let value = header.value.as_deref().unwrap_or_default().trim();
+    if value.to_ascii_lowercase().starts_with("basic ") {
+        return Auth::Basic;
+    }
+    token(&header.key, &value_prefix(value))
+}
+
+fn token(header: &str, prefix: &str) -> Auth {
+    Auth::Token {
+        header: header.to_owned(),
+        prefix: prefix.to_owned(),
+    }
+}
+
+/// The text before the credential: everything before `{{`, or the first word of a literal
+/// `Scheme credential` value.
+fn value_prefix(value: &str) -> String {
+    if let Some(start) = value.find("{{") {
+        return value[..start].to_owned();
+    }
+    match value.split_once(' ') {
+        Some((scheme, _)) => with_space(scheme),
+        None => String::new(),
+    }
+}
+
+fn with_space(prefix: &str) -> String {
+    if prefix.is_empty() {
+        String::new()
+    } else {
+        format!("{prefix} ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn block(kind: &str, params: &[(&str, &str)]) -> AuthBlock {
+        AuthBlock {
+            kind: kind.into(),
+            params: params
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+            location: "/auth".into(),
+        }
+    }
+
+    #[test]
+    fn oauth2_header_prefix_gives_custom_scheme() {
+        let mut diags = Diagnostics::new("x.json");
+        let auth = resolve(
+            Some(&block("oauth2", &[("headerPrefix", "Zoho-oauthtoken")])),
+            &[],
+            &mut diags,
+        );
+        assert_eq!(auth, token("Authorization", "Zoho-oauthtoken "));
+    }
+
+    #[test]
+    fn unsupported_kind_warns() {
+        let mut diags = Diagnostics::new("x.json");
+        assert_eq!(resolve(Some(&block("hawk", &[])), &["A".into()], &mut diags), Auth::None);
+        assert_eq!(diags.into_vec().len(), 1);
+    }
+
+    #[test]
+    fn apikey_in_query_with_template_prefix() {
+        let mut diags = Diagnostics::new("x.json");
+        let auth = resolve(
+            Some(&block("apikey", &[("key", "token"), ("value", "Key {{k}}"), ("in", "query")])),
+            &[],
+            &mut diags,
+        );
+        assert_eq!(
+            auth,
+            Auth::ApiKey {
+                name: "token".into(),
+                prefix: "Key ".into(),
+                in_query: true
+            }
+        );
+    }
+}

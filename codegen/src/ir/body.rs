@@ -1,0 +1,151 @@
+//! Request bodies in every mode: JSON (typed from the example), other raw text, url-encoded and
+//! multipart fields, GraphQL, binary.
+
+use serde_json::Value;
+
+use super::infer::{Shape, Typer};
+use super::params::{file_param, param, Entry};
+use super::{Body, ParamIn};
+use crate::collection::{self, KeyValue};
+use crate::diagnostics::Diagnostics;
+use crate::naming::Namespace;
+
+/// Where body lowering reports to.
+pub struct BodyCtx<'a> {
+    /// Item path for warnings.
+    pub item_path: &'a [String],
+    /// Warnings.
+    pub diags: &'a mut Diagnostics,
+    /// JSON pointer of the body.
+    pub location: String,
+}
+
+/// Lowers a body; `content_type` is the request's hand-set `Content-Type` header, if any.
+///
+/// Runs before any other typing of the operation, so a form body's struct is always `Body`.
+pub fn lower_body(
+    body: Option<&collection::Body>,
+    content_type: Option<&str>,
+    typer: &mut Typer,
+    ctx: BodyCtx<'_>,
+) -> Body {
+    match body {
+        None => Body::None,
+        Some(collection::Body::Raw { text, language }) => {
+            raw(text, language.as_deref(), content_type, typer, ctx)
+        }
+        Some(collection::Body::UrlEncoded(fields)) => {
+            typer.claim("Body");
+            let params = form_fields(fields, false, typer);
+            if params.is_empty() {
+                Body::None
+            } else {
+                Body::Form(params)
+            }
+        }
+        Some(collection::Body::FormData(fields)) => {
+            typer.claim("Body");
+            let params = form_fields(fields, true, typer);
+            if params.is_empty() {
+                Body::None
+            } else {
+                Body::Multipart(params)
+            }
+        }
+        Some(collection::Body::File { .. }) => Body::Binary,
+        Some(collection::Body::GraphQl { query, variables }) => {
+            let variables = variables
+                .as_deref()
+                .filter(|v| !v.trim().is_empty())
+                .map(|v| {
+                    serde_json::from_str(v).unwrap_or_else(|e| {
+                        ctx.diags.warn(
+                            ctx.item_path,
+                            &ctx.location,
+                            format!("GraphQL variables are not JSON ({e}); example uses null"),
+                        );
+                        Value::Null
+                    })
+                })
+                .unwrap_or(Value::Null);
+            Body::GraphQl {
+                query: query.clone(),
+                variables,
+            }
+        }
+    }
+}
+
+fn raw(
+    text: &str,
+    language: Option<&str>,
+    content_type: Option<&str>,
+    typer: &mut Typer,
+    ctx: BodyCtx<'_>,
+) -> Body {
+    if text.trim().is_empty() {
+        return Body::None;
+    }
+    let trimmed = text.trim_start();
+    let mime = content_type
+        .filter(|ct| !ct.trim().is_empty() && !ct.contains("{{"))
+        .map(|ct| ct.trim().to_owned())
+        .unwrap_or_else(|| {
+            match language {
+                Some("json") => "application/json",
+                Some("xml") => "application/xml",
+                Some("html") => "text/html",
+                Some("javascript") => "application/javascript",
+                None if trimmed.starts_with('{') || trimmed.starts_with('[') => "application/json",
+                _ => "text/plain",
+            }
+            .to_owned()
+        });
+    if !mime.to_ascii_lowercase().contains("json") {
+        return Body::Raw {
+            mime,
+            example: text.to_owned(),
+        };
+    }
+    match serde_json::from_str::<Value>(text) {
+        Ok(value) if value.is_object() || value.is_array() => {
+            let ty = typer.ty(&Shape::of(&value), "Body");
+            Body::Json { ty, example: value }
+        }
+        Ok(_) => Body::Raw {
+            mime,
+            example: text.to_owned(),
+        },
+        Err(e) => {
+            ctx.diags.warn(
+                ctx.item_path,
+                &ctx.location,
+                format!("raw JSON body does not parse ({e}); typed as a string sent as it is"),
+            );
+            Body::Raw {
+                mime,
+                example: text.to_owned(),
+            }
+        }
+    }
+}
+
+fn form_fields(fields: &[KeyValue], multipart: bool, typer: &mut Typer) -> Vec<super::Param> {
+    let mut names = Namespace::default();
+    fields
+        .iter()
+        .map(|field| {
+            if multipart && field.kind.as_deref() == Some("file") {
+                return file_param(&field.key, field.description.as_deref(), field.disabled, &mut names);
+            }
+            let entry = Entry {
+                key: &field.key,
+                value: field.value.as_deref(),
+                description: field.description.as_deref(),
+                required: false,
+                optional: field.disabled,
+            };
+            param(&entry, ParamIn::Form, true, typer, &mut names)
+        })
+        .collect()
+}

@@ -1,0 +1,99 @@
+//! What descriptions and example values say about a parameter's type.
+
+use serde_json::Value;
+
+use super::Ty;
+
+/// Whether a description marks the parameter required: `(Required)`.
+pub fn is_required(description: Option<&str>) -> bool {
+    description.is_some_and(|d| d.to_ascii_lowercase().contains("(required)"))
+}
+
+/// The values of `(This can only be one of a,b,c)`, if the description has that hint.
+pub fn enum_values(description: Option<&str>) -> Option<Vec<String>> {
+    let description = description?;
+    let lower = description.to_ascii_lowercase();
+    let marker = "can only be one of";
+    let start = lower.find(marker)? + marker.len();
+    let rest = &description[start..];
+    let end = rest.find(')').unwrap_or(rest.len());
+    let mut values: Vec<String> = Vec::new();
+    for value in rest[..end].split(',') {
+        let value = value.trim();
+        if !value.is_empty() && !values.iter().any(|v| v == value) {
+            values.push(value.to_owned());
+        }
+    }
+    (!values.is_empty()).then_some(values)
+}
+
+/// The type an example value of a string parameter suggests, and the example in that type.
+///
+/// Placeholders such as `<integer>` name their type; `true`/`false` are booleans; whole numbers
+/// without a leading zero are `i64`; anything else, `{{variables}}` included, is a string.
+pub fn scalar(example: Option<&str>) -> (Ty, Option<Value>) {
+    let Some(text) = example else {
+        return (Ty::String, None);
+    };
+    let trimmed = text.trim();
+    if let Some(placeholder) = trimmed.strip_prefix('<').and_then(|t| t.strip_suffix('>')) {
+        let ty = match placeholder.to_ascii_lowercase().as_str() {
+            "integer" | "long" | "int" | "int32" | "int64" => Ty::I64,
+            "number" | "double" | "float" => Ty::F64,
+            "boolean" | "bool" => Ty::Bool,
+            _ => Ty::String,
+        };
+        return (ty, None);
+    }
+    match trimmed {
+        "true" | "false" => return (Ty::Bool, Some(Value::Bool(trimmed == "true"))),
+        _ => {}
+    }
+    let digits = trimmed.strip_prefix('-').unwrap_or(trimmed);
+    let is_integer = !digits.is_empty()
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && (digits == "0" || !digits.starts_with('0'))
+        && trimmed == text;
+    if is_integer {
+        if let Ok(n) = trimmed.parse::<i64>() {
+            return (Ty::I64, Some(Value::from(n)));
+        }
+    }
+    (Ty::String, Some(Value::String(text.to_owned())))
+}
+
+/// A JSON object or array given as a form field's example (Zoom's `custom_attributes`).
+pub fn json_object(example: Option<&str>) -> Option<Value> {
+    let text = example?.trim();
+    if !(text.starts_with('{') || text.starts_with('[')) {
+        return None;
+    }
+    serde_json::from_str::<Value>(text)
+        .ok()
+        .filter(|v| v.is_object() || v.is_array())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_zoom_hints() {
+        let d = "User types:<br>`1` - Basic. (This can only be one of 1,2,3,99)";
+        assert_eq!(enum_values(Some(d)).unwrap(), vec!["1", "2", "3", "99"]);
+        assert!(is_required(Some("(Required) The user ID")));
+        assert!(!is_required(Some("The user ID")));
+        assert_eq!(enum_values(Some("no hint")), None);
+    }
+
+    #[test]
+    fn scalar_types_from_examples() {
+        assert_eq!(scalar(Some("100")).0, Ty::I64);
+        assert_eq!(scalar(Some("-25518892")).0, Ty::I64);
+        assert_eq!(scalar(Some("007")).0, Ty::String);
+        assert_eq!(scalar(Some("false")).0, Ty::Bool);
+        assert_eq!(scalar(Some("<integer>")), (Ty::I64, None));
+        assert_eq!(scalar(Some("{{id}}")).0, Ty::String);
+        assert_eq!(scalar(Some("1.5")).0, Ty::String);
+    }
+}

@@ -1,0 +1,227 @@
+//! Type inference from JSON examples: every example is unified into one shape, and the shape
+//! becomes Rust types (structs named after their fields).
+
+use serde_json::Value;
+
+use super::{EnumDef, Field, StructDef, Ty, TypeDef};
+use crate::naming::{camel, snake, Namespace};
+
+/// What a set of JSON examples looks like.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Shape {
+    /// Nothing known yet (empty array elements).
+    Unknown,
+    /// Only `null` seen.
+    Null,
+    /// Booleans.
+    Bool,
+    /// Integers that fit `i64`.
+    Int,
+    /// Other numbers.
+    Float,
+    /// Strings.
+    Str,
+    /// Arrays of one shape.
+    Array(Box<Shape>),
+    /// Objects; fields in first-seen order, `true` when present in every example.
+    Object(Vec<(String, Shape, bool)>),
+    /// Shape or `null`.
+    Nullable(Box<Shape>),
+    /// Conflicting shapes.
+    Any,
+}
+
+impl Shape {
+    /// The shape of one value.
+    pub fn of(value: &Value) -> Self {
+        match value {
+            Value::Null => Self::Null,
+            Value::Bool(_) => Self::Bool,
+            Value::Number(n) if n.as_i64().is_some() => Self::Int,
+            Value::Number(_) => Self::Float,
+            Value::String(_) => Self::Str,
+            Value::Array(items) => Self::Array(Box::new(
+                items
+                    .iter()
+                    .map(Self::of)
+                    .fold(Self::Unknown, Self::unify),
+            )),
+            Value::Object(map) => Self::Object(
+                map.iter()
+                    .map(|(k, v)| (k.clone(), Self::of(v), true))
+                    .collect(),
+            ),
+        }
+    }
+
+    /// The shape covering both.
+    pub fn unify(self, other: Self) -> Self {
+        use Shape::*;
+        match (self, other) {
+            (Unknown, s) | (s, Unknown) => s,
+            (Null, Null) => Null,
+            (Null, Nullable(s)) | (Nullable(s), Null) => Nullable(s),
+            (Null, s) | (s, Null) => Nullable(Box::new(s)),
+            (Nullable(a), Nullable(b)) => Nullable(Box::new(a.unify(*b))),
+            (Nullable(a), b) | (b, Nullable(a)) => Nullable(Box::new(a.unify(b))),
+            (Int, Float) | (Float, Int) => Float,
+            (Array(a), Array(b)) => Array(Box::new(a.unify(*b))),
+            (Object(a), Object(b)) => Object(merge_fields(a, b)),
+            (a, b) if a == b => a,
+            _ => Any,
+        }
+    }
+}
+
+fn merge_fields(
+    mut a: Vec<(String, Shape, bool)>,
+    b: Vec<(String, Shape, bool)>,
+) -> Vec<(String, Shape, bool)> {
+    for field in &mut a {
+        if !b.iter().any(|(k, _, _)| *k == field.0) {
+            field.2 = false;
+        }
+    }
+    for (key, shape, required) in b {
+        match a.iter_mut().find(|(k, _, _)| *k == key) {
+            Some(existing) => {
+                let old = std::mem::replace(&mut existing.1, Shape::Unknown);
+                existing.1 = old.unify(shape);
+                existing.2 &= required;
+            }
+            None => a.push((key, shape, false)),
+        }
+    }
+    a
+}
+
+/// Turns shapes into types, collecting the struct and enum definitions of one operation.
+#[derive(Debug)]
+pub struct Typer {
+    names: Namespace,
+    /// Definitions made so far.
+    pub defs: Vec<TypeDef>,
+}
+
+/// Type names every operation module defines or that would shadow the prelude.
+const RESERVED_TYPES: &[&str] = &[
+    "Request", "Success", "Error", "Ops", "Option", "Some", "None", "Result", "Ok", "Err",
+    "String", "Vec", "Box", "Default", "Clone", "Copy", "Send", "Sync", "Sized", "Debug",
+    "Iterator", "IntoIterator", "From", "Into", "ToString", "ToOwned", "Drop", "Fn", "FnMut",
+    "FnOnce", "PartialEq", "Eq", "PartialOrd", "Ord", "Hash", "Extend", "AsRef", "AsMut",
+    "TryFrom", "TryInto", "Unpin", "Self",
+];
+
+impl Typer {
+    /// A typer for one operation module.
+    pub fn new() -> Self {
+        Self {
+            names: Namespace::with_reserved(RESERVED_TYPES),
+            defs: Vec::new(),
+        }
+    }
+
+    /// Claims a type name.
+    pub fn claim(&mut self, name: &str) -> String {
+        self.names.claim(name)
+    }
+
+    /// The type for `shape`; objects become structs named after `hint`.
+    pub fn ty(&mut self, shape: &Shape, hint: &str) -> Ty {
+        match shape {
+            Shape::Unknown | Shape::Null | Shape::Any => Ty::Value,
+            Shape::Bool => Ty::Bool,
+            Shape::Int => Ty::I64,
+            Shape::Float => Ty::F64,
+            Shape::Str => Ty::String,
+            Shape::Nullable(inner) => Ty::Option(Box::new(self.ty(inner, hint))),
+            Shape::Array(inner) => Ty::Vec(Box::new(self.ty(inner, &format!("{hint}Item")))),
+            Shape::Object(fields) if fields.is_empty() => Ty::Value,
+            Shape::Object(fields) => {
+                let mut field_names = Namespace::default();
+                let mut out = Vec::new();
+                for (key, shape, required) in fields {
+                    let ident = field_names.claim(&snake(key, "field"));
+                    let mut ty = self.ty(shape, key);
+                    if !required && !matches!(ty, Ty::Option(_)) {
+                        ty = Ty::Option(Box::new(ty));
+                    }
+                    out.push(Field {
+                        ident,
+                        key: key.clone(),
+                        ty,
+                    });
+                }
+                // The same shape seen again (a `status` object in every response) is one type.
+                let existing = self.defs.iter().find_map(|def| match def {
+                    TypeDef::Struct(s) if s.fields == out => Some(s.name.clone()),
+                    _ => None,
+                });
+                if let Some(name) = existing {
+                    return Ty::Named(name);
+                }
+                let name = self.claim(&camel(hint, "T"));
+                self.defs.push(TypeDef::Struct(StructDef {
+                    name: name.clone(),
+                    fields: out,
+                }));
+                Ty::Named(name)
+            }
+        }
+    }
+
+    /// An enum of `values` named after `hint`.
+    pub fn string_enum(&mut self, values: &[String], hint: &str) -> Ty {
+        let name = self.claim(&camel(hint, "T"));
+        let mut variant_names = Namespace::default();
+        let variants = values
+            .iter()
+            .map(|v| (variant_names.claim(&camel(v, "V")), v.clone()))
+            .collect();
+        self.defs.push(TypeDef::Enum(EnumDef {
+            name: name.clone(),
+            variants,
+        }));
+        Ty::Named(name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn unify_all(values: &[Value]) -> Shape {
+        values.iter().map(Shape::of).fold(Shape::Unknown, Shape::unify)
+    }
+
+    #[test]
+    fn field_missing_from_one_example_is_optional() {
+        let shape = unify_all(&[json!({"a": 1, "b": "x"}), json!({"a": 2.5})]);
+        assert_eq!(
+            shape,
+            Shape::Object(vec![("a".into(), Shape::Float, true), ("b".into(), Shape::Str, false)])
+        );
+    }
+
+    #[test]
+    fn null_makes_nullable_and_conflicts_become_any() {
+        assert_eq!(
+            unify_all(&[json!("x"), json!(null)]),
+            Shape::Nullable(Box::new(Shape::Str))
+        );
+        assert_eq!(unify_all(&[json!("x"), json!(1)]), Shape::Any);
+    }
+
+    #[test]
+    fn objects_become_named_structs() {
+        let mut typer = Typer::new();
+        let ty = typer.ty(&Shape::of(&json!({"items": [{"id": 1}], "type": "x"})), "Body");
+        assert_eq!(ty, Ty::Named("Body".into()));
+        assert_eq!(typer.defs.len(), 2);
+        let TypeDef::Struct(item) = &typer.defs[0] else {
+            panic!("expected a struct")
+        };
+        assert_eq!(item.name, "ItemsItem");
+    }
+}

@@ -1,0 +1,284 @@
+//! Collection model → IR: folders become modules, requests become operations.
+
+use std::collections::BTreeMap;
+
+use super::auth::{from_header, resolve};
+use super::body::{lower_body, BodyCtx};
+use super::infer::Typer;
+use super::params::{param, Entry};
+use super::responses::lower_responses;
+use super::url::lower_url;
+use super::{Api, Auth, Body, Module, Operation, ParamIn, Server};
+use crate::collection::{self, Collection, Item, KeyValue, RequestItem};
+use crate::diagnostics::{pointer, Diagnostics};
+use crate::naming::{snake, Namespace};
+
+/// Names the root module keeps for itself: the runtime module and the `Client`'s own methods.
+const ROOT_RESERVED: &[&str] = &[
+    "runtime",
+    "new",
+    "with_servers",
+    "with_http_client",
+    "with_base_url",
+    "with_server",
+    "server",
+    "with_bearer_token",
+    "with_oauth2_token",
+    "with_token_scheme",
+    "with_basic_auth",
+    "with_api_key",
+    "with_default_header",
+    "with_timeout",
+    "execute",
+];
+
+/// Lowers a parsed collection; what cannot be typed is degraded with a warning in `diags`.
+/// `module` is the name the generated module will have, kept free for clarity.
+pub fn lower(collection: &Collection, module: &str, diags: &mut Diagnostics) -> Api {
+    let mut lowerer = Lowerer {
+        variables: &collection.variables,
+        diags,
+        servers: BTreeMap::new(),
+    };
+    let mut path = Vec::new();
+    let root = lowerer.module(
+        ModuleHead {
+            ident: String::new(),
+            name: collection.name.clone(),
+            doc: collection.description.clone(),
+            reserved: ROOT_RESERVED.iter().copied().chain([module]).collect(),
+        },
+        &collection.items,
+        &mut path,
+        collection.auth.as_ref(),
+    );
+    let primary_server = lowerer
+        .servers
+        .iter()
+        .max_by(|a, b| a.1 .1.cmp(&b.1 .1).then_with(|| b.0.cmp(a.0)))
+        .map(|(key, _)| key.clone())
+        .unwrap_or_else(|| super::url::NO_HOST.to_owned());
+    let mut servers: Vec<Server> = lowerer.servers.into_values().map(|(s, _)| s).collect();
+    if servers.is_empty() {
+        servers.push(Server {
+            key: primary_server.clone(),
+            default: String::new(),
+        });
+    }
+    Api {
+        name: collection.name.clone(),
+        doc: collection.description.clone(),
+        servers,
+        primary_server,
+        root,
+    }
+}
+
+struct Lowerer<'a> {
+    variables: &'a [KeyValue],
+    diags: &'a mut Diagnostics,
+    /// Servers by key, with how many operations use each.
+    servers: BTreeMap<String, (Server, usize)>,
+}
+
+struct ModuleHead<'a> {
+    ident: String,
+    name: String,
+    doc: Option<String>,
+    reserved: Vec<&'a str>,
+}
+
+/// The auth block in effect: the item's own unless absent or `inherit`.
+fn effective<'a>(
+    own: Option<&'a collection::Auth>,
+    parent: Option<&'a collection::Auth>,
+) -> Option<&'a collection::Auth> {
+    match own {
+        Some(auth) if auth.kind != "inherit" => Some(auth),
+        _ => parent,
+    }
+}
+
+impl Lowerer<'_> {
+    fn module(
+        &mut self,
+        head: ModuleHead<'_>,
+        items: &[Item],
+        path: &mut Vec<String>,
+        auth: Option<&collection::Auth>,
+    ) -> Module {
+        let mut names = Namespace::with_reserved(&head.reserved);
+        let mut module = Module {
+            ident: head.ident,
+            name: head.name,
+            doc: head.doc,
+            ..Module::default()
+        };
+        for item in items {
+            match item {
+                Item::Folder(folder) => {
+                    path.push(folder.name.clone());
+                    let ident = names.claim(&snake(&folder.name, "folder"));
+                    let child = ModuleHead {
+                        reserved: vec!["client", "runtime", &ident],
+                        ident: ident.clone(),
+                        name: folder.name.clone(),
+                        doc: folder.description.clone(),
+                    };
+                    let auth = effective(folder.auth.as_ref(), auth);
+                    module.modules.push(self.module(child, &folder.items, path, auth));
+                    path.pop();
+                }
+                Item::Request(request) => {
+                    path.push(request.name.clone());
+                    let method = self.method(request, path);
+                    let ident = names.claim_with(
+                        &snake(&request.name, "op"),
+                        &[method.to_ascii_lowercase()],
+                    );
+                    let auth = effective(request.request.auth.as_ref(), auth);
+                    let op = self.operation(request, path, ident, method, auth);
+                    module.operations.push(op);
+                    path.pop();
+                }
+            }
+        }
+        module
+    }
+
+    fn method(&mut self, item: &RequestItem, path: &[String]) -> String {
+        let at = pointer(&pointer(&item.location, "request"), "method");
+        match item.request.method.as_deref().map(str::trim) {
+            None | Some("") => {
+                self.diags.warn(path, &at, "request has no method; using GET");
+                "GET".to_owned()
+            }
+            Some(m) if http::Method::from_bytes(m.as_bytes()).is_ok() => m.to_ascii_uppercase(),
+            Some(m) => {
+                self.diags
+                    .warn(path, &at, format!("method `{m}` is not a valid HTTP token; using GET"));
+                "GET".to_owned()
+            }
+        }
+    }
+
+    fn operation(
+        &mut self,
+        item: &RequestItem,
+        item_path: &[String],
+        ident: String,
+        method: String,
+        auth_block: Option<&collection::Auth>,
+    ) -> Operation {
+        let request = &item.request;
+        let mut typer = Typer::new();
+        let mut fields = Namespace::default();
+        let content_type = request
+            .headers
+            .iter()
+            .find(|h| !h.disabled && h.key.eq_ignore_ascii_case("content-type"))
+            .and_then(|h| h.value.as_deref());
+        let body = lower_body(
+            request.body.as_ref(),
+            content_type,
+            &mut typer,
+            BodyCtx {
+                item_path,
+                diags: self.diags,
+                location: pointer(&pointer(&item.location, "request"), "body"),
+            },
+        );
+        if !matches!(body, Body::None) {
+            fields.claim("body");
+        }
+        let url = lower_url(&request.url, self.variables, &mut typer, &mut fields);
+        let mut params = url.params;
+        for query in &request.url.query {
+            if query.key.is_empty() {
+                self.diags
+                    .warn(item_path, &query.location, "query parameter without a key; dropped");
+                continue;
+            }
+            let entry = Entry {
+                key: &query.key,
+                value: query.value.as_deref(),
+                description: query.description.as_deref(),
+                required: false,
+                optional: query.disabled,
+            };
+            params.push(param(&entry, ParamIn::Query, false, &mut typer, &mut fields));
+        }
+        let mut fixed_headers = Vec::new();
+        let mut auth_header = None;
+        for header in &request.headers {
+            let key = header.key.trim();
+            if key.is_empty() || key.eq_ignore_ascii_case("content-type") {
+                continue;
+            }
+            if key.eq_ignore_ascii_case("authorization") {
+                if !header.disabled && header.value.is_some() {
+                    auth_header = Some(header);
+                }
+                continue;
+            }
+            let value = header.value.as_deref().unwrap_or_default();
+            if !header.disabled && !value.contains("{{") {
+                if http::HeaderName::from_bytes(key.as_bytes()).is_ok()
+                    && http::HeaderValue::from_str(value).is_ok()
+                {
+                    fixed_headers.push((key.to_owned(), value.to_owned()));
+                } else {
+                    self.diags.warn(
+                        item_path,
+                        &header.location,
+                        format!("header `{key}` is not a valid HTTP header; dropped"),
+                    );
+                }
+                continue;
+            }
+            if http::HeaderName::from_bytes(key.as_bytes()).is_err() {
+                self.diags.warn(
+                    item_path,
+                    &header.location,
+                    format!("header name `{key}` is not a valid HTTP token; dropped"),
+                );
+                continue;
+            }
+            let entry = Entry {
+                key,
+                value: header.value.as_deref(),
+                description: header.description.as_deref(),
+                required: !header.disabled,
+                optional: header.disabled,
+            };
+            params.push(param(&entry, ParamIn::Header, false, &mut typer, &mut fields));
+        }
+        let mut auth = resolve(auth_block, item_path, self.diags);
+        if auth == Auth::None {
+            if let Some(header) = auth_header {
+                auth = from_header(header);
+            }
+        }
+        let responses = lower_responses(&item.responses, &mut typer, item_path, self.diags);
+        let server = url.server;
+        self.servers
+            .entry(server.key.clone())
+            .or_insert_with(|| (server.clone(), 0))
+            .1 += 1;
+        Operation {
+            ident,
+            item_path: item_path.to_vec(),
+            doc: request.description.clone(),
+            method,
+            server: server.key,
+            path: url.path,
+            segments: url.segments,
+            params,
+            fixed_headers,
+            auth,
+            body,
+            responses,
+            types: typer.defs,
+        }
+    }
+}

@@ -1,0 +1,277 @@
+//! The normalized API the emitter works from; knows nothing of JSON layouts or tokens.
+
+mod auth;
+mod body;
+mod hints;
+mod infer;
+mod lower;
+mod params;
+mod responses;
+mod url;
+
+pub use lower::lower;
+use serde_json::Value;
+
+/// A whole client.
+#[derive(Debug, Clone)]
+pub struct Api {
+    /// Collection name.
+    pub name: String,
+    /// Collection description.
+    pub doc: Option<String>,
+    /// Base URLs by key (collection variable name or literal origin), with defaults.
+    pub servers: Vec<Server>,
+    /// The server most operations use; `Client::with_base_url` replaces it.
+    pub primary_server: String,
+    /// Root module.
+    pub root: Module,
+}
+
+/// A base URL an operation can go to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Server {
+    /// Collection variable name (`baseUrl`) or literal origin (`https://api.zoom.us`).
+    pub key: String,
+    /// Default URL, empty when unknown.
+    pub default: String,
+}
+
+/// A folder: a module of operations and sub-modules.
+#[derive(Debug, Clone, Default)]
+pub struct Module {
+    /// Module and accessor name.
+    pub ident: String,
+    /// Folder name.
+    pub name: String,
+    /// Folder description.
+    pub doc: Option<String>,
+    /// Sub-folders.
+    pub modules: Vec<Module>,
+    /// Requests.
+    pub operations: Vec<Operation>,
+}
+
+/// One request of the collection.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// Module and method name.
+    pub ident: String,
+    /// Folder and request names.
+    pub item_path: Vec<String>,
+    /// Description.
+    pub doc: Option<String>,
+    /// HTTP method, upper-case.
+    pub method: String,
+    /// Key of the server.
+    pub server: String,
+    /// Path as written in the collection (`/users/:userId`).
+    pub path: String,
+    /// Path segments after the base URL.
+    pub segments: Vec<Vec<Piece>>,
+    /// Path, query and header parameters.
+    pub params: Vec<Param>,
+    /// Headers sent as they are.
+    pub fixed_headers: Vec<(String, String)>,
+    /// How the request authenticates.
+    pub auth: Auth,
+    /// Request body.
+    pub body: Body,
+    /// Documented responses, by status.
+    pub responses: Vec<Response>,
+    /// Types inferred for this operation (bodies, enums).
+    pub types: Vec<TypeDef>,
+}
+
+/// A piece of a path segment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Piece {
+    /// Literal text.
+    Lit(String),
+    /// Value of the request field with this name.
+    Param(String),
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamIn {
+    /// A path segment.
+    Path,
+    /// The query string.
+    Query,
+    /// A header.
+    Header,
+    /// A form or multipart field of the body.
+    Form,
+}
+
+/// A request field sent in the path, query or headers, or as a form field.
+#[derive(Debug, Clone)]
+pub struct Param {
+    /// Field name.
+    pub field: String,
+    /// Name on the wire.
+    pub key: String,
+    /// Where it goes.
+    pub place: ParamIn,
+    /// Type, without `Option`.
+    pub ty: Ty,
+    /// Whether the field is `Option`al.
+    pub optional: bool,
+    /// Sent as JSON text (a form field whose example is a JSON object).
+    pub json: bool,
+    /// Description.
+    pub doc: Option<String>,
+    /// Example value in the field's type.
+    pub example: Option<Value>,
+}
+
+/// A Rust type in generated code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ty {
+    /// `String`.
+    String,
+    /// `i64`.
+    I64,
+    /// `f64`.
+    F64,
+    /// `bool`.
+    Bool,
+    /// `serde_json::Value`.
+    Value,
+    /// `runtime::FilePart`.
+    File,
+    /// `Vec<T>`.
+    Vec(Box<Ty>),
+    /// `Option<T>`.
+    Option(Box<Ty>),
+    /// A type of this operation's module.
+    Named(String),
+}
+
+/// A type definition.
+#[derive(Debug, Clone)]
+pub enum TypeDef {
+    /// A struct of JSON fields.
+    Struct(StructDef),
+    /// A string enum.
+    Enum(EnumDef),
+}
+
+/// A struct with serde field names.
+#[derive(Debug, Clone)]
+pub struct StructDef {
+    /// Type name.
+    pub name: String,
+    /// Fields.
+    pub fields: Vec<Field>,
+}
+
+/// A struct field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Field {
+    /// Field name.
+    pub ident: String,
+    /// JSON key.
+    pub key: String,
+    /// Type, `Option` for optional fields.
+    pub ty: Ty,
+}
+
+/// An enum of allowed string values.
+#[derive(Debug, Clone)]
+pub struct EnumDef {
+    /// Type name.
+    pub name: String,
+    /// Variant names and wire values.
+    pub variants: Vec<(String, String)>,
+}
+
+/// Resolved authentication of an operation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Auth {
+    /// No credentials.
+    None,
+    /// Token in a header after a prefix (bearer, OAuth 2.0, custom schemes).
+    Token {
+        /// Header name.
+        header: String,
+        /// Prefix before the token.
+        prefix: String,
+    },
+    /// HTTP basic.
+    Basic,
+    /// API key.
+    ApiKey {
+        /// Header or query name.
+        name: String,
+        /// Prefix before the key.
+        prefix: String,
+        /// In the query string rather than a header.
+        in_query: bool,
+    },
+}
+
+/// A request body.
+#[derive(Debug, Clone)]
+pub enum Body {
+    /// No body.
+    None,
+    /// JSON of this type.
+    Json {
+        /// Body type.
+        ty: Ty,
+        /// Example body.
+        example: Value,
+    },
+    /// `application/x-www-form-urlencoded` fields.
+    Form(Vec<Param>),
+    /// `multipart/form-data` fields.
+    Multipart(Vec<Param>),
+    /// Text with a content type.
+    Raw {
+        /// Content type.
+        mime: String,
+        /// Example text.
+        example: String,
+    },
+    /// A GraphQL query.
+    GraphQl {
+        /// Example query.
+        query: String,
+        /// Example variables.
+        variables: Value,
+    },
+    /// Bytes (binary upload).
+    Binary,
+}
+
+/// A documented response.
+#[derive(Debug, Clone)]
+pub struct Response {
+    /// Status code.
+    pub status: u16,
+    /// Variant name in the success or error enum.
+    pub variant: String,
+    /// What the body decodes into.
+    pub kind: ResponseKind,
+    /// Names of the saved examples.
+    pub doc: Option<String>,
+}
+
+/// How a response body is decoded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ResponseKind {
+    /// Ignored.
+    Empty,
+    /// Kept as text.
+    Text,
+    /// JSON of this type.
+    Json(Ty),
+}
+
+impl Response {
+    /// Whether the status is 2xx.
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+}

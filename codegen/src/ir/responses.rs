@@ -1,0 +1,107 @@
+//! Responses grouped by status, typed from every saved example of that status.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use super::infer::{Shape, Typer};
+use super::{Response, ResponseKind};
+use crate::collection::Example;
+use crate::diagnostics::Diagnostics;
+use crate::naming::{camel, Namespace};
+
+/// Lowers the saved examples of one request.
+pub fn lower_responses(
+    examples: &[Example],
+    typer: &mut Typer,
+    item_path: &[String],
+    diags: &mut Diagnostics,
+) -> Vec<Response> {
+    let mut by_status: BTreeMap<u16, Vec<&Example>> = BTreeMap::new();
+    for example in examples {
+        match example.code {
+            Some(code) if (100..600).contains(&code) => {
+                by_status.entry(code).or_default().push(example)
+            }
+            _ => diags.warn(
+                item_path,
+                &example.location,
+                "response example has no valid status code; not typed",
+            ),
+        }
+    }
+    let mut variants = Namespace::with_reserved(&["Unexpected"]);
+    by_status
+        .into_iter()
+        .map(|(status, examples)| {
+            let variant = variants.claim(&variant_name(status));
+            let kind = kind(status, &examples, &variant, typer, item_path, diags);
+            let names: Vec<&str> = examples
+                .iter()
+                .map(|e| e.name.trim())
+                .filter(|n| !n.is_empty())
+                .collect();
+            Response {
+                status,
+                variant,
+                kind,
+                doc: (!names.is_empty()).then(|| names.join("\n\n")),
+            }
+        })
+        .collect()
+}
+
+/// `Ok`, `NotFound`, ... from the status's reason phrase; `Status599` for unknown codes.
+fn variant_name(status: u16) -> String {
+    http::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .map(|reason| camel(reason, "Status"))
+        .unwrap_or_else(|| format!("Status{status}"))
+}
+
+fn kind(
+    status: u16,
+    examples: &[&Example],
+    variant: &str,
+    typer: &mut Typer,
+    item_path: &[String],
+    diags: &mut Diagnostics,
+) -> ResponseKind {
+    let bodies: Vec<&Example> = examples
+        .iter()
+        .copied()
+        .filter(|e| e.body.as_deref().is_some_and(|b| !b.trim().is_empty()))
+        .collect();
+    if matches!(status, 204 | 205 | 304) || bodies.is_empty() {
+        return ResponseKind::Empty;
+    }
+    let mut shape = Shape::Unknown;
+    for example in &bodies {
+        let text = example.body.as_deref().unwrap_or_default();
+        match serde_json::from_str::<Value>(text) {
+            Ok(value) if value.is_object() || value.is_array() => {
+                shape = shape.unify(Shape::of(&value));
+            }
+            Ok(_) => return ResponseKind::Text,
+            Err(e) => {
+                if declares_json(example) {
+                    diags.warn(
+                        item_path,
+                        &example.location,
+                        format!("{status} example body is not valid JSON ({e}); decoded as text"),
+                    );
+                }
+                return ResponseKind::Text;
+            }
+        }
+    }
+    ResponseKind::Json(typer.ty(&shape, &format!("{variant}Body")))
+}
+
+fn declares_json(example: &Example) -> bool {
+    example.headers.iter().any(|h| {
+        h.key.eq_ignore_ascii_case("content-type")
+            && h.value.as_deref().is_some_and(|v| v.contains("json"))
+    })
+}

@@ -1,0 +1,132 @@
+//! Generates typed, async Rust clients from Postman collections.
+//!
+//! The pipeline: [`collection`] parses the JSON, [`ir`] lowers it to a normalized API,
+//! [`emit`] turns that into Rust. [`Builder`] runs it from a `build.rs`, like `prost-build`:
+//!
+//! ```no_run
+//! // build.rs
+//! postman_codegen::Builder::new()
+//!     .collection_dir("collections")
+//!     .generate()
+//!     .expect("generating clients");
+//! // lib.rs: include!(concat!(env!("OUT_DIR"), "/postman_clients.rs"));
+//! ```
+
+pub mod collection;
+pub mod diagnostics;
+pub mod emit;
+pub mod ir;
+pub mod naming;
+
+mod builder;
+
+pub use builder::{Builder, Report};
+pub use diagnostics::{Diagnostic, Severity};
+
+use diagnostics::Diagnostics;
+
+/// What a generation run can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The input is not a usable collection.
+    #[error("{0}")]
+    Input(Diagnostic),
+    /// The generator produced tokens that do not parse (a bug; please report it).
+    #[error("{file}: internal error, generated code does not parse: {message}")]
+    Emit {
+        /// The collection.
+        file: String,
+        /// The parser's message.
+        message: String,
+    },
+}
+
+/// What to wrap the generated items in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Output {
+    /// `pub mod name { ... }`, for including into a crate.
+    Module(String),
+    /// The root of a crate (`lib.rs`).
+    CrateRoot,
+}
+
+/// Generated code with what happened on the way.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    /// Formatted Rust source.
+    pub code: String,
+    /// Warnings (what was dropped or degraded).
+    pub diagnostics: Vec<Diagnostic>,
+    /// Requests in the collection.
+    pub requests: usize,
+    /// Operations generated.
+    pub operations: usize,
+}
+
+/// Generates one collection. `file` names the input in messages.
+pub fn generate(source: &str, file: &str, output: &Output) -> Result<Generated, Error> {
+    let mut diags = Diagnostics::new(file);
+    let collection = collection::parse_collection(source, &mut diags).map_err(Error::Input)?;
+    let module_name = match output {
+        Output::Module(name) => name.as_str(),
+        Output::CrateRoot => "",
+    };
+    let api = ir::lower(&collection, module_name, &mut diags);
+    let tokens = match output {
+        Output::Module(name) => emit::module(&api, name),
+        Output::CrateRoot => emit::crate_root(&api),
+    };
+    let emit_error = |e: syn::Error| Error::Emit {
+        file: file.to_owned(),
+        message: e.to_string(),
+    };
+    let code = emit::format(tokens.map_err(emit_error)?).map_err(emit_error)?;
+    Ok(Generated {
+        code,
+        diagnostics: diags.into_vec(),
+        requests: count_requests(&collection.items),
+        operations: count_operations(&api.root),
+    })
+}
+
+/// Module name for a collection file: its stem without `.postman_collection`, in snake case.
+pub fn module_name_for(path: &std::path::Path) -> String {
+    let stem = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    let stem = stem.strip_suffix(".json").unwrap_or(stem);
+    let stem = stem.strip_suffix(".postman_collection").unwrap_or(stem);
+    naming::snake(stem, "collection")
+}
+
+fn count_requests(items: &[collection::Item]) -> usize {
+    items
+        .iter()
+        .map(|item| match item {
+            collection::Item::Folder(f) => count_requests(&f.items),
+            collection::Item::Request(_) => 1,
+        })
+        .sum()
+}
+
+fn count_operations(module: &ir::Module) -> usize {
+    module.operations.len() + module.modules.iter().map(count_operations).sum::<usize>()
+}
+
+/// The dependencies generated code needs, as `[dependencies]` lines of a `Cargo.toml`.
+pub const CLIENT_DEPENDENCIES: &str = r#"base64 = "0.22"
+http = "1"
+percent-encoding = "2"
+reqwest = { version = "0.12", default-features = false, features = ["rustls-tls"] }
+serde = { version = "1", features = ["derive"] }
+serde_json = "1"
+thiserror = "2""#;

@@ -1,0 +1,136 @@
+//! Rust identifiers from arbitrary text: transliterated, cased, keyword-safe and unique.
+
+use std::collections::BTreeSet;
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// Keywords of every edition; they become raw identifiers (`r#type`).
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do",
+    "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in",
+    "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "static", "struct", "trait", "true", "try", "type", "typeof", "unsafe", "unsized",
+    "use", "virtual", "where", "while", "yield",
+];
+
+/// Keywords that cannot be raw identifiers; they get a trailing underscore.
+const NOT_RAW: &[&str] = &["crate", "self", "super", "Self"];
+
+/// ASCII words of `text`: non-ASCII letters transliterated (CJK, accents), the rest dropped.
+fn ascii_words(text: &str) -> String {
+    let text: String = text.chars().filter(|c| !matches!(c, '\'' | '’')).collect();
+    deunicode::deunicode_with_tofu(&text, " ")
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
+        .collect()
+}
+
+/// A `snake_case` name for a function, module or field; `fallback` when `text` has no letters
+/// or digits. A leading digit gets `fallback` in front (`2fa` → `op_2fa`).
+pub fn snake(text: &str, fallback: &str) -> String {
+    let name = ascii_words(text).to_snake_case();
+    if name.is_empty() {
+        fallback.to_owned()
+    } else if name.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("{fallback}_{name}")
+    } else {
+        name
+    }
+}
+
+/// An `UpperCamelCase` name for a type or variant; same rules as [`snake`].
+pub fn camel(text: &str, fallback: &str) -> String {
+    let name = ascii_words(text).to_upper_camel_case();
+    if name.is_empty() {
+        fallback.to_owned()
+    } else if name.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("{fallback}{name}")
+    } else {
+        name
+    }
+}
+
+/// The identifier for `name`: raw for keywords, `_`-suffixed where raw is not allowed.
+pub fn ident(name: &str) -> proc_macro2::Ident {
+    let span = proc_macro2::Span::call_site();
+    if KEYWORDS.contains(&name) {
+        proc_macro2::Ident::new_raw(name, span)
+    } else if NOT_RAW.contains(&name) || name == "_" {
+        proc_macro2::Ident::new(&format!("{name}_"), span)
+    } else {
+        proc_macro2::Ident::new(name, span)
+    }
+}
+
+/// Names already taken in one scope; new names get a suffix until unique.
+#[derive(Debug, Clone, Default)]
+pub struct Namespace {
+    taken: BTreeSet<String>,
+}
+
+impl Namespace {
+    /// A scope where `reserved` names are already taken.
+    pub fn with_reserved(reserved: &[&str]) -> Self {
+        Self {
+            taken: reserved.iter().map(|s| (*s).to_owned()).collect(),
+        }
+    }
+
+    /// Takes `name`, or the first free `name_2`, `name_3`, ... (`Name2` for camel-case names).
+    pub fn claim(&mut self, name: &str) -> String {
+        self.claim_with(name, &[])
+    }
+
+    /// Takes `name`; when taken, tries `name` + each of `qualifiers` before numbering.
+    pub fn claim_with(&mut self, name: &str, qualifiers: &[String]) -> String {
+        let snake_case = name.starts_with(|c: char| c.is_ascii_lowercase() || c == '_');
+        let join = |a: &str, b: &str| {
+            if snake_case {
+                format!("{a}_{b}")
+            } else {
+                format!("{a}{b}")
+            }
+        };
+        let mut candidates = vec![name.to_owned()];
+        candidates.extend(qualifiers.iter().map(|q| join(name, q)));
+        for candidate in candidates {
+            if self.taken.insert(candidate.clone()) {
+                return candidate;
+            }
+        }
+        (2u32..)
+            .map(|n| join(name, &n.to_string()))
+            .find(|candidate| self.taken.insert(candidate.clone()))
+            .unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn odd_names_become_identifiers() {
+        assert_eq!(snake("Update a user's password", "op"), "update_a_users_password");
+        assert_eq!(snake("", "op"), "op");
+        assert_eq!(snake("🚀", "op"), "op");
+        assert_eq!(snake("2FA setup", "op"), "op_2fa_setup");
+        assert_eq!(snake("用户列表", "op"), "yong_hu_lie_biao");
+        assert_eq!(snake("line\nbreak", "op"), "line_break");
+        assert_eq!(camel("99", "V"), "V99");
+        assert_eq!(ident("type").to_string(), "r#type");
+        assert_eq!(ident("self").to_string(), "self_");
+    }
+
+    #[test]
+    fn collisions_get_qualifiers_then_numbers() {
+        let mut ns = Namespace::with_reserved(&["runtime"]);
+        assert_eq!(ns.claim("runtime"), "runtime_2");
+        assert_eq!(ns.claim("get_user"), "get_user");
+        assert_eq!(ns.claim_with("get_user", &["post".into()]), "get_user_post");
+        assert_eq!(ns.claim_with("get_user", &["post".into()]), "get_user_2");
+        let mut types = Namespace::default();
+        assert_eq!(types.claim("Body"), "Body");
+        assert_eq!(types.claim("Body"), "Body2");
+    }
+}
