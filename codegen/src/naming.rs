@@ -113,7 +113,8 @@ mod tests {
     fn odd_names_become_identifiers() {
         assert_eq!(snake("Update a user's password", "op"), "update_a_users_password");
         assert_eq!(snake("", "op"), "op");
-        assert_eq!(snake("🚀", "op"), "op");
+        assert_eq!(snake("🚀", "op"), "rocket");
+        assert_eq!(snake("!!!", "op"), "op");
         assert_eq!(snake("2FA setup", "op"), "op_2fa_setup");
         assert_eq!(snake("用户列表", "op"), "yong_hu_lie_biao");
         assert_eq!(snake("line\nbreak", "op"), "line_break");

@@ -143,7 +143,7 @@ fn form_fields(fields: &[KeyValue], multipart: bool, typer: &mut Typer) -> Vec<s
                 value: field.value.as_deref(),
                 description: field.description.as_deref(),
                 required: false,
-                optional: field.disabled,
+                disabled: field.disabled,
             };
             param(&entry, ParamIn::Form, true, typer, &mut names)
         })

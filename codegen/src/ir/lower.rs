@@ -204,7 +204,7 @@ impl Lowerer<'_> {
                 value: query.value.as_deref(),
                 description: query.description.as_deref(),
                 required: false,
-                optional: query.disabled,
+                disabled: query.disabled,
             };
             params.push(param(&entry, ParamIn::Query, false, &mut typer, &mut fields));
         }
@@ -249,7 +249,7 @@ impl Lowerer<'_> {
                 value: header.value.as_deref(),
                 description: header.description.as_deref(),
                 required: !header.disabled,
-                optional: header.disabled,
+                disabled: header.disabled,
             };
             params.push(param(&entry, ParamIn::Header, false, &mut typer, &mut fields));
         }

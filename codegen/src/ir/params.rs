@@ -15,8 +15,8 @@ pub struct Entry<'a> {
     pub description: Option<&'a str>,
     /// Always required (path parameters).
     pub required: bool,
-    /// Optional whatever the description says (disabled entries).
-    pub optional: bool,
+    /// A disabled entry: optional, and left unset in `example()`.
+    pub disabled: bool,
 }
 
 /// Types one entry and claims its field name.
@@ -45,7 +45,14 @@ pub fn param(
     } else {
         scalar(entry.value)
     };
-    let optional = !entry.required && (entry.optional || !is_required(entry.description));
+    let optional = !entry.required && (entry.disabled || !is_required(entry.description));
+    let mut doc = entry.description.map(str::to_owned);
+    if entry.disabled {
+        if let Some(value) = entry.value.filter(|v| !v.is_empty()) {
+            let line = format!("Example: `{value}`.");
+            doc = Some(doc.map_or(line.clone(), |d| format!("{d}\n\n{line}")));
+        }
+    }
     Param {
         field,
         key: entry.key.to_owned(),
@@ -53,8 +60,8 @@ pub fn param(
         ty,
         optional,
         json,
-        doc: entry.description.map(str::to_owned),
-        example,
+        doc,
+        example: example.filter(|_| !entry.disabled),
     }
 }
 

@@ -85,7 +85,7 @@ pub fn lower_url(
                     value: example,
                     description: declared.and_then(|v| v.description.as_deref()),
                     required: true,
-                    optional: false,
+                    disabled: false,
                 };
                 let p = param(&entry, ParamIn::Path, false, typer, fields);
                 let field = p.field.clone();
