@@ -81,7 +81,7 @@ pub fn key_values(value: Option<&Value>, location: &str, ctx: &mut Ctx<'_>) -> V
 
 fn key_value(entry: &Value, location: &str) -> Option<KeyValue> {
     let map = entry.as_object()?;
-    let key = map.get("key").and_then(text)?;
+    let key = map.get("key").or_else(|| map.get("id")).and_then(text)?;
     let content_type = map
         .get("contentType")
         .and_then(Value::as_str)
