@@ -31,10 +31,17 @@ fn saved_examples(file: &str, item_path: &[&str]) -> Vec<(u16, String, String)> 
                 .unwrap_or("text/plain")
                 .to_owned();
             let code = e["code"].as_u64().expect("code") as u16;
-            (code, content_type, e["body"].as_str().unwrap_or_default().to_owned())
+            (
+                code,
+                content_type,
+                e["body"].as_str().unwrap_or_default().to_owned(),
+            )
         })
         .collect();
-    assert!(examples.iter().any(|(c, _, _)| (200..300).contains(c)), "a 2xx example");
+    assert!(
+        examples.iter().any(|(c, _, _)| (200..300).contains(c)),
+        "a 2xx example"
+    );
     assert!(examples.iter().any(|(c, _, _)| *c >= 400), "a 4xx example");
     examples
 }
@@ -78,12 +85,37 @@ macro_rules! check_examples {
 async fn zoom_users_examples_decode() {
     let file = "zoom-users.postman_collection.json";
     check_examples!(zoom_users, file, ["Users", "List users"], users::list_users);
-    check_examples!(zoom_users, file, ["Users", "Create users"], users::create_users);
+    check_examples!(
+        zoom_users,
+        file,
+        ["Users", "Create users"],
+        users::create_users
+    );
     check_examples!(zoom_users, file, ["Users", "Get a user"], users::get_a_user);
-    check_examples!(zoom_users, file, ["Users", "Update a user"], users::update_a_user);
-    check_examples!(zoom_users, file, ["Users", "Update a user's password"], users::update_a_users_password);
-    check_examples!(zoom_users, file, ["Users", "Update user status"], users::update_user_status);
-    check_examples!(zoom_users, file, ["Users", "Delete a user"], users::delete_a_user);
+    check_examples!(
+        zoom_users,
+        file,
+        ["Users", "Update a user"],
+        users::update_a_user
+    );
+    check_examples!(
+        zoom_users,
+        file,
+        ["Users", "Update a user's password"],
+        users::update_a_users_password
+    );
+    check_examples!(
+        zoom_users,
+        file,
+        ["Users", "Update user status"],
+        users::update_user_status
+    );
+    check_examples!(
+        zoom_users,
+        file,
+        ["Users", "Delete a user"],
+        users::delete_a_user
+    );
 }
 
 #[tokio::test]

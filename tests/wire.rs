@@ -58,12 +58,18 @@ async fn update_a_user_sends_each_field_with_its_own_value() {
     let mut request = zoom_users::users::update_a_user::Request::example();
     request.user_id = "a/b c?d".to_owned();
     let result = zoom(&server).users().update_a_user(&request).await;
-    assert!(matches!(result, Ok(())), "204 decodes as success: {result:?}");
+    assert!(
+        matches!(result, Ok(())),
+        "204 decodes as success: {result:?}"
+    );
 
     let sent = only_request(&server).await;
     assert_eq!(sent.method.as_str(), "PATCH");
     assert_eq!(sent.url.path(), "/users/a%2Fb%20c%3Fd");
-    assert_eq!(sent.url.query(), Some("login_type=100&remove_tsp_credentials=true"));
+    assert_eq!(
+        sent.url.query(),
+        Some("login_type=100&remove_tsp_credentials=true")
+    );
     assert_eq!(header(&sent, "authorization"), format!("Bearer {TOKEN}"));
     assert!(header(&sent, "content-type").starts_with("multipart/form-data; boundary="));
 
@@ -130,13 +136,19 @@ async fn unset_optional_fields_are_not_sent() {
     body.last_name = None;
     body.custom_attributes = None;
     let request = Request { body, ..request };
-    zoom(&server).users().update_a_user(&request).await.expect("sent");
+    zoom(&server)
+        .users()
+        .update_a_user(&request)
+        .await
+        .expect("sent");
     let sent = only_request(&server).await;
     assert_eq!(sent.url.path(), "/users/me");
     assert_eq!(sent.url.query(), Some("login_type=101"));
     let fields = multipart_fields(&sent).await;
     assert!(fields.iter().any(|(n, v)| n == "first_name" && v == "Ada"));
-    assert!(!fields.iter().any(|(n, _)| n == "last_name" || n == "custom_attributes"));
+    assert!(!fields
+        .iter()
+        .any(|(n, _)| n == "last_name" || n == "custom_attributes"));
 }
 
 #[tokio::test]
@@ -145,7 +157,11 @@ async fn update_password_and_status_send_their_forms() {
     let client = zoom(&server);
     let mut password = zoom_users::users::update_a_users_password::Request::example();
     password.user_id = "../admin".to_owned();
-    client.users().update_a_users_password(&password).await.expect("204");
+    client
+        .users()
+        .update_a_users_password(&password)
+        .await
+        .expect("204");
     let sent = only_request(&server).await;
     assert_eq!(sent.method.as_str(), "PUT");
     assert_eq!(sent.url.path(), "/users/..%2Fadmin/password");
@@ -199,9 +215,15 @@ async fn zoho_reset_password_sends_json_with_custom_auth_scheme() {
 
     let sent = only_request(&server).await;
     assert_eq!(sent.method.as_str(), "PUT");
-    assert_eq!(sent.url.path(), "/api/organization/1234567890/accounts/1234");
+    assert_eq!(
+        sent.url.path(),
+        "/api/organization/1234567890/accounts/1234"
+    );
     assert_eq!(sent.url.query(), None);
-    assert_eq!(header(&sent, "authorization"), format!("Zoho-oauthtoken {TOKEN}"));
+    assert_eq!(
+        header(&sent, "authorization"),
+        format!("Zoho-oauthtoken {TOKEN}")
+    );
     assert_eq!(header(&sent, "accept"), "application/json");
     assert_eq!(header(&sent, "content-type"), "application/json");
     let body: Value = serde_json::from_slice(&sent.body).expect("JSON body");
@@ -215,7 +237,10 @@ async fn zoho_reset_password_sends_json_with_custom_auth_scheme() {
 async fn list_users_sends_only_enabled_query_params() {
     let server = server_answering(200).await;
     let request = zoom_users::users::list_users::Request::example();
-    assert_eq!(request.page_number, None, "disabled param is optional and unset");
+    assert_eq!(
+        request.page_number, None,
+        "disabled param is optional and unset"
+    );
     let _ = zoom(&server).users().list_users(&request).await;
     let sent = only_request(&server).await;
     assert_eq!(sent.method.as_str(), "GET");
@@ -229,7 +254,10 @@ async fn documented_statuses_decode_into_their_variants() {
     use zoom_users::users::list_users;
     let server = MockServer::start().await;
     Mock::given(any())
-        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"code": 1010, "message": "Role does not exist."})))
+        .respond_with(
+            ResponseTemplate::new(404)
+                .set_body_json(json!({"code": 1010, "message": "Role does not exist."})),
+        )
         .mount(&server)
         .await;
     let result = zoom(&server)
@@ -264,7 +292,10 @@ async fn documented_statuses_decode_into_their_variants() {
         Err(zoom_users::runtime::Error::Api(error)) => match *error {
             list_users::Error::Unexpected(raw) => {
                 assert_eq!(raw.status.as_u16(), 418);
-                assert_eq!(raw.headers.get("x-trace").map(|v| v.as_bytes()), Some(&b"abc"[..]));
+                assert_eq!(
+                    raw.headers.get("x-trace").map(|v| v.as_bytes()),
+                    Some(&b"abc"[..])
+                );
                 assert_eq!(raw.text(), "teapot");
             }
             other => panic!("expected Unexpected, got {other:?}"),
@@ -281,7 +312,9 @@ fn secrets_stay_out_of_debug_and_curl() {
         .to_curl(&client)
         .expect("builds");
     assert!(!curl.contains("super-secret"));
-    assert!(curl.starts_with("curl -X PUT 'https://api.zoom.us/v2/users/quis%20officia%20in%20reprehenderit/password'"));
+    assert!(curl.starts_with(
+        "curl -X PUT 'https://api.zoom.us/v2/users/quis%20officia%20in%20reprehenderit/password'"
+    ));
     assert!(curl.contains("-H 'authorization: <redacted>'"));
     assert!(curl.contains("--form 'password=dolor Excepteur minim'"));
 }

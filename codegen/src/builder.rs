@@ -80,13 +80,15 @@ impl Builder {
     pub fn generate(&self) -> Result<Report, Error> {
         let out_dir = match &self.out_dir {
             Some(dir) => dir.clone(),
-            None => std::env::var_os("OUT_DIR").map(PathBuf::from).ok_or_else(|| Error::Io {
-                path: "$OUT_DIR".to_owned(),
-                source: std::io::Error::new(
-                    std::io::ErrorKind::NotFound,
-                    "OUT_DIR is not set: call from build.rs or set out_dir",
-                ),
-            })?,
+            None => std::env::var_os("OUT_DIR")
+                .map(PathBuf::from)
+                .ok_or_else(|| Error::Io {
+                    path: "$OUT_DIR".to_owned(),
+                    source: std::io::Error::new(
+                        std::io::ErrorKind::NotFound,
+                        "OUT_DIR is not set: call from build.rs or set out_dir",
+                    ),
+                })?,
         };
         let mut files = self.collections.clone();
         for dir in &self.dirs {
@@ -104,7 +106,11 @@ impl Builder {
                 source,
             })?;
             let name = names.claim(&module_name_for(&file));
-            let generated = generate(&source, &file.display().to_string(), &Output::Module(name.clone()))?;
+            let generated = generate(
+                &source,
+                &file.display().to_string(),
+                &Output::Module(name.clone()),
+            )?;
             code.push('\n');
             code.push_str(&generated.code);
             diagnostics.extend(generated.diagnostics);

@@ -61,7 +61,8 @@ impl Diagnostics {
 
     /// Records a warning.
     pub fn warn(&mut self, item_path: &[String], location: &str, message: impl Into<String>) {
-        self.list.push(self.make(Severity::Warning, item_path, location, message));
+        self.list
+            .push(self.make(Severity::Warning, item_path, location, message));
     }
 
     /// Builds an error diagnostic for this file.

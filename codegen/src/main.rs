@@ -3,6 +3,8 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod corpus;
+
 use clap::{Parser, Subcommand};
 use postman_codegen::{generate, module_name_for, Error, Output};
 
@@ -29,6 +31,16 @@ enum Command {
         #[arg(long)]
         name: Option<String>,
     },
+    /// Generate every collection in the given directories and print a table; with `--compile`,
+    /// also build all outputs in one scratch crate with `cargo clippy -D warnings`.
+    Corpus {
+        /// Directories of `*.json` collections.
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        /// Scratch crate directory to compile the generated modules in.
+        #[arg(long, value_name = "DIR")]
+        compile: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -43,17 +55,28 @@ fn main() -> ExitCode {
 }
 
 fn run(command: Command) -> Result<(), Error> {
-    let Command::Generate {
-        collection,
-        output,
-        crate_dir,
-        name,
-    } = command;
+    match command {
+        Command::Generate {
+            collection,
+            output,
+            crate_dir,
+            name,
+        } => run_generate(&collection, output, crate_dir, name),
+        Command::Corpus { dirs, compile } => corpus::run(&dirs, compile.as_deref()),
+    }
+}
+
+fn run_generate(
+    collection: &Path,
+    output: Option<PathBuf>,
+    crate_dir: Option<PathBuf>,
+    name: Option<String>,
+) -> Result<(), Error> {
     let source = std::fs::read_to_string(&collection).map_err(|source| Error::Io {
         path: collection.display().to_string(),
         source,
     })?;
-    let name = name.unwrap_or_else(|| module_name_for(&collection));
+    let name = name.unwrap_or_else(|| module_name_for(collection));
     let target = if crate_dir.is_some() {
         Output::CrateRoot
     } else {
@@ -73,7 +96,7 @@ fn run(command: Command) -> Result<(), Error> {
     match (output, crate_dir) {
         (Some(path), _) => write(&path, &generated.code),
         (None, Some(dir)) => {
-            write(&dir.join("Cargo.toml"), &cargo_toml(&name))?;
+            write(&dir.join("Cargo.toml"), &cargo_toml(&name, ""))?;
             write(&dir.join("src").join("lib.rs"), &generated.code)
         }
         (None, None) => {
@@ -83,7 +106,7 @@ fn run(command: Command) -> Result<(), Error> {
     }
 }
 
-fn write(path: &Path, content: &str) -> Result<(), Error> {
+pub(crate) fn write(path: &Path, content: &str) -> Result<(), Error> {
     let io = |source| Error::Io {
         path: path.display().to_string(),
         source,
@@ -95,7 +118,7 @@ fn write(path: &Path, content: &str) -> Result<(), Error> {
 }
 
 /// The manifest of a standalone client crate; dependencies from crates.io only.
-fn cargo_toml(name: &str) -> String {
+pub(crate) fn cargo_toml(name: &str, extra: &str) -> String {
     let package = postman_codegen::naming::snake(name, "client").replace('_', "-");
     format!(
         r#"[package]
@@ -107,7 +130,7 @@ publish = false
 
 [dependencies]
 {}
-
+{extra}
 [workspace]
 "#,
         postman_codegen::CLIENT_DEPENDENCIES

@@ -8,7 +8,8 @@ fn bin() -> Command {
 }
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("postman-codegen-cli-{}-{name}", std::process::id()));
+    let dir =
+        std::env::temp_dir().join(format!("postman-codegen-cli-{}-{name}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     dir
 }
@@ -28,10 +29,17 @@ fn fails_cleanly(name: &str, content: &[u8]) -> String {
     let out = generate(&path);
     let err = stderr(&out);
     assert!(!out.status.success(), "{name}: exit code must be non-zero");
-    assert_eq!(out.status.code(), Some(1), "{name}: an error, not a crash: {err}");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{name}: an error, not a crash: {err}"
+    );
     assert!(!err.contains("panicked"), "{name}: no panic: {err}");
     assert_eq!(err.trim_end().lines().count(), 1, "{name}: one line: {err}");
-    assert!(err.contains(&path.display().to_string()), "{name}: names the file: {err}");
+    assert!(
+        err.contains(&path.display().to_string()),
+        "{name}: names the file: {err}"
+    );
     assert!(out.stdout.is_empty(), "{name}: no code on failure");
     err
 }
@@ -42,12 +50,18 @@ fn missing_file_is_a_clear_error() {
     let out = generate(&path);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1));
-    assert!(err.contains("nope.json") && err.contains("No such file"), "{err}");
+    assert!(
+        err.contains("nope.json") && err.contains("No such file"),
+        "{err}"
+    );
 }
 
 #[test]
 fn invalid_json_names_line_and_column() {
-    let err = fails_cleanly("truncated", br#"{"info": {"name": "x"}, "item": [ {"name": "a""#);
+    let err = fails_cleanly(
+        "truncated",
+        br#"{"info": {"name": "x"}, "item": [ {"name": "a""#,
+    );
     assert!(err.contains("line 1 column"), "{err}");
     assert!(err.contains("invalid JSON"), "{err}");
 }
@@ -56,7 +70,10 @@ fn invalid_json_names_line_and_column() {
 fn json_that_is_not_a_collection_is_rejected() {
     let err = fails_cleanly("openapi", br#"{"openapi": "3.0.0", "paths": {}}"#);
     assert!(err.contains("OpenAPI"), "{err}");
-    let err = fails_cleanly("environment", br#"{"name": "env", "values": [{"key": "a", "value": "b"}]}"#);
+    let err = fails_cleanly(
+        "environment",
+        br#"{"name": "env", "values": [{"key": "a", "value": "b"}]}"#,
+    );
     assert!(err.contains("environment"), "{err}");
     let err = fails_cleanly("array", b"[1, 2, 3]");
     assert!(err.contains("not a Postman collection"), "{err}");
@@ -64,21 +81,37 @@ fn json_that_is_not_a_collection_is_rejected() {
 
 #[test]
 fn generates_module_file_and_standalone_crate() {
-    let input = Path::new(env!("CARGO_MANIFEST_DIR")).join("../collections/zoho-mail.postman_collection.json");
+    let input = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../collections/zoho-mail.postman_collection.json");
     let dir = scratch("ok");
     let module = dir.join("zoho.rs");
-    let out = bin().arg("generate").arg(&input).arg("-o").arg(&module).output().expect("runs");
+    let out = bin()
+        .arg("generate")
+        .arg(&input)
+        .arg("-o")
+        .arg(&module)
+        .output()
+        .expect("runs");
     assert!(out.status.success(), "{}", stderr(&out));
     let code = std::fs::read_to_string(&module).expect("written");
     assert!(code.contains("pub mod zoho_mail"));
     assert!(code.contains("pub mod reset_user_password"));
 
     let krate = dir.join("crate");
-    let out = bin().arg("generate").arg(&input).arg("--crate").arg(&krate).output().expect("runs");
+    let out = bin()
+        .arg("generate")
+        .arg(&input)
+        .arg("--crate")
+        .arg(&krate)
+        .output()
+        .expect("runs");
     assert!(out.status.success(), "{}", stderr(&out));
     let manifest = std::fs::read_to_string(krate.join("Cargo.toml")).expect("manifest");
     assert!(manifest.contains("name = \"zoho-mail\""), "{manifest}");
-    assert!(!manifest.contains("path ="), "dependencies come from crates.io only");
+    assert!(
+        !manifest.contains("path ="),
+        "dependencies come from crates.io only"
+    );
     let lib = std::fs::read_to_string(krate.join("src/lib.rs")).expect("lib.rs");
     assert!(lib.contains("pub mod accounts"));
 }

@@ -22,8 +22,12 @@ fn generated_code_matches_snapshots() {
     for file in collections() {
         let name = module_name_for(&file);
         let source = std::fs::read_to_string(&file).expect("readable");
-        let label = format!("collections/{}", file.file_name().unwrap().to_string_lossy());
-        let generated = generate(&source, &label, &Output::Module(name.clone())).expect("generates");
+        let label = format!(
+            "collections/{}",
+            file.file_name().unwrap().to_string_lossy()
+        );
+        let generated =
+            generate(&source, &label, &Output::Module(name.clone())).expect("generates");
         assert!(
             generated.diagnostics.is_empty(),
             "our own collections generate without warnings: {:?}",

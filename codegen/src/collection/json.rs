@@ -42,7 +42,9 @@ pub fn description(value: Option<&Value>) -> Option<String> {
 
 /// Whether an entry is turned off (`disabled: true`, or v1's `enabled: false`).
 pub fn disabled(map: &serde_json::Map<String, Value>) -> bool {
-    map.get("disabled").and_then(Value::as_bool).unwrap_or(false)
+    map.get("disabled")
+        .and_then(Value::as_bool)
+        .unwrap_or(false)
         || map.get("enabled").and_then(Value::as_bool) == Some(false)
 }
 

@@ -19,7 +19,11 @@ pub fn parse_collection(text: &str, diags: &mut Diagnostics) -> Result<Collectio
         )
     })?;
     let Some(root) = value.as_object() else {
-        return Err(diags.error(&[], "", "not a Postman collection: the top level is not an object"));
+        return Err(diags.error(
+            &[],
+            "",
+            "not a Postman collection: the top level is not an object",
+        ));
     };
     if root.contains_key("openapi") || root.contains_key("swagger") {
         return Err(diags.error(
@@ -108,29 +112,32 @@ fn read_item(value: &Value, location: &str, ctx: &mut Ctx<'_>) -> Option<Item> {
     };
     let name = map.get("name").and_then(text).unwrap_or_default();
     ctx.item_path.push(name.clone());
-    let item = if map.contains_key("item") || map.contains_key("items") || !map.contains_key("request")
-    {
-        if !map.contains_key("item") && !map.contains_key("items") {
-            ctx.warn(location, "item has neither `request` nor `item`; read as an empty folder");
-        }
-        Item::Folder(Folder {
-            name,
-            location: location.to_owned(),
-            description: description(map.get("description")),
-            auth: read_auth(map.get("auth"), &pointer(location, "auth"), ctx),
-            items: read_items(map, location, ctx),
-        })
-    } else {
-        let request_at = pointer(location, "request");
-        let request = read_request(map.get("request"), &request_at, ctx);
-        let responses = read_examples(map.get("response"), &pointer(location, "response"), ctx);
-        Item::Request(Box::new(RequestItem {
-            name,
-            location: location.to_owned(),
-            request,
-            responses,
-        }))
-    };
+    let item =
+        if map.contains_key("item") || map.contains_key("items") || !map.contains_key("request") {
+            if !map.contains_key("item") && !map.contains_key("items") {
+                ctx.warn(
+                    location,
+                    "item has neither `request` nor `item`; read as an empty folder",
+                );
+            }
+            Item::Folder(Folder {
+                name,
+                location: location.to_owned(),
+                description: description(map.get("description")),
+                auth: read_auth(map.get("auth"), &pointer(location, "auth"), ctx),
+                items: read_items(map, location, ctx),
+            })
+        } else {
+            let request_at = pointer(location, "request");
+            let request = read_request(map.get("request"), &request_at, ctx);
+            let responses = read_examples(map.get("response"), &pointer(location, "response"), ctx);
+            Item::Request(Box::new(RequestItem {
+                name,
+                location: location.to_owned(),
+                request,
+                responses,
+            }))
+        };
     ctx.item_path.pop();
     Some(item)
 }
@@ -145,7 +152,10 @@ fn read_request(value: Option<&Value>, location: &str, ctx: &mut Ctx<'_>) -> Req
         }
         Some(Value::Object(map)) => map,
         _ => {
-            ctx.warn(location, "request is not an object or URL string; sending GET /");
+            ctx.warn(
+                location,
+                "request is not an object or URL string; sending GET /",
+            );
             return Request::default();
         }
     };
@@ -153,7 +163,10 @@ fn read_request(value: Option<&Value>, location: &str, ctx: &mut Ctx<'_>) -> Req
         Some(Value::String(m)) => Some(m.clone()),
         None | Some(Value::Null) => None,
         Some(_) => {
-            ctx.warn(&pointer(location, "method"), "method is not a string; using GET");
+            ctx.warn(
+                &pointer(location, "method"),
+                "method is not a string; using GET",
+            );
             None
         }
     };

@@ -92,7 +92,10 @@ pub fn read_url(value: Option<&Value>, location: &str, ctx: &mut Ctx<'_>) -> Url
             return Url::default();
         }
         Some(_) => {
-            ctx.warn(location, "URL is neither a string nor an object; using an empty path");
+            ctx.warn(
+                location,
+                "URL is neither a string nor an object; using an empty path",
+            );
             return Url::default();
         }
     };

@@ -88,14 +88,22 @@ struct Reader<'a> {
 }
 
 impl Reader<'_> {
-    fn children(&mut self, folder_ids: &[String], request_ids: &[String], ctx: &mut Ctx<'_>) -> Vec<Item> {
+    fn children(
+        &mut self,
+        folder_ids: &[String],
+        request_ids: &[String],
+        ctx: &mut Ctx<'_>,
+    ) -> Vec<Item> {
         let mut items = Vec::new();
         for id in folder_ids {
             if !self.used_folders.insert(id.clone()) {
                 continue;
             }
             let Some((location, folder)) = self.folders.get(id).cloned() else {
-                ctx.warn("/folders_order", format!("folder id `{id}` is not in `folders`"));
+                ctx.warn(
+                    "/folders_order",
+                    format!("folder id `{id}` is not in `folders`"),
+                );
                 continue;
             };
             let name = folder.get("name").and_then(text).unwrap_or_default();
@@ -122,7 +130,9 @@ impl Reader<'_> {
             };
             let name = request.get("name").and_then(text).unwrap_or_default();
             ctx.item_path.push(name.clone());
-            items.push(Item::Request(Box::new(read_request(request, &location, name, ctx))));
+            items.push(Item::Request(Box::new(read_request(
+                request, &location, name, ctx,
+            ))));
             ctx.item_path.pop();
         }
         items
@@ -132,7 +142,11 @@ impl Reader<'_> {
 fn read_request(map: &Object, location: &str, name: String, ctx: &mut Ctx<'_>) -> RequestItem {
     let mut url = parse_raw_url(map.get("url").and_then(Value::as_str).unwrap_or_default());
     if map.contains_key("queryParams") {
-        url.query = key_values(map.get("queryParams"), &pointer(location, "queryParams"), ctx);
+        url.query = key_values(
+            map.get("queryParams"),
+            &pointer(location, "queryParams"),
+            ctx,
+        );
     }
     url.variables = match map.get("pathVariableData") {
         Some(data) => key_values(Some(data), &pointer(location, "pathVariableData"), ctx),
@@ -147,7 +161,9 @@ fn read_request(map: &Object, location: &str, name: String, ctx: &mut Ctx<'_>) -
             key_values(map.get("headerData"), &pointer(location, "headerData"), ctx)
         }
         _ => header_lines(
-            map.get("headers").and_then(Value::as_str).unwrap_or_default(),
+            map.get("headers")
+                .and_then(Value::as_str)
+                .unwrap_or_default(),
             &pointer(location, "headers"),
         ),
     };

@@ -16,7 +16,13 @@ const RUNTIME: &str = include_str!("../../runtime/runtime.rs");
 
 /// Lints the emitted docs may trip: vendors' Markdown is kept as written.
 fn doc_lint_allows() -> TokenStream {
-    quote!(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, clippy::tabs_in_doc_comments, clippy::empty_docs, rustdoc::all)
+    quote!(
+        clippy::doc_lazy_continuation,
+        clippy::doc_overindented_list_items,
+        clippy::tabs_in_doc_comments,
+        clippy::empty_docs,
+        rustdoc::all
+    )
 }
 
 /// The client as the items of a module (no wrapping `mod`).
@@ -167,11 +173,7 @@ fn module_body(module: &Module, depth: usize) -> TokenStream {
 /// Methods reaching sub-folders and sending operations; `client` is the `&Client` expression
 /// and `depth` how far below the root the methods are defined.
 fn accessors(module: &Module, client: TokenStream, depth: usize) -> TokenStream {
-    let lifetime = if depth == 0 {
-        quote!('_)
-    } else {
-        quote!('a)
-    };
+    let lifetime = if depth == 0 { quote!('_) } else { quote!('a) };
     let folders = module.modules.iter().map(|m| {
         let name = ident(&m.ident);
         let doc = docs(Some(&format!("Operations of folder \"{}\".", m.name)));

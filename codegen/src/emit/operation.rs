@@ -135,7 +135,10 @@ fn param_example(param: &Param, op: &Operation, runtime: &TokenStream) -> TokenS
 }
 
 /// The body field's type, its example, and the form struct definition if any.
-fn body_parts(op: &Operation, runtime: &TokenStream) -> (Option<TokenStream>, TokenStream, TokenStream) {
+fn body_parts(
+    op: &Operation,
+    runtime: &TokenStream,
+) -> (Option<TokenStream>, TokenStream, TokenStream) {
     match &op.body {
         Body::None => (None, TokenStream::new(), TokenStream::new()),
         Body::Json { ty, example: value } => (
@@ -143,8 +146,16 @@ fn body_parts(op: &Operation, runtime: &TokenStream) -> (Option<TokenStream>, To
             example(ty, Some(value), &op.types, runtime),
             TokenStream::new(),
         ),
-        Body::Raw { example: text, .. } => (Some(quote!(String)), quote!(#text.to_owned()), TokenStream::new()),
-        Body::Binary => (Some(quote!(Vec<u8>)), quote!(Vec::new()), TokenStream::new()),
+        Body::Raw { example: text, .. } => (
+            Some(quote!(String)),
+            quote!(#text.to_owned()),
+            TokenStream::new(),
+        ),
+        Body::Binary => (
+            Some(quote!(Vec<u8>)),
+            quote!(Vec::new()),
+            TokenStream::new(),
+        ),
         Body::GraphQl { query, variables } => {
             let variables = variables.to_string();
             (
@@ -183,7 +194,11 @@ fn body_parts(op: &Operation, runtime: &TokenStream) -> (Option<TokenStream>, To
 /// A `&str` expression for a parameter; `value` is a place of type `T`, or of type `&T` when
 /// `borrowed`.
 fn as_str(param: &Param, value: TokenStream, borrowed: bool, runtime: &TokenStream) -> TokenStream {
-    let reference = if borrowed { quote!(#value) } else { quote!(&#value) };
+    let reference = if borrowed {
+        quote!(#value)
+    } else {
+        quote!(&#value)
+    };
     if param.json {
         quote!(&#runtime::to_json(#reference)?)
     } else if param.ty == Ty::String {
@@ -228,7 +243,10 @@ fn prepare_body(op: &Operation, runtime: &TokenStream) -> TokenStream {
                 call(as_str(p, quote!(self.#name), false, runtime))
             }
         });
-    let fixed = op.fixed_headers.iter().map(|(k, v)| quote!(builder.header(#k, #v)?;));
+    let fixed = op
+        .fixed_headers
+        .iter()
+        .map(|(k, v)| quote!(builder.header(#k, #v)?;));
     let auth = auth_tokens(&op.auth, runtime);
     let body = body_tokens(op, runtime);
     quote! {
@@ -253,7 +271,9 @@ fn auth_tokens(auth: &Auth, runtime: &TokenStream) -> TokenStream {
             name,
             prefix,
             in_query,
-        } => quote!(#runtime::AuthScheme::ApiKey { name: #name, prefix: #prefix, in_query: #in_query }),
+        } => {
+            quote!(#runtime::AuthScheme::ApiKey { name: #name, prefix: #prefix, in_query: #in_query })
+        }
     }
 }
 
@@ -274,7 +294,9 @@ fn body_tokens(op: &Operation, runtime: &TokenStream) -> TokenStream {
             });
         },
         Body::Form(params) => {
-            let fields = params.iter().map(|p| form_entry(p, runtime, |key, value| quote!((#key, #value))));
+            let fields = params
+                .iter()
+                .map(|p| form_entry(p, runtime, |key, value| quote!((#key, #value))));
             quote!(builder.body(#runtime::form_body(vec![#(#fields),*]));)
         }
         Body::Multipart(params) => {
@@ -418,7 +440,10 @@ fn responses(op: &Operation, runtime: &TokenStream) -> (TokenStream, TokenStream
     (quote!(#success_def #error_def), parse)
 }
 
-fn variant(response: &Response, payload: &impl Fn(&ResponseKind) -> Option<TokenStream>) -> TokenStream {
+fn variant(
+    response: &Response,
+    payload: &impl Fn(&ResponseKind) -> Option<TokenStream>,
+) -> TokenStream {
     let name = ident(&response.variant);
     let mut text = format!("Status {}.", response.status);
     if let Some(doc) = &response.doc {

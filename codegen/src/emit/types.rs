@@ -58,7 +58,10 @@ fn struct_def(def: &StructDef) -> TokenStream {
             pub #field_ident: #ty,
         }
     });
-    let doc = docs(Some(&format!("`{}`, inferred from the collection's examples.", def.name)));
+    let doc = docs(Some(&format!(
+        "`{}`, inferred from the collection's examples.",
+        def.name
+    )));
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -113,7 +116,12 @@ fn enum_def(def: &EnumDef) -> TokenStream {
 }
 
 /// An expression of type `ty` built from an example value (defaults where it has none).
-pub fn example(ty: &Ty, value: Option<&Value>, defs: &[TypeDef], runtime: &TokenStream) -> TokenStream {
+pub fn example(
+    ty: &Ty,
+    value: Option<&Value>,
+    defs: &[TypeDef],
+    runtime: &TokenStream,
+) -> TokenStream {
     let value = value.filter(|v| !v.is_null() || matches!(ty, Ty::Value));
     match ty {
         Ty::String => {
@@ -129,7 +137,10 @@ pub fn example(ty: &Ty, value: Option<&Value>, defs: &[TypeDef], runtime: &Token
             quote!(#n)
         }
         Ty::F64 => {
-            let x = value.and_then(Value::as_f64).filter(|x| x.is_finite()).unwrap_or(0.0);
+            let x = value
+                .and_then(Value::as_f64)
+                .filter(|x| x.is_finite())
+                .unwrap_or(0.0);
             let x = Literal::f64_unsuffixed(x);
             quote!(#x)
         }
@@ -138,7 +149,9 @@ pub fn example(ty: &Ty, value: Option<&Value>, defs: &[TypeDef], runtime: &Token
             quote!(#b)
         }
         Ty::Value => {
-            let json = value.map(Value::to_string).unwrap_or_else(|| "null".to_owned());
+            let json = value
+                .map(Value::to_string)
+                .unwrap_or_else(|| "null".to_owned());
             quote!(::serde_json::from_str(#json).unwrap_or_default())
         }
         Ty::File => quote!(#runtime::FilePart::default()),
@@ -160,7 +173,12 @@ pub fn example(ty: &Ty, value: Option<&Value>, defs: &[TypeDef], runtime: &Token
     }
 }
 
-fn named_example(name: &str, value: Option<&Value>, defs: &[TypeDef], runtime: &TokenStream) -> TokenStream {
+fn named_example(
+    name: &str,
+    value: Option<&Value>,
+    defs: &[TypeDef],
+    runtime: &TokenStream,
+) -> TokenStream {
     let type_ident = ident(name);
     let def = defs.iter().find(|d| match d {
         TypeDef::Struct(s) => s.name == name,

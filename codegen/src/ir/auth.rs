@@ -111,7 +111,10 @@ mod tests {
     #[test]
     fn unsupported_kind_warns() {
         let mut diags = Diagnostics::new("x.json");
-        assert_eq!(resolve(Some(&block("hawk", &[])), &["A".into()], &mut diags), Auth::None);
+        assert_eq!(
+            resolve(Some(&block("hawk", &[])), &["A".into()], &mut diags),
+            Auth::None
+        );
         assert_eq!(diags.into_vec().len(), 1);
     }
 
@@ -119,7 +122,10 @@ mod tests {
     fn apikey_in_query_with_template_prefix() {
         let mut diags = Diagnostics::new("x.json");
         let auth = resolve(
-            Some(&block("apikey", &[("key", "token"), ("value", "Key {{k}}"), ("in", "query")])),
+            Some(&block(
+                "apikey",
+                &[("key", "token"), ("value", "Key {{k}}"), ("in", "query")],
+            )),
             &[],
             &mut diags,
         );

@@ -136,7 +136,12 @@ fn form_fields(fields: &[KeyValue], multipart: bool, typer: &mut Typer) -> Vec<s
         .iter()
         .map(|field| {
             if multipart && field.kind.as_deref() == Some("file") {
-                return file_param(&field.key, field.description.as_deref(), field.disabled, &mut names);
+                return file_param(
+                    &field.key,
+                    field.description.as_deref(),
+                    field.disabled,
+                    &mut names,
+                );
             }
             let entry = Entry {
                 key: &field.key,

@@ -41,10 +41,7 @@ impl Shape {
             Value::Number(_) => Self::Float,
             Value::String(_) => Self::Str,
             Value::Array(items) => Self::Array(Box::new(
-                items
-                    .iter()
-                    .map(Self::of)
-                    .fold(Self::Unknown, Self::unify),
+                items.iter().map(Self::of).fold(Self::Unknown, Self::unify),
             )),
             Value::Object(map) => Self::Object(
                 map.iter()
@@ -105,11 +102,48 @@ pub struct Typer {
 
 /// Type names every operation module defines or that would shadow the prelude.
 const RESERVED_TYPES: &[&str] = &[
-    "Request", "Success", "Error", "Ops", "Option", "Some", "None", "Result", "Ok", "Err",
-    "String", "Vec", "Box", "Default", "Clone", "Copy", "Send", "Sync", "Sized", "Debug",
-    "Iterator", "IntoIterator", "From", "Into", "ToString", "ToOwned", "Drop", "Fn", "FnMut",
-    "FnOnce", "PartialEq", "Eq", "PartialOrd", "Ord", "Hash", "Extend", "AsRef", "AsMut",
-    "TryFrom", "TryInto", "Unpin", "Self",
+    "Request",
+    "Success",
+    "Error",
+    "Ops",
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "String",
+    "Vec",
+    "Box",
+    "Default",
+    "Clone",
+    "Copy",
+    "Send",
+    "Sync",
+    "Sized",
+    "Debug",
+    "Iterator",
+    "IntoIterator",
+    "From",
+    "Into",
+    "ToString",
+    "ToOwned",
+    "Drop",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "PartialEq",
+    "Eq",
+    "PartialOrd",
+    "Ord",
+    "Hash",
+    "Extend",
+    "AsRef",
+    "AsMut",
+    "TryFrom",
+    "TryInto",
+    "Unpin",
+    "Self",
 ];
 
 impl Typer {
@@ -192,7 +226,10 @@ mod tests {
     use serde_json::json;
 
     fn unify_all(values: &[Value]) -> Shape {
-        values.iter().map(Shape::of).fold(Shape::Unknown, Shape::unify)
+        values
+            .iter()
+            .map(Shape::of)
+            .fold(Shape::Unknown, Shape::unify)
     }
 
     #[test]
@@ -200,7 +237,10 @@ mod tests {
         let shape = unify_all(&[json!({"a": 1, "b": "x"}), json!({"a": 2.5})]);
         assert_eq!(
             shape,
-            Shape::Object(vec![("a".into(), Shape::Float, true), ("b".into(), Shape::Str, false)])
+            Shape::Object(vec![
+                ("a".into(), Shape::Float, true),
+                ("b".into(), Shape::Str, false)
+            ])
         );
     }
 
@@ -216,7 +256,10 @@ mod tests {
     #[test]
     fn objects_become_named_structs() {
         let mut typer = Typer::new();
-        let ty = typer.ty(&Shape::of(&json!({"items": [{"id": 1}], "type": "x"})), "Body");
+        let ty = typer.ty(
+            &Shape::of(&json!({"items": [{"id": 1}], "type": "x"})),
+            "Body",
+        );
         assert_eq!(ty, Ty::Named("Body".into()));
         assert_eq!(typer.defs.len(), 2);
         let TypeDef::Struct(item) = &typer.defs[0] else {

@@ -126,16 +126,16 @@ impl Lowerer<'_> {
                         doc: folder.description.clone(),
                     };
                     let auth = effective(folder.auth.as_ref(), auth);
-                    module.modules.push(self.module(child, &folder.items, path, auth));
+                    module
+                        .modules
+                        .push(self.module(child, &folder.items, path, auth));
                     path.pop();
                 }
                 Item::Request(request) => {
                     path.push(request.name.clone());
                     let method = self.method(request, path);
-                    let ident = names.claim_with(
-                        &snake(&request.name, "op"),
-                        &[method.to_ascii_lowercase()],
-                    );
+                    let ident = names
+                        .claim_with(&snake(&request.name, "op"), &[method.to_ascii_lowercase()]);
                     let auth = effective(request.request.auth.as_ref(), auth);
                     let op = self.operation(request, path, ident, method, auth);
                     module.operations.push(op);
@@ -150,13 +150,17 @@ impl Lowerer<'_> {
         let at = pointer(&pointer(&item.location, "request"), "method");
         match item.request.method.as_deref().map(str::trim) {
             None | Some("") => {
-                self.diags.warn(path, &at, "request has no method; using GET");
+                self.diags
+                    .warn(path, &at, "request has no method; using GET");
                 "GET".to_owned()
             }
             Some(m) if http::Method::from_bytes(m.as_bytes()).is_ok() => m.to_ascii_uppercase(),
             Some(m) => {
-                self.diags
-                    .warn(path, &at, format!("method `{m}` is not a valid HTTP token; using GET"));
+                self.diags.warn(
+                    path,
+                    &at,
+                    format!("method `{m}` is not a valid HTTP token; using GET"),
+                );
                 "GET".to_owned()
             }
         }
@@ -195,8 +199,11 @@ impl Lowerer<'_> {
         let mut params = url.params;
         for query in &request.url.query {
             if query.key.is_empty() {
-                self.diags
-                    .warn(item_path, &query.location, "query parameter without a key; dropped");
+                self.diags.warn(
+                    item_path,
+                    &query.location,
+                    "query parameter without a key; dropped",
+                );
                 continue;
             }
             let entry = Entry {
@@ -206,7 +213,13 @@ impl Lowerer<'_> {
                 required: false,
                 disabled: query.disabled,
             };
-            params.push(param(&entry, ParamIn::Query, false, &mut typer, &mut fields));
+            params.push(param(
+                &entry,
+                ParamIn::Query,
+                false,
+                &mut typer,
+                &mut fields,
+            ));
         }
         let mut fixed_headers = Vec::new();
         let mut auth_header = None;
@@ -251,7 +264,13 @@ impl Lowerer<'_> {
                 required: !header.disabled,
                 disabled: header.disabled,
             };
-            params.push(param(&entry, ParamIn::Header, false, &mut typer, &mut fields));
+            params.push(param(
+                &entry,
+                ParamIn::Header,
+                false,
+                &mut typer,
+                &mut fields,
+            ));
         }
         let mut auth = resolve(auth_block, item_path, self.diags);
         if auth == Auth::None {

@@ -66,7 +66,12 @@ pub fn param(
 }
 
 /// A file field of a multipart body.
-pub fn file_param(key: &str, description: Option<&str>, optional: bool, fields: &mut Namespace) -> Param {
+pub fn file_param(
+    key: &str,
+    description: Option<&str>,
+    optional: bool,
+    fields: &mut Namespace,
+) -> Param {
     Param {
         field: fields.claim(&snake(key, "file")),
         key: key.to_owned(),

@@ -205,6 +205,9 @@ mod tests {
             value: Some("example.com".into()),
             ..KeyValue::default()
         }];
-        assert_eq!(substitute("https://{{host}}/{{x}}", &vars), "https://example.com/{{x}}");
+        assert_eq!(
+            substitute("https://{{host}}/{{x}}", &vars),
+            "https://example.com/{{x}}"
+        );
     }
 }
