@@ -1,0 +1,199 @@
+//! Every body mode and auth placement of `collections/body-modes`, checked on the wire.
+
+use std::convert::Infallible;
+
+use postman_clients::body_modes::{self, admin, runtime};
+use serde_json::{json, Value};
+use wiremock::matchers::any;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+async fn server(status: u16, body: &str) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(
+            ResponseTemplate::new(status)
+                .insert_header("content-type", "application/json")
+                .set_body_string(body),
+        )
+        .mount(&server)
+        .await;
+    server
+}
+
+fn client(server: &MockServer) -> body_modes::Client {
+    body_modes::Client::new()
+        .with_base_url(server.uri())
+        .with_api_key("k 1")
+        .with_basic_auth("admin", "pw")
+}
+
+async fn sent(server: &MockServer) -> wiremock::Request {
+    let mut requests = server.received_requests().await.expect("recording");
+    assert_eq!(requests.len(), 1);
+    requests.remove(0)
+}
+
+fn content_type(request: &wiremock::Request) -> &str {
+    request
+        .headers
+        .get("content-type")
+        .map(|v| v.to_str().unwrap())
+        .unwrap_or("")
+}
+
+#[tokio::test]
+async fn urlencoded_form_with_api_key_in_query() {
+    let server = server(200, r#"{"id": 7, "received": {"name": "Ada Lovelace"}}"#).await;
+    let ok = client(&server)
+        .submit_form(&body_modes::submit_form::Request::example())
+        .await
+        .expect("200");
+    assert_eq!(ok.id, 7);
+    let request = sent(&server).await;
+    assert_eq!(request.url.path(), "/forms");
+    assert_eq!(request.url.query(), Some("api_key=k%201"));
+    assert_eq!(content_type(&request), "application/x-www-form-urlencoded");
+    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(&request.body)
+        .into_owned()
+        .collect();
+    assert_eq!(
+        pairs,
+        vec![
+            ("name".into(), "Ada Lovelace".into()),
+            ("tags".into(), "a&b=c d".into()),
+            ("count".into(), "3".into())
+        ]
+    );
+}
+
+#[tokio::test]
+async fn multipart_file_part_and_variable_path_segment() {
+    let server = server(
+        201,
+        r#"{"url": "https://cdn.example.com/a.png", "size": 1024}"#,
+    )
+    .await;
+    let mut request = body_modes::upload_avatar::Request::example();
+    assert_eq!(
+        request.account_id, "acct-1",
+        "example from the collection variable"
+    );
+    request.body.avatar = runtime::FilePart {
+        file_name: "me.png".into(),
+        content_type: Some("image/png".into()),
+        bytes: vec![0x89, b'P', b'N', b'G', 0, 255],
+    };
+    let created = client(&server).upload_avatar(&request).await.expect("201");
+    assert_eq!(created.size, 1024);
+    let sent = sent(&server).await;
+    assert_eq!(sent.url.path(), "/accounts/acct-1/avatar");
+    let boundary = multer::parse_boundary(content_type(&sent)).expect("boundary");
+    let body = bytes::Bytes::from(sent.body.clone());
+    let stream = futures_util::stream::once(async move { Ok::<_, Infallible>(body) });
+    let mut multipart = multer::Multipart::new(stream, boundary);
+    let file = multipart.next_field().await.unwrap().expect("file part");
+    assert_eq!(file.name(), Some("avatar"));
+    assert_eq!(file.file_name(), Some("me.png"));
+    assert_eq!(
+        file.content_type().map(|m| m.to_string()),
+        Some("image/png".into())
+    );
+    assert_eq!(
+        file.bytes().await.unwrap().as_ref(),
+        &[0x89, b'P', b'N', b'G', 0, 255]
+    );
+    let caption = multipart.next_field().await.unwrap().expect("caption part");
+    assert_eq!(caption.name(), Some("caption"));
+    assert_eq!(caption.text().await.unwrap(), "Me, 2024");
+    assert!(multipart.next_field().await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn raw_xml_keeps_its_mime_and_text_responses_stay_text() {
+    let server = server(400, "<error>bad</error>").await;
+    let result = client(&server)
+        .send_xml(&body_modes::send_xml::Request::example())
+        .await;
+    match result {
+        Err(runtime::Error::Api(e)) => match *e {
+            body_modes::send_xml::Error::BadRequest(text) => assert_eq!(text, "<error>bad</error>"),
+            other => panic!("{other:?}"),
+        },
+        other => panic!("{other:?}"),
+    }
+    let request = sent(&server).await;
+    assert_eq!(content_type(&request), "application/xml");
+    assert_eq!(request.body, b"<note><to>Tove</to></note>");
+}
+
+#[tokio::test]
+async fn graphql_sends_query_and_variables_as_json() {
+    let server = server(200, r#"{"data": {"hero": {"name": "R2-D2"}}}"#).await;
+    let ok = client(&server)
+        .graph_ql_query(&body_modes::graph_ql_query::Request::example())
+        .await
+        .expect("200");
+    assert_eq!(ok.data.hero.name, "R2-D2");
+    let request = sent(&server).await;
+    assert_eq!(content_type(&request), "application/json");
+    let body: Value = serde_json::from_slice(&request.body).unwrap();
+    assert_eq!(
+        body,
+        json!({"query": "query Hero($episode: Episode) { hero(episode: $episode) { name } }", "variables": {"episode": "JEDI"}})
+    );
+}
+
+#[tokio::test]
+async fn binary_body_is_sent_as_bytes() {
+    let server = server(204, "").await;
+    let request = body_modes::upload_binary::Request {
+        name: "q3 report.pdf".into(),
+        body: vec![1, 2, 3, 0, 255],
+    };
+    client(&server).upload_binary(&request).await.expect("204");
+    let sent = sent(&server).await;
+    assert_eq!(sent.method.as_str(), "PUT");
+    assert_eq!(sent.url.path(), "/blobs/q3%20report.pdf");
+    assert_eq!(content_type(&sent), "application/octet-stream");
+    assert_eq!(sent.body, vec![1, 2, 3, 0, 255]);
+}
+
+#[tokio::test]
+async fn folder_basic_auth_overrides_collection_api_key_and_custom_method_works() {
+    let server = server(200, r#"{"purged": 12}"#).await;
+    let request = admin::purge_cache::Request {
+        scope: Some(admin::purge_cache::Scope::Images),
+    };
+    let ok = client(&server)
+        .admin()
+        .purge_cache(&request)
+        .await
+        .expect("200");
+    assert_eq!(ok.purged, 12);
+    let sent = sent(&server).await;
+    assert_eq!(sent.method.as_str(), "PURGE");
+    assert_eq!(
+        sent.url.query(),
+        Some("scope=images"),
+        "no api key: the folder uses basic auth"
+    );
+    assert_eq!(sent.headers["authorization"], "Basic YWRtaW46cHc=");
+}
+
+#[tokio::test]
+async fn timeout_is_applied() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_delay(std::time::Duration::from_secs(5)))
+        .mount(&server)
+        .await;
+    let client = client(&server).with_timeout(std::time::Duration::from_millis(100));
+    let result = client
+        .admin()
+        .purge_cache(&admin::purge_cache::Request::example())
+        .await;
+    match result {
+        Err(runtime::Error::Transport(e)) => assert!(e.is_timeout(), "{e}"),
+        other => panic!("expected a timeout, got {other:?}"),
+    }
+}
