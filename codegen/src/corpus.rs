@@ -100,20 +100,48 @@ pub fn run(dirs: &[PathBuf], compile: Option<&Path>) -> Result<(), Error> {
     Ok(())
 }
 
-/// Writes every module into one scratch crate and runs `cargo clippy -- -D warnings` on it.
+/// Lines of generated code per scratch crate: keeps rustc's memory in bounds and lets cargo
+/// build crates in parallel.
+const LINES_PER_CRATE: usize = 150_000;
+
+/// Writes the modules into a workspace of scratch crates and runs
+/// `cargo clippy --workspace -- -D warnings` on it.
 fn compile_all(dir: &Path, modules: &[(String, String)]) -> Result<bool, Error> {
+    let mut crates: Vec<Vec<&(String, String)>> = vec![Vec::new()];
+    let mut lines = 0;
+    for module in modules {
+        let module_lines = module.1.lines().count();
+        if lines + module_lines > LINES_PER_CRATE && !crates[crates.len() - 1].is_empty() {
+            crates.push(Vec::new());
+            lines = 0;
+        }
+        lines += module_lines;
+        if let Some(last) = crates.last_mut() {
+            last.push(module);
+        }
+    }
+    let members: Vec<String> = (0..crates.len()).map(|i| format!("\"part{i}\"")).collect();
     crate::write(
         &dir.join("Cargo.toml"),
-        &crate::cargo_toml("corpus-check", ""),
+        &format!(
+            "[workspace]\nmembers = [{}]\nresolver = \"2\"\n",
+            members.join(", ")
+        ),
     )?;
-    let mut lib = String::new();
-    for (name, code) in modules {
-        crate::write(&dir.join("src").join(format!("{name}.rs")), code)?;
-        lib.push_str(&format!("include!(\"{name}.rs\");\n"));
+    for (i, part) in crates.iter().enumerate() {
+        let crate_dir = dir.join(format!("part{i}"));
+        let manifest =
+            crate::cargo_toml(&format!("corpus-part{i}"), "").replace("\n[workspace]\n", "\n");
+        crate::write(&crate_dir.join("Cargo.toml"), &manifest)?;
+        let mut lib = String::new();
+        for (name, code) in part {
+            crate::write(&crate_dir.join("src").join(format!("{name}.rs")), code)?;
+            lib.push_str(&format!("include!(\"{name}.rs\");\n"));
+        }
+        crate::write(&crate_dir.join("src").join("lib.rs"), &lib)?;
     }
-    crate::write(&dir.join("src").join("lib.rs"), &lib)?;
     let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
-        .args(["clippy", "--quiet", "--", "-D", "warnings"])
+        .args(["clippy", "--quiet", "--workspace", "--", "-D", "warnings"])
         .current_dir(dir)
         .status()
         .map_err(|source| Error::Io {

@@ -72,7 +72,7 @@ fn run_generate(
     crate_dir: Option<PathBuf>,
     name: Option<String>,
 ) -> Result<(), Error> {
-    let source = std::fs::read_to_string(&collection).map_err(|source| Error::Io {
+    let source = std::fs::read_to_string(collection).map_err(|source| Error::Io {
         path: collection.display().to_string(),
         source,
     })?;
