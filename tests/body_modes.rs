@@ -197,3 +197,27 @@ async fn timeout_is_applied() {
         other => panic!("expected a timeout, got {other:?}"),
     }
 }
+
+#[tokio::test]
+async fn default_headers_and_a_configured_reqwest_client_are_used() {
+    let server = server(200, r#"{"purged": 1}"#).await;
+    let http = reqwest::Client::builder()
+        .user_agent("custom-agent/1.0")
+        .build()
+        .expect("reqwest client");
+    let client = client(&server)
+        .with_http_client(http)
+        .with_default_header("x-tenant", "acme")
+        .expect("valid header");
+    client
+        .admin()
+        .purge_cache(&admin::purge_cache::Request::example())
+        .await
+        .expect("200");
+    let sent = sent(&server).await;
+    assert_eq!(sent.headers["x-tenant"], "acme");
+    assert_eq!(sent.headers["user-agent"], "custom-agent/1.0");
+    assert!(body_modes::Client::new()
+        .with_default_header("bad header", "x")
+        .is_err());
+}

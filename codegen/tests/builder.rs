@@ -1,0 +1,33 @@
+//! The build.rs API: one file per run, rewritten only when its content changes.
+
+use postman_codegen::Builder;
+
+#[test]
+fn writes_only_when_changed() {
+    let out = std::env::temp_dir().join(format!("postman-codegen-builder-{}", std::process::id()));
+    std::fs::create_dir_all(&out).expect("out dir");
+    let builder = Builder::new()
+        .collection_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../collections"))
+        .out_dir(&out)
+        .cargo_instructions(false);
+    let first = builder.generate().expect("generates");
+    assert!(first.written);
+    let names: Vec<&str> = first.modules.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["body_modes", "zoho_mail", "zoom_users"]);
+    let code = std::fs::read_to_string(&first.output).expect("written");
+    assert!(code.contains("pub mod zoom_users"));
+    let second = builder.generate().expect("generates again");
+    assert!(!second.written, "unchanged content is not rewritten");
+    std::fs::write(&first.output, "stale").expect("overwrite");
+    assert!(builder.generate().expect("third run").written);
+}
+
+#[test]
+fn missing_collection_dir_is_an_error_not_a_panic() {
+    let result = Builder::new()
+        .collection_dir("does/not/exist")
+        .out_dir(std::env::temp_dir())
+        .cargo_instructions(false)
+        .generate();
+    assert!(result.unwrap_err().to_string().contains("does/not/exist"));
+}
