@@ -252,18 +252,26 @@ async fn list_users_sends_only_enabled_query_params() {
 #[tokio::test]
 async fn documented_statuses_decode_into_their_variants() {
     use zoom_users::users::list_users;
-    let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(
-            ResponseTemplate::new(404)
-                .set_body_json(json!({"code": 1010, "message": "Role does not exist."})),
-        )
-        .mount(&server)
-        .await;
-    let result = zoom(&server)
-        .users()
-        .list_users(&list_users::Request::example())
-        .await;
+    /// Sends the example list request to a server answering with `response`.
+    async fn list_answered_by(
+        response: ResponseTemplate,
+    ) -> Result<list_users::Success, zoom_users::runtime::Error<list_users::Error>> {
+        let server = MockServer::start().await;
+        Mock::given(any())
+            .respond_with(response)
+            .mount(&server)
+            .await;
+        zoom(&server)
+            .users()
+            .list_users(&list_users::Request::example())
+            .await
+    }
+
+    let result = list_answered_by(
+        ResponseTemplate::new(404)
+            .set_body_json(json!({"code": 1010, "message": "Role does not exist."})),
+    )
+    .await;
     match result {
         Err(zoom_users::runtime::Error::Api(error)) => match *error {
             list_users::Error::NotFound(body) => {
@@ -275,19 +283,12 @@ async fn documented_statuses_decode_into_their_variants() {
         other => panic!("expected an API error, got {other:?}"),
     }
 
-    let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(
-            ResponseTemplate::new(418)
-                .insert_header("x-trace", "abc")
-                .set_body_string("teapot"),
-        )
-        .mount(&server)
-        .await;
-    let result = zoom(&server)
-        .users()
-        .list_users(&list_users::Request::example())
-        .await;
+    let result = list_answered_by(
+        ResponseTemplate::new(418)
+            .insert_header("x-trace", "abc")
+            .set_body_string("teapot"),
+    )
+    .await;
     match result {
         Err(zoom_users::runtime::Error::Api(error)) => match *error {
             list_users::Error::Unexpected(raw) => {

@@ -115,12 +115,11 @@ fn use_runtime(depth: usize) -> TokenStream {
 /// Items of a module: one `pub mod` per operation and per sub-folder, and for folders the
 /// `Ops` accessor struct.
 fn module_body(module: &Module, depth: usize) -> TokenStream {
-    let runtime = quote!(runtime);
     let use_in_op = use_runtime(depth + 1);
     let operations = module
         .operations
         .iter()
-        .map(|op| operation::operation(op, &use_in_op, &runtime));
+        .map(|op| operation::operation(op, &use_in_op));
     let folders = module.modules.iter().map(|m| {
         let name = ident(&m.ident);
         let mut text = m.doc.clone().unwrap_or_default();

@@ -10,7 +10,7 @@ use crate::ir::{Auth, Body, Operation, Param, ParamIn, Piece, Response, Response
 use crate::naming::ident;
 
 /// The `pub mod` of one operation; `use_runtime` imports the runtime module as `runtime`.
-pub fn operation(op: &Operation, use_runtime: &TokenStream, runtime: &TokenStream) -> TokenStream {
+pub fn operation(op: &Operation, use_runtime: &TokenStream) -> TokenStream {
     let module = ident(&op.ident);
     let summary = format!("`{} {}`", op.method, op.path);
     let mut doc_text = op.doc.clone().unwrap_or_default();
@@ -26,13 +26,10 @@ pub fn operation(op: &Operation, use_runtime: &TokenStream, runtime: &TokenStrea
     let method = &op.method;
     let path = &op.path;
 
-    let mut fields: Vec<TokenStream> = op.params.iter().map(|p| field(p, runtime)).collect();
-    let mut example_fields: Vec<TokenStream> = op
-        .params
-        .iter()
-        .map(|p| param_example(p, op, runtime))
-        .collect();
-    let (body_ty, body_example, body_def) = body_parts(op, runtime);
+    let mut fields: Vec<TokenStream> = op.params.iter().map(field).collect();
+    let mut example_fields: Vec<TokenStream> =
+        op.params.iter().map(|p| param_example(p, op)).collect();
+    let (body_ty, body_example, body_def) = body_parts(op);
     if let Some(body_ty) = &body_ty {
         fields.push(quote! {
             /// Request body.
@@ -41,8 +38,8 @@ pub fn operation(op: &Operation, use_runtime: &TokenStream, runtime: &TokenStrea
         example_fields.push(quote!(body: #body_example,));
     }
     let types = op.types.iter().map(type_def);
-    let prepare = prepare_body(op, runtime);
-    let (success, parse) = responses(op, runtime);
+    let prepare = prepare_body(op);
+    let (success, parse) = responses(op);
 
     quote! {
         #module_doc
@@ -73,24 +70,24 @@ pub fn operation(op: &Operation, use_runtime: &TokenStream, runtime: &TokenStrea
                 }
 
                 /// Builds the request without sending it: URL, headers, credentials and body.
-                pub fn prepare(&self, client: &#runtime::Client) -> Result<#runtime::Prepared, #runtime::BuildError> {
+                pub fn prepare(&self, client: &runtime::Client) -> Result<runtime::Prepared, runtime::BuildError> {
                     #prepare
                 }
 
                 /// The request as an `http::Request`, ready for any HTTP client.
-                pub fn build(&self, client: &#runtime::Client) -> Result<::http::Request<Vec<u8>>, #runtime::BuildError> {
+                pub fn build(&self, client: &runtime::Client) -> Result<::http::Request<Vec<u8>>, runtime::BuildError> {
                     self.prepare(client)?.into_http()
                 }
 
                 /// The request as a curl command (credentials redacted).
-                pub fn to_curl(&self, client: &#runtime::Client) -> Result<String, #runtime::BuildError> {
+                pub fn to_curl(&self, client: &runtime::Client) -> Result<String, runtime::BuildError> {
                     Ok(self.prepare(client)?.to_curl())
                 }
 
                 #parse
 
                 /// Sends the request and decodes the response.
-                pub async fn send(&self, client: &#runtime::Client) -> Result<Success, #runtime::Error<Error>> {
+                pub async fn send(&self, client: &runtime::Client) -> Result<Success, runtime::Error<Error>> {
                     let response = client.execute(self.build(client)?).await?;
                     Self::parse_response(response)
                 }
@@ -99,9 +96,9 @@ pub fn operation(op: &Operation, use_runtime: &TokenStream, runtime: &TokenStrea
     }
 }
 
-fn field(param: &Param, runtime: &TokenStream) -> TokenStream {
+fn field(param: &Param) -> TokenStream {
     let name = ident(&param.field);
-    let mut ty = ty_tokens(&param.ty, runtime);
+    let mut ty = ty_tokens(&param.ty);
     if param.optional {
         ty = quote!(Option<#ty>);
     }
@@ -123,9 +120,9 @@ fn field(param: &Param, runtime: &TokenStream) -> TokenStream {
     }
 }
 
-fn param_example(param: &Param, op: &Operation, runtime: &TokenStream) -> TokenStream {
+fn param_example(param: &Param, op: &Operation) -> TokenStream {
     let name = ident(&param.field);
-    let value = example(&param.ty, param.example.as_ref(), &op.types, runtime);
+    let value = example(&param.ty, param.example.as_ref(), &op.types);
     let value = match (param.optional, &param.example) {
         (false, _) => value,
         (true, Some(_)) => quote!(Some(#value)),
@@ -135,15 +132,12 @@ fn param_example(param: &Param, op: &Operation, runtime: &TokenStream) -> TokenS
 }
 
 /// The body field's type, its example, and the form struct definition if any.
-fn body_parts(
-    op: &Operation,
-    runtime: &TokenStream,
-) -> (Option<TokenStream>, TokenStream, TokenStream) {
+fn body_parts(op: &Operation) -> (Option<TokenStream>, TokenStream, TokenStream) {
     match &op.body {
         Body::None => (None, TokenStream::new(), TokenStream::new()),
         Body::Json { ty, example: value } => (
-            Some(ty_tokens(ty, runtime)),
-            example(ty, Some(value), &op.types, runtime),
+            Some(ty_tokens(ty)),
+            example(ty, Some(value), &op.types),
             TokenStream::new(),
         ),
         Body::Raw { example: text, .. } => (
@@ -159,8 +153,8 @@ fn body_parts(
         Body::GraphQl { query, variables } => {
             let variables = variables.to_string();
             (
-                Some(quote!(#runtime::GraphQlBody)),
-                quote!(#runtime::GraphQlBody {
+                Some(quote!(runtime::GraphQlBody)),
+                quote!(runtime::GraphQlBody {
                     query: #query.to_owned(),
                     variables: ::serde_json::from_str(#variables).unwrap_or_default(),
                 }),
@@ -168,8 +162,8 @@ fn body_parts(
             )
         }
         Body::Form(params) | Body::Multipart(params) => {
-            let fields = params.iter().map(|p| field(p, runtime));
-            let examples = params.iter().map(|p| param_example(p, op, runtime));
+            let fields = params.iter().map(field);
+            let examples = params.iter().map(|p| param_example(p, op));
             let kind = if matches!(op.body, Body::Form(_)) {
                 "url-encoded"
             } else {
@@ -193,14 +187,14 @@ fn body_parts(
 
 /// A `&str` expression for a parameter; `value` is a place of type `T`, or of type `&T` when
 /// `borrowed`.
-fn as_str(param: &Param, value: TokenStream, borrowed: bool, runtime: &TokenStream) -> TokenStream {
+fn as_str(param: &Param, value: TokenStream, borrowed: bool) -> TokenStream {
     let reference = if borrowed {
         quote!(#value)
     } else {
         quote!(&#value)
     };
     if param.json {
-        quote!(&#runtime::to_json(#reference)?)
+        quote!(&runtime::to_json(#reference)?)
     } else if param.ty == Ty::String {
         reference
     } else {
@@ -208,18 +202,18 @@ fn as_str(param: &Param, value: TokenStream, borrowed: bool, runtime: &TokenStre
     }
 }
 
-fn prepare_body(op: &Operation, runtime: &TokenStream) -> TokenStream {
+fn prepare_body(op: &Operation) -> TokenStream {
     let method = &op.method;
     let server = &op.server;
     let segments = op.segments.iter().map(|pieces| {
         let pieces = pieces.iter().map(|piece| match piece {
-            Piece::Lit(text) => quote!(#runtime::Piece::Lit(#text)),
+            Piece::Lit(text) => quote!(runtime::Piece::Lit(#text)),
             Piece::Param(field) => {
                 let param = op.params.iter().find(|p| p.field == *field);
                 let name = ident(field);
                 match param.map(|p| &p.ty) {
-                    Some(Ty::String) => quote!(#runtime::Piece::Param(&self.#name)),
-                    _ => quote!(#runtime::Piece::Param(&self.#name.to_string())),
+                    Some(Ty::String) => quote!(runtime::Piece::Param(&self.#name)),
+                    _ => quote!(runtime::Piece::Param(&self.#name.to_string())),
                 }
             }
         });
@@ -237,20 +231,20 @@ fn prepare_body(op: &Operation, runtime: &TokenStream) -> TokenStream {
                 _ => quote!(builder.query(#key, #value);),
             };
             if p.optional {
-                let call = call(as_str(p, quote!(value), true, runtime));
+                let call = call(as_str(p, quote!(value), true));
                 quote!(if let Some(value) = &self.#name { #call })
             } else {
-                call(as_str(p, quote!(self.#name), false, runtime))
+                call(as_str(p, quote!(self.#name), false))
             }
         });
     let fixed = op
         .fixed_headers
         .iter()
         .map(|(k, v)| quote!(builder.header(#k, #v)?;));
-    let auth = auth_tokens(&op.auth, runtime);
-    let body = body_tokens(op, runtime);
+    let auth = auth_tokens(&op.auth);
+    let body = body_tokens(op);
     quote! {
-        let mut builder = #runtime::RequestBuilder::new(client, #method, #server)?;
+        let mut builder = runtime::RequestBuilder::new(client, #method, #server)?;
         #(#segments)*
         #(#params)*
         #(#fixed)*
@@ -260,35 +254,35 @@ fn prepare_body(op: &Operation, runtime: &TokenStream) -> TokenStream {
     }
 }
 
-fn auth_tokens(auth: &Auth, runtime: &TokenStream) -> TokenStream {
+fn auth_tokens(auth: &Auth) -> TokenStream {
     match auth {
-        Auth::None => quote!(#runtime::AuthScheme::None),
-        Auth::Basic => quote!(#runtime::AuthScheme::Basic),
+        Auth::None => quote!(runtime::AuthScheme::None),
+        Auth::Basic => quote!(runtime::AuthScheme::Basic),
         Auth::Token { header, prefix } => {
-            quote!(#runtime::AuthScheme::Token { header: #header, prefix: #prefix })
+            quote!(runtime::AuthScheme::Token { header: #header, prefix: #prefix })
         }
         Auth::ApiKey {
             name,
             prefix,
             in_query,
         } => {
-            quote!(#runtime::AuthScheme::ApiKey { name: #name, prefix: #prefix, in_query: #in_query })
+            quote!(runtime::AuthScheme::ApiKey { name: #name, prefix: #prefix, in_query: #in_query })
         }
     }
 }
 
-fn body_tokens(op: &Operation, runtime: &TokenStream) -> TokenStream {
+fn body_tokens(op: &Operation) -> TokenStream {
     match &op.body {
         Body::None => TokenStream::new(),
         Body::Json { .. } | Body::GraphQl { .. } => quote!(builder.json(&self.body)?;),
         Body::Raw { mime, .. } => quote! {
-            builder.body(#runtime::Body::Bytes {
+            builder.body(runtime::Body::Bytes {
                 content_type: #mime.to_owned(),
                 bytes: self.body.as_bytes().to_vec(),
             });
         },
         Body::Binary => quote! {
-            builder.body(#runtime::Body::Bytes {
+            builder.body(runtime::Body::Bytes {
                 content_type: "application/octet-stream".to_owned(),
                 bytes: self.body.clone(),
             });
@@ -296,31 +290,27 @@ fn body_tokens(op: &Operation, runtime: &TokenStream) -> TokenStream {
         Body::Form(params) => {
             let fields = params
                 .iter()
-                .map(|p| form_entry(p, runtime, |key, value| quote!((#key, #value))));
-            quote!(builder.body(#runtime::form_body(vec![#(#fields),*]));)
+                .map(|p| form_entry(p, |key, value| quote!((#key, #value))));
+            quote!(builder.body(runtime::form_body(vec![#(#fields),*]));)
         }
         Body::Multipart(params) => {
             let parts = params.iter().map(|p| {
                 let is_file = p.ty == Ty::File;
-                form_entry(p, runtime, |key, value| {
+                form_entry(p, |key, value| {
                     if is_file {
-                        quote!(#runtime::Part::file(#key, #value))
+                        quote!(runtime::Part::file(#key, #value))
                     } else {
-                        quote!(#runtime::Part::text(#key, #value))
+                        quote!(runtime::Part::text(#key, #value))
                     }
                 })
             });
-            quote!(builder.body(#runtime::multipart_body(vec![#(#parts),*]));)
+            quote!(builder.body(runtime::multipart_body(vec![#(#parts),*]));)
         }
     }
 }
 
 /// `Option<entry>` for one form field; `make` builds the entry from key and owned value.
-fn form_entry(
-    param: &Param,
-    runtime: &TokenStream,
-    make: impl Fn(&str, TokenStream) -> TokenStream,
-) -> TokenStream {
+fn form_entry(param: &Param, make: impl Fn(&str, TokenStream) -> TokenStream) -> TokenStream {
     let name = ident(&param.field);
     let key = &param.key;
     let owned = param.ty == Ty::String || param.ty == Ty::File;
@@ -335,12 +325,12 @@ fn form_entry(
             quote!(Some(#entry))
         }
         (false, true, _) => {
-            let entry = make(key, quote!(#runtime::to_json(&self.body.#name)?));
+            let entry = make(key, quote!(runtime::to_json(&self.body.#name)?));
             quote!(Some(#entry))
         }
         (true, true, _) => {
             let entry = make(key, quote!(value));
-            quote!(self.body.#name.as_ref().map(#runtime::to_json).transpose()?.map(|value| #entry))
+            quote!(self.body.#name.as_ref().map(runtime::to_json).transpose()?.map(|value| #entry))
         }
         (true, false, true) => {
             let entry = make(key, quote!(value));
@@ -354,13 +344,13 @@ fn form_entry(
 }
 
 /// The `Success` and `Error` types and `parse_response`.
-fn responses(op: &Operation, runtime: &TokenStream) -> (TokenStream, TokenStream) {
+fn responses(op: &Operation) -> (TokenStream, TokenStream) {
     let successes: Vec<&Response> = op.responses.iter().filter(|r| r.is_success()).collect();
     let errors: Vec<&Response> = op.responses.iter().filter(|r| !r.is_success()).collect();
     let payload = |kind: &ResponseKind| match kind {
         ResponseKind::Empty => None,
         ResponseKind::Text => Some(quote!(String)),
-        ResponseKind::Json(ty) => Some(ty_tokens(ty, runtime)),
+        ResponseKind::Json(ty) => Some(ty_tokens(ty)),
     };
     let decode = |kind: &ResponseKind| match kind {
         ResponseKind::Empty => None,
@@ -374,7 +364,7 @@ fn responses(op: &Operation, runtime: &TokenStream) -> (TokenStream, TokenStream
             arms.push(quote!(_ if raw.status.is_success() => Ok(raw),));
             quote! {
                 /// No success response is documented: a 2xx response is returned as it came.
-                pub type Success = #runtime::RawResponse;
+                pub type Success = runtime::RawResponse;
             }
         }
         [only] => {
@@ -413,8 +403,8 @@ fn responses(op: &Operation, runtime: &TokenStream) -> (TokenStream, TokenStream
         let status = Literal::u16_unsuffixed(r.status);
         let name = ident(&r.variant);
         arms.push(match decode(&r.kind) {
-            Some(value) => quote!(#status => Err(#runtime::Error::api(Error::#name(#value))),),
-            None => quote!(#status => Err(#runtime::Error::api(Error::#name)),),
+            Some(value) => quote!(#status => Err(runtime::Error::api(Error::#name(#value))),),
+            None => quote!(#status => Err(runtime::Error::api(Error::#name)),),
         });
     }
     let error_def = quote! {
@@ -424,16 +414,16 @@ fn responses(op: &Operation, runtime: &TokenStream) -> (TokenStream, TokenStream
         pub enum Error {
             #(#error_variants)*
             /// A status the collection does not document; kept as it came.
-            Unexpected(#runtime::RawResponse),
+            Unexpected(runtime::RawResponse),
         }
     };
     let parse = quote! {
         /// Decodes a response into the documented success or error type.
-        pub fn parse_response(response: ::http::Response<Vec<u8>>) -> Result<Success, #runtime::Error<Error>> {
-            let raw = #runtime::RawResponse::from_http(response);
+        pub fn parse_response(response: ::http::Response<Vec<u8>>) -> Result<Success, runtime::Error<Error>> {
+            let raw = runtime::RawResponse::from_http(response);
             match raw.status.as_u16() {
                 #(#arms)*
-                _ => Err(#runtime::Error::api(Error::Unexpected(raw))),
+                _ => Err(runtime::Error::api(Error::Unexpected(raw))),
             }
         }
     };

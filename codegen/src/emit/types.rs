@@ -9,20 +9,20 @@ use crate::ir::{EnumDef, StructDef, Ty, TypeDef};
 use crate::naming::ident;
 
 /// The Rust type of `ty`; `runtime` is the path to the runtime module.
-pub fn ty_tokens(ty: &Ty, runtime: &TokenStream) -> TokenStream {
+pub fn ty_tokens(ty: &Ty) -> TokenStream {
     match ty {
         Ty::String => quote!(String),
         Ty::I64 => quote!(i64),
         Ty::F64 => quote!(f64),
         Ty::Bool => quote!(bool),
         Ty::Value => quote!(::serde_json::Value),
-        Ty::File => quote!(#runtime::FilePart),
+        Ty::File => quote!(runtime::FilePart),
         Ty::Vec(inner) => {
-            let inner = ty_tokens(inner, runtime);
+            let inner = ty_tokens(inner);
             quote!(Vec<#inner>)
         }
         Ty::Option(inner) => {
-            let inner = ty_tokens(inner, runtime);
+            let inner = ty_tokens(inner);
             quote!(Option<#inner>)
         }
         Ty::Named(name) => {
@@ -42,10 +42,9 @@ pub fn type_def(def: &TypeDef) -> TokenStream {
 
 fn struct_def(def: &StructDef) -> TokenStream {
     let name = ident(&def.name);
-    let no_runtime = TokenStream::new();
     let fields = def.fields.iter().map(|field| {
         let field_ident = ident(&field.ident);
-        let ty = ty_tokens(&field.ty, &no_runtime);
+        let ty = ty_tokens(&field.ty);
         let key = &field.key;
         let rename = (field.ident != *key).then(|| quote!(#[serde(rename = #key)]));
         let optional = matches!(field.ty, Ty::Option(_))
@@ -116,12 +115,7 @@ fn enum_def(def: &EnumDef) -> TokenStream {
 }
 
 /// An expression of type `ty` built from an example value (defaults where it has none).
-pub fn example(
-    ty: &Ty,
-    value: Option<&Value>,
-    defs: &[TypeDef],
-    runtime: &TokenStream,
-) -> TokenStream {
+pub fn example(ty: &Ty, value: Option<&Value>, defs: &[TypeDef]) -> TokenStream {
     let value = value.filter(|v| !v.is_null() || matches!(ty, Ty::Value));
     match ty {
         Ty::String => {
@@ -154,31 +148,26 @@ pub fn example(
                 .unwrap_or_else(|| "null".to_owned());
             quote!(::serde_json::from_str(#json).unwrap_or_default())
         }
-        Ty::File => quote!(#runtime::FilePart::default()),
+        Ty::File => quote!(runtime::FilePart::default()),
         Ty::Vec(inner) => match value.and_then(Value::as_array) {
             Some(items) if !items.is_empty() => {
-                let items = items.iter().map(|v| example(inner, Some(v), defs, runtime));
+                let items = items.iter().map(|v| example(inner, Some(v), defs));
                 quote!(vec![#(#items),*])
             }
             _ => quote!(Vec::new()),
         },
         Ty::Option(inner) => match value {
             Some(v) => {
-                let inner = example(inner, Some(v), defs, runtime);
+                let inner = example(inner, Some(v), defs);
                 quote!(Some(#inner))
             }
             None => quote!(None),
         },
-        Ty::Named(name) => named_example(name, value, defs, runtime),
+        Ty::Named(name) => named_example(name, value, defs),
     }
 }
 
-fn named_example(
-    name: &str,
-    value: Option<&Value>,
-    defs: &[TypeDef],
-    runtime: &TokenStream,
-) -> TokenStream {
+fn named_example(name: &str, value: Option<&Value>, defs: &[TypeDef]) -> TokenStream {
     let type_ident = ident(name);
     let def = defs.iter().find(|d| match d {
         TypeDef::Struct(s) => s.name == name,
@@ -204,7 +193,7 @@ fn named_example(
             let fields = def.fields.iter().map(|field| {
                 let field_ident = ident(&field.ident);
                 let v = value.and_then(|v| v.get(&field.key));
-                let expr = example(&field.ty, v, defs, runtime);
+                let expr = example(&field.ty, v, defs);
                 quote!(#field_ident: #expr,)
             });
             quote!(#type_ident { #(#fields)* })
