@@ -221,3 +221,68 @@ async fn default_headers_and_a_configured_reqwest_client_are_used() {
         .with_default_header("bad header", "x")
         .is_err());
 }
+
+#[tokio::test]
+async fn repeated_query_keys_are_sent_once_per_value_and_alternatives_once() {
+    let server = server(200, r#"{"hits": 2}"#).await;
+    let mut request = body_modes::search_with_repeated_keys::Request::example();
+    assert_eq!(request.tag, ["red", "dark blue"]);
+    assert_eq!(request.id, [3, 5]);
+    assert_eq!(
+        request.sort, None,
+        "disabled alternatives are not sent by default"
+    );
+    client(&server)
+        .search_with_repeated_keys(&request)
+        .await
+        .expect("200");
+    let pairs: Vec<(String, String)> = sent(&server).await.url.query_pairs().into_owned().collect();
+    let expected = [
+        ("tag", "red"),
+        ("tag", "dark blue"),
+        ("id", "3"),
+        ("id", "5"),
+        ("api_key", "k 1"),
+    ];
+    let expected: Vec<(String, String)> = expected
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    assert_eq!(pairs, expected);
+
+    let server = self::server(200, r#"{"hits": 0}"#).await;
+    request.tag = vec!["a&b=c".into()];
+    request.id.clear();
+    request.sort = Some("-created".into());
+    client(&server)
+        .search_with_repeated_keys(&request)
+        .await
+        .expect("200");
+    let query = sent(&server)
+        .await
+        .url
+        .query()
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(query, "tag=a%26b%3Dc&sort=-created&api_key=k%201");
+}
+
+#[tokio::test]
+async fn a_json_template_with_comments_and_an_unquoted_variable_is_typed() {
+    let server = server(201, r#"{"id": 9}"#).await;
+    let mut request = body_modes::create_booking_from_a_template::Request::example();
+    request.body.name = "Ada".into();
+    request.body.total = json!(120.5);
+    let created = client(&server)
+        .create_booking_from_a_template(&request)
+        .await
+        .expect("201");
+    assert_eq!(created.id, 9);
+    let sent = sent(&server).await;
+    assert_eq!(content_type(&sent), "application/json");
+    let body: Value = serde_json::from_slice(&sent.body).expect("JSON on the wire");
+    assert_eq!(
+        body,
+        json!({"name": "Ada", "total": 120.5, "dates": {"in": "2026-01-01", "out": "2026-01-08"}})
+    );
+}

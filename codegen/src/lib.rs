@@ -65,7 +65,8 @@ pub struct Generated {
     pub code: String,
     /// Warnings (what was dropped or degraded).
     pub diagnostics: Vec<Diagnostic>,
-    /// Requests in the collection.
+    /// Requests written in the file, counted apart from the reader
+    /// ([`collection::requests_in`]).
     pub requests: usize,
     /// Operations generated.
     pub operations: usize,
@@ -80,6 +81,17 @@ pub fn generate(source: &str, file: &str, output: &Output) -> Result<Generated, 
         Output::CrateRoot => "",
     };
     let api = ir::lower(&collection, module_name, &mut diags);
+    let requests = collection.requests_in_file;
+    let operations = count_operations(&api.root);
+    if operations != requests {
+        diags.warn(
+            &[],
+            "",
+            format!(
+                "the file holds {requests} requests but {operations} operations were generated"
+            ),
+        );
+    }
     let tokens = match output {
         Output::Module(name) => emit::module(&api, name),
         Output::CrateRoot => emit::crate_root(&api),
@@ -92,8 +104,8 @@ pub fn generate(source: &str, file: &str, output: &Output) -> Result<Generated, 
     Ok(Generated {
         code,
         diagnostics: diags.into_vec(),
-        requests: count_requests(&collection.items),
-        operations: count_operations(&api.root),
+        requests,
+        operations,
     })
 }
 
@@ -106,16 +118,6 @@ pub fn module_name_for(path: &std::path::Path) -> String {
     let stem = stem.strip_suffix(".json").unwrap_or(stem);
     let stem = stem.strip_suffix(".postman_collection").unwrap_or(stem);
     naming::snake(stem, "collection")
-}
-
-fn count_requests(items: &[collection::Item]) -> usize {
-    items
-        .iter()
-        .map(|item| match item {
-            collection::Item::Folder(f) => count_requests(&f.items),
-            collection::Item::Request(_) => 1,
-        })
-        .sum()
 }
 
 fn count_operations(module: &ir::Module) -> usize {

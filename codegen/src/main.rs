@@ -32,14 +32,21 @@ enum Command {
         name: Option<String>,
     },
     /// Generate every collection in the given directories and print a table; with `--compile`,
-    /// also build all outputs in one scratch crate with `cargo clippy -D warnings`.
+    /// also build all outputs in scratch crates with `cargo clippy -D warnings`.
     Corpus {
         /// Directories of `*.json` collections.
         #[arg(required = true)]
         dirs: Vec<PathBuf>,
-        /// Scratch crate directory to compile the generated modules in.
+        /// Scratch directory to compile the generated modules in.
         #[arg(long, value_name = "DIR")]
         compile: Option<PathBuf>,
+        /// Baseline TSV: fail when a collection stops generating, loses requests or
+        /// operations, or gains warnings.
+        #[arg(long, value_name = "FILE")]
+        baseline: Option<PathBuf>,
+        /// Rewrite the baseline from this run instead of comparing with it.
+        #[arg(long, requires = "baseline")]
+        update_baseline: bool,
     },
 }
 
@@ -62,7 +69,19 @@ fn run(command: Command) -> Result<(), Error> {
             crate_dir,
             name,
         } => run_generate(&collection, output, crate_dir, name),
-        Command::Corpus { dirs, compile } => corpus::run(&dirs, compile.as_deref()),
+        Command::Corpus {
+            dirs,
+            compile,
+            baseline,
+            update_baseline,
+        } => corpus::run(
+            &dirs,
+            &corpus::Options {
+                compile: compile.as_deref(),
+                baseline: baseline.as_deref(),
+                update_baseline,
+            },
+        ),
     }
 }
 

@@ -3,11 +3,13 @@
 //! `parse` reads v2.0 and v2.1 (dispatching on `info.schema`), `v1` reads the older
 //! `requests`/`folders`/`order` layout; both produce the types below.
 
+mod census;
 mod json;
 mod parse;
 mod url;
 mod v1;
 
+pub use census::requests_in;
 pub use parse::parse_collection;
 pub use url::parse_raw_url;
 
@@ -24,6 +26,8 @@ pub struct Collection {
     pub auth: Option<Auth>,
     /// Top-level folders and requests.
     pub items: Vec<Item>,
+    /// Requests written in the file, counted by [`requests_in`] apart from the reader.
+    pub requests_in_file: usize,
 }
 
 /// A folder or a request.

@@ -33,14 +33,8 @@ pub fn parse_collection(text: &str, diags: &mut Diagnostics) -> Result<Collectio
         ));
     }
     let has_v2_items = root.contains_key("item") || root.contains_key("items");
-    if !has_v2_items && (root.contains_key("requests") || root.contains_key("order")) {
-        let mut ctx = Ctx {
-            item_path: Vec::new(),
-            diags,
-        };
-        return Ok(v1::read(root, &mut ctx));
-    }
-    if !has_v2_items {
+    let is_v1 = !has_v2_items && (root.contains_key("requests") || root.contains_key("order"));
+    if !has_v2_items && !is_v1 {
         let hint = if root.contains_key("values") {
             "this looks like a Postman environment file, not a collection"
         } else {
@@ -52,7 +46,13 @@ pub fn parse_collection(text: &str, diags: &mut Diagnostics) -> Result<Collectio
         item_path: Vec::new(),
         diags,
     };
-    Ok(read_v2(root, &mut ctx))
+    let mut collection = if is_v1 {
+        v1::read(root, &mut ctx)
+    } else {
+        read_v2(root, &mut ctx)
+    };
+    collection.requests_in_file = super::requests_in(&value);
+    Ok(collection)
 }
 
 fn read_v2(root: &Map<String, Value>, ctx: &mut Ctx<'_>) -> Collection {
@@ -79,6 +79,7 @@ fn read_v2(root: &Map<String, Value>, ctx: &mut Ctx<'_>) -> Collection {
         variables: key_values(root.get("variable"), "/variable", ctx),
         auth: read_auth(root.get("auth"), "/auth", ctx),
         items: read_items(root, "", ctx),
+        ..Collection::default()
     }
 }
 
@@ -118,6 +119,12 @@ fn read_item(value: &Value, location: &str, ctx: &mut Ctx<'_>) -> Option<Item> {
                 ctx.warn(
                     location,
                     "item has neither `request` nor `item`; read as an empty folder",
+                );
+            } else if map.contains_key("request") {
+                ctx.warn(
+                    &pointer(location, "request"),
+                    "item has both `request` and `item`; read as a folder, as Postman does, \
+                     and its request is ignored",
                 );
             }
             Item::Folder(Folder {

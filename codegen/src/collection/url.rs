@@ -58,10 +58,10 @@ fn split_authority(text: &str) -> (&str, &str) {
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
-        if text[i..].starts_with("{{") {
+        if bytes[i..].starts_with(b"{{") {
             depth += 1;
             i += 2;
-        } else if text[i..].starts_with("}}") {
+        } else if bytes[i..].starts_with(b"}}") {
             depth = depth.saturating_sub(1);
             i += 2;
         } else if bytes[i] == b'/' && depth == 0 {

@@ -13,8 +13,8 @@ type Object = Map<String, Value>;
 
 /// Reads a v1 collection.
 pub fn read(root: &Object, ctx: &mut Ctx<'_>) -> Collection {
-    let requests = indexed(root.get("requests"), "/requests");
-    let folders = indexed(root.get("folders"), "/folders");
+    let requests = indexed(root.get("requests"), "/requests", ctx);
+    let folders = indexed(root.get("folders"), "/folders", ctx);
     let mut reader = Reader {
         requests,
         folders,
@@ -50,25 +50,44 @@ pub fn read(root: &Object, ctx: &mut Ctx<'_>) -> Collection {
         variables: key_values(root.get("variables"), "/variables", ctx),
         auth: read_auth(root.get("auth"), "/auth", ctx),
         items,
+        ..Collection::default()
     }
 }
 
-/// Entries of a list by their `id`, with their JSON pointers.
-fn indexed<'a>(value: Option<&'a Value>, location: &str) -> BTreeMap<String, (String, &'a Object)> {
-    value
+/// Entries of a list by their `id`, with their JSON pointers. An entry without an id, or whose
+/// id an earlier entry took, is keyed by its index, so it is kept (as an orphan) rather than
+/// lost; entries that are not objects are dropped with a warning.
+fn indexed<'a>(
+    value: Option<&'a Value>,
+    location: &str,
+    ctx: &mut Ctx<'_>,
+) -> BTreeMap<String, (String, &'a Object)> {
+    let mut entries = BTreeMap::new();
+    for (i, v) in value
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
         .enumerate()
-        .filter_map(|(i, v)| {
-            let map = v.as_object()?;
-            let id = map
-                .get("id")
-                .and_then(text)
-                .unwrap_or_else(|| format!("#{i}"));
-            Some((id, (pointer(location, i), map)))
-        })
-        .collect()
+    {
+        let at = pointer(location, i);
+        let Some(map) = v.as_object() else {
+            ctx.warn(&at, "entry is not an object; dropped");
+            continue;
+        };
+        let mut id = map
+            .get("id")
+            .and_then(text)
+            .unwrap_or_else(|| format!("#{i}"));
+        if entries.contains_key(&id) {
+            ctx.warn(
+                &pointer(&at, "id"),
+                format!("id `{id}` is used twice; this entry is kept at the top level"),
+            );
+            id = format!("#{i}");
+        }
+        entries.insert(id, (at, map));
+    }
+    entries
 }
 
 fn ids(value: Option<&Value>) -> Vec<String> {

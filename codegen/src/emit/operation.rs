@@ -230,7 +230,14 @@ fn prepare_body(op: &Operation) -> TokenStream {
                 ParamIn::Header => quote!(builder.header(#key, #value)?;),
                 _ => quote!(builder.query(#key, #value);),
             };
-            if p.optional {
+            if let Ty::Vec(element) = &p.ty {
+                let value = match **element {
+                    Ty::String => quote!(value),
+                    _ => quote!(&value.to_string()),
+                };
+                let call = call(value);
+                quote!(for value in &self.#name { #call })
+            } else if p.optional {
                 let call = call(as_str(p, quote!(value), true));
                 quote!(if let Some(value) = &self.#name { #call })
             } else {

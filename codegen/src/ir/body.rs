@@ -4,6 +4,7 @@
 use serde_json::Value;
 
 use super::infer::{Shape, Typer};
+use super::json_template::parse_template;
 use super::params::{file_param, param, Entry};
 use super::{Body, ParamIn};
 use crate::collection::{self, KeyValue};
@@ -116,17 +117,31 @@ fn raw(
             mime,
             example: text.to_owned(),
         },
-        Err(e) => {
-            ctx.diags.warn(
-                ctx.item_path,
-                &ctx.location,
-                format!("raw JSON body does not parse ({e}); typed as a string sent as it is"),
-            );
-            Body::Raw {
-                mime,
-                example: text.to_owned(),
+        Err(e) => match parse_template(text) {
+            Some((value, repairs)) if value.is_object() || value.is_array() => {
+                ctx.diags.warn(
+                    ctx.item_path,
+                    &ctx.location,
+                    format!(
+                        "raw JSON body read leniently as a template: {}",
+                        repairs.describe()
+                    ),
+                );
+                let ty = typer.ty(&Shape::of(&value), "Body");
+                Body::Json { ty, example: value }
             }
-        }
+            _ => {
+                ctx.diags.warn(
+                    ctx.item_path,
+                    &ctx.location,
+                    format!("raw JSON body does not parse ({e}); typed as a string sent as it is"),
+                );
+                Body::Raw {
+                    mime,
+                    example: text.to_owned(),
+                }
+            }
+        },
     }
 }
 

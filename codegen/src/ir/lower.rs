@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use super::auth::{from_header, resolve};
 use super::body::{lower_body, BodyCtx};
 use super::infer::Typer;
-use super::params::{param, Entry};
+use super::params::{param, query_param, Entry};
 use super::responses::lower_responses;
 use super::url::lower_url;
 use super::{Api, Auth, Body, Module, Operation, ParamIn, Server};
@@ -197,6 +197,7 @@ impl Lowerer<'_> {
         }
         let url = lower_url(&request.url, self.variables, &mut typer, &mut fields);
         let mut params = url.params;
+        let mut queries: Vec<(&str, Vec<Entry<'_>>)> = Vec::new();
         for query in &request.url.query {
             if query.key.is_empty() {
                 self.diags.warn(
@@ -213,13 +214,13 @@ impl Lowerer<'_> {
                 required: false,
                 disabled: query.disabled,
             };
-            params.push(param(
-                &entry,
-                ParamIn::Query,
-                false,
-                &mut typer,
-                &mut fields,
-            ));
+            match queries.iter_mut().find(|(key, _)| *key == query.key) {
+                Some((_, entries)) => entries.push(entry),
+                None => queries.push((&query.key, vec![entry])),
+            }
+        }
+        for (_, entries) in &queries {
+            params.push(query_param(entries, &mut typer, &mut fields));
         }
         let mut fixed_headers = Vec::new();
         let mut auth_header = None;

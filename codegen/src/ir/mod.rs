@@ -4,6 +4,7 @@ mod auth;
 mod body;
 mod hints;
 mod infer;
+mod json_template;
 mod lower;
 mod params;
 mod responses;

@@ -2,6 +2,8 @@
 
 use super::hints::{enum_values, is_required, json_object, scalar};
 use super::infer::{Shape, Typer};
+use serde_json::Value;
+
 use super::{Param, ParamIn, Ty};
 use crate::naming::{snake, Namespace};
 
@@ -81,5 +83,80 @@ pub fn file_param(
         json: false,
         doc: description.map(str::to_owned),
         example: None,
+    }
+}
+
+/// Query entries that share one key become one parameter. Two or more enabled entries mean the
+/// key is repeated on the wire (`tag=a&tag=b`): a `Vec`. Otherwise the entries are alternatives
+/// (often disabled examples of one optional parameter): one field, typed to fit every example,
+/// with the others listed in its documentation.
+pub fn query_param(entries: &[Entry<'_>], typer: &mut Typer, fields: &mut Namespace) -> Param {
+    let enabled: Vec<&Entry<'_>> = entries.iter().filter(|e| !e.disabled).collect();
+    let primary = enabled.first().copied().unwrap_or(&entries[0]);
+    let description = entries.iter().find_map(|e| e.description);
+    let entry = Entry {
+        description,
+        ..*primary
+    };
+    let mut param = param(&entry, ParamIn::Query, false, typer, fields);
+    if entries.len() == 1 {
+        return param;
+    }
+    let values: Vec<&str> = entries.iter().filter_map(|e| e.value).collect();
+    let fitting = common_scalar(&values);
+    if enabled.len() >= 2 {
+        let values: Vec<&str> = enabled.iter().filter_map(|e| e.value).collect();
+        let ty = common_scalar(&values);
+        let examples = values.iter().filter_map(|v| typed(&ty, v)).collect();
+        param.ty = Ty::Vec(Box::new(ty));
+        param.optional = false;
+        param.example = Some(Value::Array(examples));
+        param.doc = Some(append(param.doc, "Repeated: sent once per element."));
+        return param;
+    }
+    if !matches!(param.ty, Ty::Named(_)) && param.ty != fitting {
+        param.ty = fitting;
+        param.example = primary
+            .value
+            .filter(|_| !primary.disabled)
+            .and_then(|v| typed(&param.ty, v));
+    }
+    let others: Vec<String> = entries
+        .iter()
+        .filter(|e| !std::ptr::eq(*e, primary))
+        .filter_map(|e| e.value.filter(|v| !v.is_empty()))
+        .map(|v| format!("`{v}`"))
+        .collect();
+    if !others.is_empty() {
+        let line = format!("Other examples: {}.", others.join(", "));
+        param.doc = Some(append(param.doc, &line));
+    }
+    param
+}
+
+/// The scalar type every value fits: their common type, else `String`.
+fn common_scalar(values: &[&str]) -> Ty {
+    let mut types = values.iter().map(|v| scalar(Some(v)).0);
+    let first = types.next().unwrap_or(Ty::String);
+    if types.all(|t| t == first) {
+        first
+    } else {
+        Ty::String
+    }
+}
+
+/// `value` as an example of type `ty`, when it is one.
+fn typed(ty: &Ty, value: &str) -> Option<Value> {
+    match scalar(Some(value)) {
+        (t, example) if t == *ty => example,
+        _ if *ty == Ty::String => Some(Value::String(value.to_owned())),
+        _ => None,
+    }
+}
+
+fn append(doc: Option<String>, line: &str) -> String {
+    match doc {
+        Some(doc) => format!("{doc}\n\n{line}"),
+        None => line.to_owned(),
     }
 }

@@ -1,0 +1,187 @@
+//! `postman-codegen corpus`: generate many collections, report per collection, optionally
+//! compile every output under clippy and compare the results with a baseline.
+
+mod baseline;
+mod compile;
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use postman_codegen::{generate, module_name_for, naming::Namespace, Error};
+
+pub use compile::Compiled;
+
+/// One row of the report.
+pub struct Row {
+    /// File name without `.postman_collection.json`.
+    pub name: String,
+    /// Module the output was compiled as.
+    pub module: String,
+    /// Requests in the file.
+    pub requests: usize,
+    /// Operations generated.
+    pub operations: usize,
+    /// Warnings.
+    pub warnings: usize,
+    /// Why generation failed.
+    pub error: Option<String>,
+    /// Whether the output passed clippy (`None` without `--compile`).
+    pub compiled: Option<Compiled>,
+    /// Generation time.
+    pub millis: f64,
+}
+
+/// What the runner is asked to do besides generating.
+pub struct Options<'a> {
+    /// Scratch directory to compile the outputs in.
+    pub compile: Option<&'a Path>,
+    /// Baseline TSV to compare with.
+    pub baseline: Option<&'a Path>,
+    /// Rewrite the baseline from this run instead of comparing.
+    pub update_baseline: bool,
+}
+
+/// Runs the corpus. Fails when a collection loses requests, an output does not compile, or
+/// the run is worse than the baseline.
+pub fn run(dirs: &[PathBuf], options: &Options<'_>) -> Result<(), Error> {
+    let mut rows = Vec::new();
+    let mut modules = Vec::new();
+    let mut names = Namespace::with_reserved(&["runtime"]);
+    for file in collection_files(dirs)? {
+        let module = names.claim(&module_name_for(&file));
+        let (row, code) = generate_one(&file, module);
+        rows.push(row);
+        modules.extend(code);
+    }
+    if let Some(dir) = options.compile {
+        let statuses = compile::compile_all(dir, &modules)?;
+        for row in rows.iter_mut().filter(|r| r.error.is_none()) {
+            row.compiled = statuses.get(&row.module).copied();
+        }
+    }
+    print_table(&rows);
+    let mut problems: Vec<String> = rows
+        .iter()
+        .filter(|r| r.error.is_none() && r.operations != r.requests)
+        .map(|r| {
+            format!(
+                "{}: {} requests, {} operations",
+                r.name, r.requests, r.operations
+            )
+        })
+        .collect();
+    problems.extend(
+        rows.iter()
+            .filter(|r| matches!(r.compiled, Some(c) if c != Compiled::Yes))
+            .map(|r| format!("{}: output does not pass clippy", r.name)),
+    );
+    if let Some(path) = options.baseline {
+        if options.update_baseline {
+            baseline::write(path, &rows)?;
+            eprintln!("baseline written to {}", path.display());
+        } else {
+            problems.extend(baseline::compare(&baseline::read(path)?, &rows));
+        }
+    }
+    if problems.is_empty() {
+        return Ok(());
+    }
+    for problem in &problems {
+        eprintln!("regression: {problem}");
+    }
+    Err(Error::Io {
+        path: "corpus".to_owned(),
+        source: std::io::Error::other(format!("{} regressions", problems.len())),
+    })
+}
+
+/// `*.json` files of the directories, sorted.
+fn collection_files(dirs: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
+    let mut files = Vec::new();
+    for dir in dirs {
+        let entries = std::fs::read_dir(dir).map_err(|source| Error::Io {
+            path: dir.display().to_string(),
+            source,
+        })?;
+        files.extend(
+            entries
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|e| e == "json")),
+        );
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Generates one file: its row, and its module's code when it generated.
+fn generate_one(file: &Path, module: String) -> (Row, Option<(String, String)>) {
+    let label = file.display().to_string();
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut row = Row {
+        name: name
+            .trim_end_matches(".json")
+            .trim_end_matches(".postman_collection")
+            .to_owned(),
+        module: module.clone(),
+        requests: 0,
+        operations: 0,
+        warnings: 0,
+        error: None,
+        compiled: None,
+        millis: 0.0,
+    };
+    let source = match std::fs::read(file) {
+        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        Err(e) => {
+            row.error = Some(format!("{label}: {e}"));
+            return (row, None);
+        }
+    };
+    let start = Instant::now();
+    let result = generate(
+        &source,
+        &label,
+        &postman_codegen::Output::Module(module.clone()),
+    );
+    row.millis = start.elapsed().as_secs_f64() * 1000.0;
+    match result {
+        Ok(generated) => {
+            row.requests = generated.requests;
+            row.operations = generated.operations;
+            row.warnings = generated.diagnostics.len();
+            (row, Some((module, generated.code)))
+        }
+        Err(e) => {
+            row.error = Some(e.to_string());
+            (row, None)
+        }
+    }
+}
+
+fn print_table(rows: &[Row]) {
+    println!("| collection | requests | operations | warnings | error | compiled | ms |");
+    println!("|---|---:|---:|---:|---|---|---:|");
+    for row in rows {
+        let error = row.error.as_deref().unwrap_or("").replace('|', "/");
+        let compiled = row.compiled.map_or("-", Compiled::label);
+        println!(
+            "| {} | {} | {} | {} | {error} | {compiled} | {:.1} |",
+            row.name, row.requests, row.operations, row.warnings, row.millis
+        );
+    }
+    let sum = |f: fn(&Row) -> usize| rows.iter().map(f).sum::<usize>();
+    println!(
+        "| total ({} files) | {} | {} | {} | {} failed | {} compiled | {:.0} |",
+        rows.len(),
+        sum(|r| r.requests),
+        sum(|r| r.operations),
+        sum(|r| r.warnings),
+        sum(|r| usize::from(r.error.is_some())),
+        sum(|r| usize::from(r.compiled == Some(Compiled::Yes))),
+        rows.iter().map(|r| r.millis).sum::<f64>()
+    );
+}

@@ -1,0 +1,169 @@
+//! Raw JSON bodies as people write them in Postman: with `//` and `/* */` comments, trailing
+//! commas and unquoted `{{variables}}` (Postman substitutes the text before sending). Read
+//! leniently so such a body is still typed.
+
+use serde_json::Value;
+
+/// What had to be repaired for a template to parse.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Repairs {
+    /// Comments were removed.
+    pub comments: bool,
+    /// Trailing commas were removed.
+    pub trailing_commas: bool,
+    /// Unquoted variables, read as `null` (any JSON value).
+    pub variables: Vec<String>,
+}
+
+impl Repairs {
+    /// One line for a warning.
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if self.comments {
+            parts.push("comments removed".to_owned());
+        }
+        if self.trailing_commas {
+            parts.push("trailing commas removed".to_owned());
+        }
+        if !self.variables.is_empty() {
+            let names: Vec<String> = self
+                .variables
+                .iter()
+                .map(|v| format!("{{{{{v}}}}}"))
+                .collect();
+            parts.push(format!(
+                "unquoted {} typed as any JSON value",
+                names.join(", ")
+            ));
+        }
+        parts.join("; ")
+    }
+}
+
+/// Parses `text` after repairing comments, trailing commas and unquoted variables; `None` when
+/// it still is not JSON.
+pub fn parse_template(text: &str) -> Option<(Value, Repairs)> {
+    let mut repairs = Repairs::default();
+    let cleaned = strip_trailing_commas(
+        &strip_comments_and_variables(text, &mut repairs),
+        &mut repairs,
+    );
+    let value = serde_json::from_str(&cleaned).ok()?;
+    Some((value, repairs))
+}
+
+/// Removes comments and replaces unquoted `{{name}}` with `null`, leaving strings alone.
+fn strip_comments_and_variables(text: &str, repairs: &mut Repairs) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if c == '"' {
+            let end = string_end(rest);
+            out.push_str(&rest[..end]);
+            rest = &rest[end..];
+        } else if let Some(after) = rest.strip_prefix("//") {
+            repairs.comments = true;
+            rest = after.find('\n').map_or("", |i| &after[i..]);
+        } else if let Some(after) = rest.strip_prefix("/*") {
+            repairs.comments = true;
+            rest = after.find("*/").map_or("", |i| &after[i + 2..]);
+        } else if let Some((name, after)) = variable(rest) {
+            repairs.variables.push(name.to_owned());
+            out.push_str("null");
+            rest = after;
+        } else {
+            out.push(c);
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+    out
+}
+
+/// Removes commas that only whitespace separates from a closing `}` or `]`.
+fn strip_trailing_commas(text: &str, repairs: &mut Repairs) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if c == '"' {
+            let end = string_end(rest);
+            out.push_str(&rest[..end]);
+            rest = &rest[end..];
+            continue;
+        }
+        rest = &rest[c.len_utf8()..];
+        if c == ',' && rest.trim_start().starts_with(['}', ']']) {
+            repairs.trailing_commas = true;
+            continue;
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Byte length of the string literal `text` starts with, closing quote included (or all of
+/// `text` when it is unterminated).
+fn string_end(text: &str) -> usize {
+    let mut escaped = false;
+    for (i, c) in text.char_indices().skip(1) {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '"' => return i + 1,
+            _ => {}
+        }
+    }
+    text.len()
+}
+
+/// A `{{name}}` at the start of `text`: the name and the text after it.
+fn variable(text: &str) -> Option<(&str, &str)> {
+    let inner = text.strip_prefix("{{")?;
+    let end = inner.find("}}")?;
+    let name = &inner[..end];
+    let plain = !name.is_empty() && !name.contains(['{', '}', '"', '\n']);
+    plain.then(|| (name.trim(), &inner[end + 2..]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn repairs_what_people_write() {
+        let text = r#"{
+            "firstname": "{{first}}", // kept: a string
+            "totalprice": {{totalprice}},
+            /* a block
+               comment */
+            "url": "http://x.test/a//b",
+            "tags": ["a", "b",],
+            "note": "a \" quote, ]",
+        }"#;
+        let (value, repairs) = parse_template(text).expect("repaired");
+        assert_eq!(
+            value,
+            json!({
+                "firstname": "{{first}}",
+                "totalprice": null,
+                "url": "http://x.test/a//b",
+                "tags": ["a", "b"],
+                "note": "a \" quote, ]"
+            })
+        );
+        assert!(repairs.comments && repairs.trailing_commas);
+        assert_eq!(repairs.variables, ["totalprice"]);
+        assert_eq!(
+            repairs.describe(),
+            "comments removed; trailing commas removed; unquoted {{totalprice}} typed as any JSON value"
+        );
+    }
+
+    #[test]
+    fn what_cannot_be_repaired_stays_an_error() {
+        assert!(parse_template("{ name: 1 }").is_none());
+        assert!(parse_template("{\"a\": 1").is_none());
+        assert!(parse_template("{\"a\": \"unterminated").is_none());
+        assert!(parse_template("{\"a\": {{}}}").is_none());
+    }
+}
