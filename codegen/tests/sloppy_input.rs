@@ -1,0 +1,81 @@
+//! Sloppy but usable input generates, and every repair is a warning with item path and JSON
+//! location: BOM, CRLF, missing and custom methods, wrong types inside items.
+
+use postman_codegen::{generate, Generated, Output};
+
+fn run(text: &str) -> Generated {
+    generate(text, "sloppy.json", &Output::Module("sloppy".into())).expect("generates")
+}
+
+fn warning_at<'a>(generated: &'a Generated, location: &str) -> &'a str {
+    generated
+        .diagnostics
+        .iter()
+        .find(|d| d.location == location)
+        .map(|d| d.message.as_str())
+        .unwrap_or_else(|| panic!("no warning at {location}: {:?}", generated.diagnostics))
+}
+
+#[test]
+fn bom_and_crlf_are_read() {
+    let text = "\u{feff}{\r\n\"info\": {\"name\": \"crlf\"},\r\n\"item\": [{\"name\": \"Get\",\r\n\"request\": {\"method\": \"GET\", \"url\": \"https://x.test/a\"}}]\r\n}\r\n";
+    let generated = run(text);
+    assert_eq!((generated.requests, generated.operations), (1, 1));
+    assert!(
+        generated.diagnostics.is_empty(),
+        "{:?}",
+        generated.diagnostics
+    );
+}
+
+#[test]
+fn missing_lower_case_custom_and_invalid_methods() {
+    let text = r#"{"info": {"name": "methods"}, "item": [{"name": "Folder", "item": [
+        {"name": "No method", "request": {"url": "https://x.test/a"}},
+        {"name": "Lower", "request": {"method": "patch", "url": "https://x.test/b"}},
+        {"name": "Purge", "request": {"method": "PURGE", "url": "https://x.test/c"}},
+        {"name": "Broken", "request": {"method": "GE T", "url": "https://x.test/d"}},
+        {"name": "Number", "request": {"method": 7, "url": "https://x.test/e"}}
+    ]}]}"#;
+    let generated = run(text);
+    assert_eq!((generated.requests, generated.operations), (5, 5));
+    let missing = generated
+        .diagnostics
+        .iter()
+        .find(|d| d.item_path == ["Folder", "No method"])
+        .expect("missing method warned");
+    assert_eq!(missing.location, "/item/0/item/0/request/method");
+    assert!(missing.message.contains("using GET"));
+    assert!(
+        warning_at(&generated, "/item/0/item/3/request/method").contains("not a valid HTTP token")
+    );
+    assert!(warning_at(&generated, "/item/0/item/4/request/method").contains("not a string"));
+    assert!(generated.code.contains("\"PATCH\""));
+    assert!(generated.code.contains("\"PURGE\""));
+}
+
+#[test]
+fn wrong_types_inside_items_are_located_warnings() {
+    let text = r#"{"info": {"name": "types"}, "item": [
+        {"name": "Headers", "request": {"method": "GET", "url": "https://x.test/a", "header": 5}},
+        {"name": "Body", "request": {"method": "POST", "url": "https://x.test/b", "body": "text"}},
+        {"name": "Examples", "request": {"method": "GET", "url": "https://x.test/c"}, "response": {"code": 200}},
+        {"name": "Auth", "request": {"method": "GET", "url": "https://x.test/d", "auth": ["bearer"]}},
+        7
+    ]}"#;
+    let generated = run(text);
+    assert_eq!(generated.operations, 4);
+    for location in [
+        "/item/0/request/header",
+        "/item/1/request/body",
+        "/item/2/response",
+        "/item/3/request/auth",
+        "/item/4",
+    ] {
+        warning_at(&generated, location);
+    }
+    assert!(generated
+        .diagnostics
+        .iter()
+        .all(|d| d.to_string().starts_with("warning: sloppy.json")));
+}
