@@ -273,6 +273,8 @@ async fn a_json_template_with_comments_and_an_unquoted_variable_is_typed() {
     let mut request = body_modes::create_booking_from_a_template::Request::example();
     request.body.name = "Ada".into();
     request.body.total = json!(120.5);
+    assert_eq!(request.body.note.as_deref(), Some("late arrival"));
+    request.body.note = None;
     let created = client(&server)
         .create_booking_from_a_template(&request)
         .await

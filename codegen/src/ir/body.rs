@@ -127,7 +127,9 @@ fn raw(
                         repairs.describe()
                     ),
                 );
-                let ty = typer.ty(&Shape::of(&value), "Body");
+                let mut shape = Shape::of(&value);
+                shape.mark_optional(&repairs.optional_keys);
+                let ty = typer.ty(&shape, "Body");
                 Body::Json { ty, example: value }
             }
             _ => {

@@ -51,6 +51,22 @@ impl Shape {
         }
     }
 
+    /// Marks the object fields named `keys`, at any depth, as not always present.
+    pub fn mark_optional(&mut self, keys: &[String]) {
+        match self {
+            Self::Object(fields) => {
+                for (key, shape, required) in fields {
+                    if keys.contains(key) {
+                        *required = false;
+                    }
+                    shape.mark_optional(keys);
+                }
+            }
+            Self::Array(inner) | Self::Nullable(inner) => inner.mark_optional(keys),
+            _ => {}
+        }
+    }
+
     /// The shape covering both.
     pub fn unify(self, other: Self) -> Self {
         use Shape::*;

@@ -13,6 +13,8 @@ pub struct Repairs {
     pub trailing_commas: bool,
     /// Unquoted variables, read as `null` (any JSON value).
     pub variables: Vec<String>,
+    /// Keys whose line ends in a comment saying "optional" (`"replyTo": "x" // Optional`).
+    pub optional_keys: Vec<String>,
 }
 
 impl Repairs {
@@ -24,6 +26,12 @@ impl Repairs {
         }
         if self.trailing_commas {
             parts.push("trailing commas removed".to_owned());
+        }
+        if !self.optional_keys.is_empty() {
+            parts.push(format!(
+                "{} optional as its comment says",
+                self.optional_keys.join(", ")
+            ));
         }
         if !self.variables.is_empty() {
             let names: Vec<String> = self
@@ -63,7 +71,12 @@ fn strip_comments_and_variables(text: &str, repairs: &mut Repairs) -> String {
             rest = &rest[end..];
         } else if let Some(after) = rest.strip_prefix("//") {
             repairs.comments = true;
-            rest = after.find('\n').map_or("", |i| &after[i..]);
+            let end = after.find('\n').unwrap_or(after.len());
+            if after[..end].to_ascii_lowercase().contains("optional") {
+                let line = out.rsplit('\n').next().unwrap_or_default();
+                repairs.optional_keys.extend(first_key(line));
+            }
+            rest = &after[end..];
         } else if let Some(after) = rest.strip_prefix("/*") {
             repairs.comments = true;
             rest = after.find("*/").map_or("", |i| &after[i + 2..]);
@@ -115,6 +128,17 @@ fn string_end(text: &str) -> usize {
     text.len()
 }
 
+/// The key a line of JSON starts with (`"key": ...`).
+fn first_key(line: &str) -> Option<String> {
+    let line = line.trim_start();
+    if !line.starts_with('"') {
+        return None;
+    }
+    let end = string_end(line);
+    let key: String = serde_json::from_str(&line[..end]).ok()?;
+    line[end..].trim_start().starts_with(':').then_some(key)
+}
+
 /// A `{{name}}` at the start of `text`: the name and the text after it.
 fn variable(text: &str) -> Option<(&str, &str)> {
     let inner = text.strip_prefix("{{")?;
@@ -133,6 +157,7 @@ mod tests {
     fn repairs_what_people_write() {
         let text = r#"{
             "firstname": "{{first}}", // kept: a string
+            "replyTo": "x", // Optional, defaults to none
             "totalprice": {{totalprice}},
             /* a block
                comment */
@@ -145,6 +170,7 @@ mod tests {
             value,
             json!({
                 "firstname": "{{first}}",
+                "replyTo": "x",
                 "totalprice": null,
                 "url": "http://x.test/a//b",
                 "tags": ["a", "b"],
@@ -153,9 +179,11 @@ mod tests {
         );
         assert!(repairs.comments && repairs.trailing_commas);
         assert_eq!(repairs.variables, ["totalprice"]);
+        assert_eq!(repairs.optional_keys, ["replyTo"]);
         assert_eq!(
             repairs.describe(),
-            "comments removed; trailing commas removed; unquoted {{totalprice}} typed as any JSON value"
+            "comments removed; trailing commas removed; replyTo optional as its comment says; \
+             unquoted {{totalprice}} typed as any JSON value"
         );
     }
 
