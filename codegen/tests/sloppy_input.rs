@@ -79,3 +79,20 @@ fn wrong_types_inside_items_are_located_warnings() {
         .iter()
         .all(|d| d.to_string().starts_with("warning: sloppy.json")));
 }
+
+#[test]
+fn examples_without_a_code_take_it_from_status_text_or_name() {
+    let text = r#"{"info": {"name": "codes"}, "item": [{"name": "Pay", "request": {"method": "POST", "url": "https://x.test/pay"}, "response": [
+        {"name": "Declined", "status": "Unprocessable Entity", "body": "{\"reason\": \"declined\"}"},
+        {"name": "404 - no such card", "body": "{\"missing\": true}"},
+        {"name": "Fabrikam payment", "body": "{\"id\": 1}"},
+        {"name": "2024 report", "body": "{\"id\": 2}"}
+    ]}]}"#;
+    let generated = run(text);
+    assert!(warning_at(&generated, "/item/0/response/0").contains("422 read from its status text"));
+    assert!(warning_at(&generated, "/item/0/response/1").contains("404 read from its name"));
+    assert!(warning_at(&generated, "/item/0/response/2").contains("not typed"));
+    assert!(warning_at(&generated, "/item/0/response/3").contains("not typed"));
+    assert!(generated.code.contains("UnprocessableEntity("));
+    assert!(generated.code.contains("NotFound("));
+}

@@ -180,6 +180,8 @@ pub struct Example {
     pub name: String,
     /// Status code.
     pub code: Option<u16>,
+    /// Status text (`OK`, `Not Found`).
+    pub status: Option<String>,
     /// Response headers.
     pub headers: Vec<KeyValue>,
     /// Response body text.

@@ -301,6 +301,7 @@ fn read_examples(value: Option<&Value>, location: &str, ctx: &mut Ctx<'_>) -> Ve
             Some(Example {
                 name: map.get("name").and_then(text).unwrap_or_default(),
                 code,
+                status: map.get("status").and_then(text),
                 headers: key_values(map.get("header"), &pointer(&at, "header"), ctx),
                 body: map.get("body").and_then(text),
                 location: at,

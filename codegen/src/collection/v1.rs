@@ -282,6 +282,11 @@ fn read_responses(value: Option<&Value>, location: &str, ctx: &mut Ctx<'_>) -> V
             Some(Example {
                 name: map.get("name").and_then(text).unwrap_or_default(),
                 code,
+                status: map
+                    .get("responseCode")
+                    .and_then(|c| c.get("name"))
+                    .or_else(|| map.get("status"))
+                    .and_then(text),
                 headers: key_values(map.get("headers"), &pointer(&at, "headers"), ctx),
                 body: map.get("text").and_then(text),
                 location: at,

@@ -19,15 +19,21 @@ pub fn lower_responses(
 ) -> Vec<Response> {
     let mut by_status: BTreeMap<u16, Vec<&Example>> = BTreeMap::new();
     for example in examples {
-        match example.code {
-            Some(code) if (100..600).contains(&code) => {
-                by_status.entry(code).or_default().push(example)
-            }
-            _ => diags.warn(
+        if let Some(code) = example.code.filter(|c| (100..600).contains(c)) {
+            by_status.entry(code).or_default().push(example);
+        } else if let Some((code, from)) = status_from_text(example) {
+            diags.warn(
+                item_path,
+                &example.location,
+                format!("response example has no status code; {code} read from its {from}"),
+            );
+            by_status.entry(code).or_default().push(example);
+        } else {
+            diags.warn(
                 item_path,
                 &example.location,
                 "response example has no valid status code; not typed",
-            ),
+            );
         }
     }
     let mut variants = Namespace::with_reserved(&["Unexpected"]);
@@ -49,6 +55,29 @@ pub fn lower_responses(
             }
         })
         .collect()
+}
+
+/// The status an example without a code names: its status text is a reason phrase
+/// (`Unprocessable Entity`), or its name starts with a code (`422 - Invalid card`).
+fn status_from_text(example: &Example) -> Option<(u16, &'static str)> {
+    let by_reason = example.status.as_deref().and_then(|text| {
+        (100..600).find(|&code| {
+            http::StatusCode::from_u16(code)
+                .ok()
+                .and_then(|s| s.canonical_reason())
+                .is_some_and(|reason| reason.eq_ignore_ascii_case(text.trim()))
+        })
+    });
+    if let Some(code) = by_reason {
+        return Some((code, "status text"));
+    }
+    let name = example.name.trim_start();
+    let digits = name
+        .get(..3)
+        .filter(|d| d.bytes().all(|b| b.is_ascii_digit()))?;
+    let followed_by_digit = name[3..].starts_with(|c: char| c.is_ascii_digit());
+    let code: u16 = digits.parse().ok()?;
+    ((100..600).contains(&code) && !followed_by_digit).then_some((code, "name"))
 }
 
 /// `Ok`, `NotFound`, ... from the status's reason phrase; `Status599` for unknown codes.
