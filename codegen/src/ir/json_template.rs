@@ -60,40 +60,46 @@ pub fn parse_template(text: &str) -> Option<(Value, Repairs)> {
     Some((value, repairs))
 }
 
-/// Removes comments and replaces unquoted `{{name}}` with `null`, leaving strings alone.
+/// Removes comments and replaces unquoted `{{name}}` with `null`.
 fn strip_comments_and_variables(text: &str, repairs: &mut Repairs) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(c) = rest.chars().next() {
-        if c == '"' {
-            let end = string_end(rest);
-            out.push_str(&rest[..end]);
-            rest = &rest[end..];
-        } else if let Some(after) = rest.strip_prefix("//") {
+    rewrite(text, |rest, out| {
+        if let Some(after) = rest.strip_prefix("//") {
             repairs.comments = true;
             let end = after.find('\n').unwrap_or(after.len());
             if after[..end].to_ascii_lowercase().contains("optional") {
                 let line = out.rsplit('\n').next().unwrap_or_default();
                 repairs.optional_keys.extend(first_key(line));
             }
-            rest = &after[end..];
+            Some(&after[end..])
         } else if let Some(after) = rest.strip_prefix("/*") {
             repairs.comments = true;
-            rest = after.find("*/").map_or("", |i| &after[i + 2..]);
-        } else if let Some((name, after)) = variable(rest) {
+            Some(after.find("*/").map_or("", |i| &after[i + 2..]))
+        } else {
+            let (name, after) = variable(rest)?;
             repairs.variables.push(name.to_owned());
             out.push_str("null");
-            rest = after;
-        } else {
-            out.push(c);
-            rest = &rest[c.len_utf8()..];
+            Some(after)
         }
-    }
-    out
+    })
 }
 
 /// Removes commas that only whitespace separates from a closing `}` or `]`.
 fn strip_trailing_commas(text: &str, repairs: &mut Repairs) -> String {
+    rewrite(text, |rest, _| {
+        let after = rest.strip_prefix(',')?;
+        after.trim_start().starts_with(['}', ']']).then(|| {
+            repairs.trailing_commas = true;
+            after
+        })
+    })
+}
+
+/// Copies `text` with string literals untouched. Elsewhere `step` may consume the start of
+/// the rest, writing its replacement, and return what follows; `None` copies one character.
+fn rewrite<'a>(
+    text: &'a str,
+    mut step: impl FnMut(&'a str, &mut String) -> Option<&'a str>,
+) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(c) = rest.chars().next() {
@@ -101,14 +107,12 @@ fn strip_trailing_commas(text: &str, repairs: &mut Repairs) -> String {
             let end = string_end(rest);
             out.push_str(&rest[..end]);
             rest = &rest[end..];
-            continue;
+        } else if let Some(after) = step(rest, &mut out) {
+            rest = after;
+        } else {
+            out.push(c);
+            rest = &rest[c.len_utf8()..];
         }
-        rest = &rest[c.len_utf8()..];
-        if c == ',' && rest.trim_start().starts_with(['}', ']']) {
-            repairs.trailing_commas = true;
-            continue;
-        }
-        out.push(c);
     }
     out
 }
