@@ -96,3 +96,20 @@ fn examples_without_a_code_take_it_from_status_text_or_name() {
     assert!(generated.code.contains("UnprocessableEntity("));
     assert!(generated.code.contains("NotFound("));
 }
+
+#[test]
+fn a_repeated_query_key_with_an_enum_hint_is_a_list_of_that_enum() {
+    let text = r#"{"info": {"name": "enum"}, "item": [{"name": "List", "request": {"method": "GET", "url": {
+        "raw": "https://x.test/items?status=open&status=closed", "host": ["x", "test"], "path": ["items"],
+        "query": [{"key": "status", "value": "open", "description": "This can only be one of open, closed"},
+                  {"key": "status", "value": "closed"}]}}}]}"#;
+    let generated = run(text);
+    assert!(
+        generated.code.contains("pub status: Vec<Status>"),
+        "{}",
+        generated.code
+    );
+    assert!(generated
+        .code
+        .contains("status: vec![Status::Open, Status::Closed]"));
+}

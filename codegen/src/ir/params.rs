@@ -1,9 +1,9 @@
 //! Typed parameters from key/value entries: path, query, header and form fields.
 
-use super::hints::{enum_values, is_required, json_object, scalar};
-use super::infer::{Shape, Typer};
 use serde_json::Value;
 
+use super::hints::{enum_values, is_required, json_object, scalar};
+use super::infer::{Shape, Typer};
 use super::{Param, ParamIn, Ty};
 use crate::naming::{snake, Namespace};
 
@@ -102,19 +102,33 @@ pub fn query_param(entries: &[Entry<'_>], typer: &mut Typer, fields: &mut Namesp
     if entries.len() == 1 {
         return param;
     }
-    let values: Vec<&str> = entries.iter().filter_map(|e| e.value).collect();
-    let fitting = common_scalar(&values);
+    let is_enum = matches!(param.ty, Ty::Named(_));
     if enabled.len() >= 2 {
         let values: Vec<&str> = enabled.iter().filter_map(|e| e.value).collect();
-        let ty = common_scalar(&values);
-        let examples = values.iter().filter_map(|v| typed(&ty, v)).collect();
-        param.ty = Ty::Vec(Box::new(ty));
+        let element = if is_enum {
+            param.ty.clone()
+        } else {
+            common_scalar(&values)
+        };
+        let examples = values
+            .iter()
+            .filter_map(|v| {
+                if is_enum {
+                    Some(Value::String((*v).to_owned()))
+                } else {
+                    typed(&element, v)
+                }
+            })
+            .collect();
+        param.ty = Ty::Vec(Box::new(element));
         param.optional = false;
         param.example = Some(Value::Array(examples));
         param.doc = Some(append(param.doc, "Repeated: sent once per element."));
         return param;
     }
-    if !matches!(param.ty, Ty::Named(_)) && param.ty != fitting {
+    let values: Vec<&str> = entries.iter().filter_map(|e| e.value).collect();
+    let fitting = common_scalar(&values);
+    if !is_enum && param.ty != fitting {
         param.ty = fitting;
         param.example = primary
             .value
