@@ -50,9 +50,20 @@ pub fn camel(text: &str, fallback: &str) -> String {
     }
 }
 
-/// The identifier for `name`: raw for keywords, `_`-suffixed where raw is not allowed.
+/// The identifier for `name`: raw for keywords, `_`-suffixed where raw is not allowed. Names
+/// come from [`snake`] and [`camel`]; anything else that is not an identifier has its other
+/// characters replaced by `_`, so emission never panics.
 pub fn ident(name: &str) -> proc_macro2::Ident {
     let span = proc_macro2::Span::call_site();
+    let valid = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if !valid {
+        let cleaned: String = name
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
+        return ident(&format!("_{cleaned}"));
+    }
     if KEYWORDS.contains(&name) {
         proc_macro2::Ident::new_raw(name, span)
     } else if NOT_RAW.contains(&name) || name == "_" {
@@ -124,6 +135,9 @@ mod tests {
         assert_eq!(camel("99", "V"), "V99");
         assert_eq!(ident("type").to_string(), "r#type");
         assert_eq!(ident("self").to_string(), "self_");
+        assert_eq!(ident("a&b").to_string(), "_a_b");
+        assert_eq!(ident("").to_string(), "__");
+        assert_eq!(ident("9x").to_string(), "_9x");
     }
 
     #[test]

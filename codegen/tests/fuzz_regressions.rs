@@ -48,3 +48,20 @@ fn non_ascii_hosts_keep_their_text() {
         );
     }
 }
+
+#[test]
+fn custom_methods_only_qualify_names_with_their_letters() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fuzz_regressions/custom-method-qualifier.json");
+    let text = std::fs::read_to_string(path).expect("readable");
+    let generated =
+        generate(&text, "methods.json", &Output::Module("m".into())).expect("generates");
+    for name in [
+        "pub mod same ",
+        "pub mod same_uu_u ",
+        "pub mod same_2 ",
+        "pub mod same_m_search ",
+    ] {
+        assert!(generated.code.contains(name), "{name}");
+    }
+}

@@ -134,8 +134,12 @@ impl Lowerer<'_> {
                 Item::Request(request) => {
                     path.push(request.name.clone());
                     let method = self.method(request, path);
-                    let ident = names
-                        .claim_with(&snake(&request.name, "op"), &[method.to_ascii_lowercase()]);
+                    // A custom method may hold any token character (`&`, `!`, ...).
+                    let qualifiers: Vec<String> = Some(snake(&method, ""))
+                        .filter(|q| !q.is_empty())
+                        .into_iter()
+                        .collect();
+                    let ident = names.claim_with(&snake(&request.name, "op"), &qualifiers);
                     let auth = effective(request.request.auth.as_ref(), auth);
                     let op = self.operation(request, path, ident, method, auth);
                     module.operations.push(op);
