@@ -113,3 +113,13 @@ fn a_repeated_query_key_with_an_enum_hint_is_a_list_of_that_enum() {
         .code
         .contains("status: vec![Status::Open, Status::Closed]"));
 }
+
+#[test]
+fn v1_warnings_point_at_v1_keys() {
+    let text = r#"{"name": "v1", "order": ["a"], "requests": [
+        {"id": "a", "name": "Post", "url": "https://x.test/a", "dataMode": "raw", "rawModeData": "{\"a\": {{b}}}"}
+    ]}"#;
+    let generated = run(text);
+    assert!(warning_at(&generated, "/requests/0/method").contains("no method"));
+    assert!(warning_at(&generated, "/requests/0/rawModeData").contains("read leniently"));
+}

@@ -82,6 +82,10 @@ pub struct Request {
     pub auth: Option<Auth>,
     /// Description (Markdown).
     pub description: Option<String>,
+    /// JSON pointer of the request object (v2 `/item/0/request`, v1 `/requests/0`).
+    pub location: String,
+    /// JSON pointer of the body (v2 `.../request/body`, v1 `rawModeData` or `data`).
+    pub body_location: String,
 }
 
 /// A URL, split into parts.

@@ -154,6 +154,8 @@ fn read_request(value: Option<&Value>, location: &str, ctx: &mut Ctx<'_>) -> Req
         Some(Value::String(url)) => {
             return Request {
                 url: super::parse_raw_url(url),
+                location: location.to_owned(),
+                body_location: pointer(location, "body"),
                 ..Request::default()
             }
         }
@@ -163,7 +165,11 @@ fn read_request(value: Option<&Value>, location: &str, ctx: &mut Ctx<'_>) -> Req
                 location,
                 "request is not an object or URL string; sending GET /",
             );
-            return Request::default();
+            return Request {
+                location: location.to_owned(),
+                body_location: pointer(location, "body"),
+                ..Request::default()
+            };
         }
     };
     let method = match map.get("method") {
@@ -184,6 +190,8 @@ fn read_request(value: Option<&Value>, location: &str, ctx: &mut Ctx<'_>) -> Req
         body: read_body(map.get("body"), &pointer(location, "body"), ctx),
         auth: read_auth(map.get("auth"), &pointer(location, "auth"), ctx),
         description: description(map.get("description")),
+        location: location.to_owned(),
+        body_location: pointer(location, "body"),
     }
 }
 

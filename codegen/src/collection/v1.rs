@@ -193,12 +193,24 @@ fn read_request(map: &Object, location: &str, name: String, ctx: &mut Ctx<'_>) -
         body: read_body(map, location, ctx),
         auth: read_v1_auth(map, location, ctx),
         description: description(map.get("description")),
+        location: location.to_owned(),
+        body_location: pointer(location, body_key(map)),
     };
     RequestItem {
         name,
         location: location.to_owned(),
         request,
         responses: read_responses(map.get("responses"), &pointer(location, "responses"), ctx),
+    }
+}
+
+/// The key holding a v1 request's body, by its `dataMode`.
+fn body_key(map: &Object) -> &'static str {
+    match map.get("dataMode").and_then(Value::as_str) {
+        Some("raw") => "rawModeData",
+        Some("graphql") => "graphqlModeData",
+        Some("params" | "urlencoded") => "data",
+        _ => "dataMode",
     }
 }
 

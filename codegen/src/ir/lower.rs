@@ -151,7 +151,7 @@ impl Lowerer<'_> {
     }
 
     fn method(&mut self, item: &RequestItem, path: &[String]) -> String {
-        let at = pointer(&pointer(&item.location, "request"), "method");
+        let at = pointer(&item.request.location, "method");
         match item.request.method.as_deref().map(str::trim) {
             None | Some("") => {
                 self.diags
@@ -193,7 +193,7 @@ impl Lowerer<'_> {
             BodyCtx {
                 item_path,
                 diags: self.diags,
-                location: pointer(&pointer(&item.location, "request"), "body"),
+                location: request.body_location.clone(),
             },
         );
         if !matches!(body, Body::None) {
