@@ -113,13 +113,13 @@ impl Builder {
             )?;
             code.push('\n');
             code.push_str(&generated.code);
+            if self.cargo_instructions {
+                for line in cargo_warnings(&file, &generated.diagnostics) {
+                    println!("cargo:warning={line}");
+                }
+            }
             diagnostics.extend(generated.diagnostics);
             modules.push((name, file));
-        }
-        if self.cargo_instructions {
-            for d in &diagnostics {
-                println!("cargo:warning={d}");
-            }
         }
         let output = out_dir.join(&self.file_name);
         let written = write_if_changed(&output, &code)?;
@@ -136,6 +136,28 @@ impl Builder {
             println!("cargo:rerun-if-changed={}", path.display());
         }
     }
+}
+
+/// Warnings printed per collection in a build; the [`Report`] keeps them all.
+const CARGO_WARNINGS_PER_FILE: usize = 10;
+
+/// The `cargo:warning` lines for one collection: the first few warnings, then a count of the
+/// rest, so that a collection with hundreds of them does not flood every build.
+fn cargo_warnings(file: &Path, diagnostics: &[Diagnostic]) -> Vec<String> {
+    let mut lines: Vec<String> = diagnostics
+        .iter()
+        .take(CARGO_WARNINGS_PER_FILE)
+        .map(ToString::to_string)
+        .collect();
+    let rest = diagnostics.len().saturating_sub(CARGO_WARNINGS_PER_FILE);
+    if rest > 0 {
+        lines.push(format!(
+            "{}: {rest} more warnings; `postman-codegen generate {}` lists them all",
+            file.display(),
+            file.display()
+        ));
+    }
+    lines
 }
 
 fn json_files(dir: &Path) -> Result<Vec<PathBuf>, Error> {
@@ -164,4 +186,31 @@ fn write_if_changed(path: &Path, content: &str) -> Result<bool, Error> {
         source,
     })?;
     Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Severity;
+
+    #[test]
+    fn a_flood_of_warnings_is_cut_to_a_few_and_a_count() {
+        let warning = |i: usize| Diagnostic {
+            severity: Severity::Warning,
+            file: "big.json".to_owned(),
+            item_path: vec![format!("Request {i}")],
+            location: format!("/item/{i}/request/method"),
+            message: "request has no method; using GET".to_owned(),
+        };
+        let few: Vec<Diagnostic> = (0..3).map(warning).collect();
+        assert_eq!(cargo_warnings(Path::new("big.json"), &few).len(), 3);
+        let many: Vec<Diagnostic> = (0..519).map(warning).collect();
+        let lines = cargo_warnings(Path::new("big.json"), &many);
+        assert_eq!(lines.len(), CARGO_WARNINGS_PER_FILE + 1);
+        assert!(lines[0].contains("Request 0 (at /item/0/request/method)"));
+        assert_eq!(
+            lines[CARGO_WARNINGS_PER_FILE],
+            "big.json: 509 more warnings; `postman-codegen generate big.json` lists them all"
+        );
+    }
 }
