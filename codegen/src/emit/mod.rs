@@ -2,6 +2,7 @@
 //!
 //! Text from the collection only ever becomes string literals or `#[doc]` attributes.
 
+mod markdown;
 mod operation;
 mod types;
 
@@ -212,14 +213,11 @@ fn docs(text: Option<&str>) -> TokenStream {
 }
 
 fn doc_lines(text: &str) -> Vec<String> {
-    text.trim_end()
+    markdown::untested_code_blocks(&text.replace('\t', "    "))
+        .trim_end()
         .lines()
         .map(|line| {
-            let line: String = line
-                .replace('\t', "    ")
-                .chars()
-                .filter(|c| !c.is_control())
-                .collect();
+            let line: String = line.chars().filter(|c| !c.is_control()).collect();
             let line = line.trim_end();
             if line.is_empty() {
                 String::new()
