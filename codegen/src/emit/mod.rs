@@ -15,9 +15,13 @@ use crate::naming::ident;
 /// Source of the runtime module every generated client carries.
 const RUNTIME: &str = include_str!("../../runtime/runtime.rs");
 
-/// Lints the emitted docs may trip: vendors' Markdown is kept as written.
-fn doc_lint_allows() -> TokenStream {
+/// Lints allowed on generated code: the opinionated groups a user's crate may turn on
+/// (generated code cannot follow their advice), and those vendors' Markdown, kept as written,
+/// trips in docs.
+fn generated_code_allows() -> TokenStream {
     quote!(
+        clippy::pedantic,
+        clippy::nursery,
         clippy::doc_lazy_continuation,
         clippy::doc_overindented_list_items,
         clippy::tabs_in_doc_comments,
@@ -76,7 +80,7 @@ pub fn module(api: &Api, name: &str) -> Result<TokenStream, syn::Error> {
     let items = items(api)?;
     let name = ident(name);
     let doc = docs(api.doc.as_deref());
-    let allows = doc_lint_allows();
+    let allows = generated_code_allows();
     Ok(quote! {
         #doc
         #[allow(#allows)]
@@ -93,7 +97,7 @@ pub fn crate_root(api: &Api) -> Result<TokenStream, syn::Error> {
         let lines = doc_lines(d);
         quote!(#(#![doc = #lines])*)
     });
-    let allows = doc_lint_allows();
+    let allows = generated_code_allows();
     Ok(quote! {
         #doc
         #![allow(#allows)]
