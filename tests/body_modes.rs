@@ -127,19 +127,22 @@ async fn raw_xml_keeps_its_mime_and_text_responses_stay_text() {
 }
 
 #[tokio::test]
-async fn graphql_sends_query_and_variables_as_json() {
+async fn graphql_sends_query_and_typed_variables_as_json() {
     let server = server(200, r#"{"data": {"hero": {"name": "R2-D2"}}}"#).await;
-    let ok = client(&server)
-        .graph_ql_query(&body_modes::graph_ql_query::Request::example())
-        .await
-        .expect("200");
+    let mut request = body_modes::graph_ql_query::Request::example();
+    assert_eq!(
+        request.body.variables.episode, "JEDI",
+        "variables are typed"
+    );
+    request.body.variables.episode = "EMPIRE".into();
+    let ok = client(&server).graph_ql_query(&request).await.expect("200");
     assert_eq!(ok.data.hero.name, "R2-D2");
     let request = sent(&server).await;
     assert_eq!(content_type(&request), "application/json");
     let body: Value = serde_json::from_slice(&request.body).unwrap();
     assert_eq!(
         body,
-        json!({"query": "query Hero($episode: Episode) { hero(episode: $episode) { name } }", "variables": {"episode": "JEDI"}})
+        json!({"query": "query Hero($episode: Episode) { hero(episode: $episode) { name } }", "variables": {"episode": "EMPIRE"}})
     );
 }
 

@@ -331,14 +331,15 @@ impl FilePart {
     }
 }
 
-/// The body of a GraphQL request.
+/// The body of a GraphQL request; its variables are typed from the collection's example
+/// where it has one.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GraphQlBody {
+pub struct GraphQlBody<V = serde_json::Value> {
     /// The query document.
     pub query: String,
     /// Variables of the query.
     #[serde(default)]
-    pub variables: serde_json::Value,
+    pub variables: V,
 }
 
 /// One part of a multipart body.

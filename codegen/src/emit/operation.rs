@@ -150,13 +150,32 @@ fn body_parts(op: &Operation) -> (Option<TokenStream>, TokenStream, TokenStream)
             quote!(Vec::new()),
             TokenStream::new(),
         ),
-        Body::GraphQl { query, variables } => {
-            let variables = variables.to_string();
+        Body::GraphQl {
+            query,
+            variables,
+            variables_ty,
+        } => {
+            let (ty, variables) = match variables_ty {
+                Some(ty) => {
+                    let tokens = ty_tokens(ty);
+                    (
+                        quote!(runtime::GraphQlBody<#tokens>),
+                        example(ty, Some(variables), &op.types),
+                    )
+                }
+                None => {
+                    let json = variables.to_string();
+                    (
+                        quote!(runtime::GraphQlBody),
+                        quote!(::serde_json::from_str(#json).unwrap_or_default()),
+                    )
+                }
+            };
             (
-                Some(quote!(runtime::GraphQlBody)),
+                Some(ty),
                 quote!(runtime::GraphQlBody {
                     query: #query.to_owned(),
-                    variables: ::serde_json::from_str(#variables).unwrap_or_default(),
+                    variables: #variables,
                 }),
                 TokenStream::new(),
             )

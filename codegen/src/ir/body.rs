@@ -69,9 +69,14 @@ pub fn lower_body(
                     })
                 })
                 .unwrap_or(Value::Null);
+            let variables_ty = variables
+                .as_object()
+                .filter(|fields| !fields.is_empty())
+                .map(|_| typer.ty(&Shape::of(&variables), "Variables"));
             Body::GraphQl {
                 query: query.clone(),
                 variables,
+                variables_ty,
             }
         }
     }

@@ -241,6 +241,8 @@ pub enum Body {
         query: String,
         /// Example variables.
         variables: Value,
+        /// Their type, when the example is an object with fields.
+        variables_ty: Option<Ty>,
     },
     /// Bytes (binary upload).
     Binary,
