@@ -35,6 +35,10 @@ impl Compiled {
 /// about 1M lines needed over 17 GB) and lets cargo build crates in parallel.
 const LINES_PER_CRATE: usize = 150_000;
 
+/// Edition of the scratch crates: that of a crate made today, which is where a build script
+/// includes the generated code (standalone crates are generated as 2021 and CI checks one).
+const EDITION: &str = "2024";
+
 /// Diagnostics printed in full before the rest are only counted.
 const SHOWN_DIAGNOSTICS: usize = 20;
 
@@ -153,7 +157,7 @@ fn write_workspace(dir: &Path, crates: &[Vec<&(String, String)>]) -> Result<(), 
     )?;
     for (i, part) in crates.iter().enumerate() {
         let crate_dir = dir.join(format!("part{i}"));
-        let manifest = crate::cargo_toml(&crate_name(i), "").replace("\n[workspace]\n", "\n");
+        let manifest = crate::cargo_toml(&crate_name(i), EDITION, false);
         crate::write(&crate_dir.join("Cargo.toml"), &manifest)?;
         let mut lib = String::new();
         for (name, code) in part {
