@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use postman_codegen::{generate, module_name_for, naming::Namespace, Error};
 
-pub use compile::Compiled;
+use compile::Compiled;
 
 /// One row of the report.
 pub struct Row {

@@ -15,20 +15,19 @@ pub fn untested_code_blocks(markdown: &str) -> String {
         if range.start < copied {
             continue;
         }
-        let block = &markdown[range.clone()];
-        let rewritten = match kind {
-            CodeBlockKind::Fenced(info) if is_rust(&info) => retag_fence(block),
+        let (start, rewritten) = match kind {
+            CodeBlockKind::Fenced(info) if is_rust(&info) => {
+                (range.start, retag_fence(&markdown[range.clone()]))
+            }
             CodeBlockKind::Fenced(_) => continue,
             CodeBlockKind::Indented => {
+                // The range leaves out the first line's indentation; take whole lines.
                 let line_start = markdown[..range.start].rfind('\n').map_or(0, |i| i + 1);
                 let start = line_start.max(copied);
-                out.push_str(&markdown[copied..start]);
-                out.push_str(&fence_indented(&markdown[start..range.end]));
-                copied = range.end;
-                continue;
+                (start, fence_indented(&markdown[start..range.end]))
             }
         };
-        out.push_str(&markdown[copied..range.start]);
+        out.push_str(&markdown[copied..start]);
         out.push_str(&rewritten);
         copied = range.end;
     }
