@@ -1,10 +1,12 @@
 //! Every collection of the shared corpus generates, every request becomes an operation, and
 //! generating twice gives byte-identical output. Only the deliberately truncated file fails,
-//! with a located error.
+//! with a located error. No description becomes a doctest: every code block in the generated
+//! docs is one rustdoc leaves alone.
 
 use std::path::PathBuf;
 
 use postman_codegen::{generate, module_name_for, Error, Output};
+use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag};
 
 fn corpus_files() -> Vec<PathBuf> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus");
@@ -23,11 +25,48 @@ fn corpus_files() -> Vec<PathBuf> {
     files
 }
 
+/// The doc blocks of generated code: runs of `///` or `//!` lines, joined.
+fn doc_blocks(code: &str) -> Vec<String> {
+    let mut blocks = Vec::new();
+    let mut current: Option<String> = None;
+    for line in code.lines() {
+        let text = line.trim_start();
+        let doc = text
+            .strip_prefix("///")
+            .or_else(|| text.strip_prefix("//!"));
+        match (doc, current.as_mut()) {
+            (Some(doc), Some(block)) => {
+                block.push('\n');
+                block.push_str(doc.strip_prefix(' ').unwrap_or(doc));
+            }
+            (Some(doc), None) => current = Some(doc.strip_prefix(' ').unwrap_or(doc).to_owned()),
+            (None, _) => blocks.extend(current.take()),
+        }
+    }
+    blocks.extend(current);
+    blocks
+}
+
+/// Code blocks of a doc block: (info string, whether rustdoc would compile it).
+fn code_blocks(doc: &str) -> Vec<(String, bool)> {
+    Parser::new(doc)
+        .filter_map(|event| match event {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Indented)) => Some((String::new(), true)),
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
+                let tested = info.trim().is_empty() || info.split([',', ' ']).any(|t| t == "rust");
+                Some((info.to_string(), tested))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
 #[test]
 fn every_corpus_collection_generates_deterministically() {
     let files = corpus_files();
     assert!(files.len() > 100, "corpus found: {}", files.len());
     let (mut requests, mut operations, mut failed) = (0, 0, Vec::new());
+    let mut text_blocks = 0;
     for file in &files {
         let source = std::fs::read(file).expect("readable");
         let source = String::from_utf8_lossy(&source);
@@ -46,6 +85,15 @@ fn every_corpus_collection_generates_deterministically() {
                     again.code == generated.code,
                     "{label}: output differs between runs"
                 );
+                for doc in doc_blocks(&generated.code) {
+                    for (info, tested) in code_blocks(&doc) {
+                        assert!(
+                            !tested,
+                            "{label}: a ```{info} block would be a doctest:\n{doc}"
+                        );
+                        text_blocks += usize::from(info == "text");
+                    }
+                }
             }
             Err(Error::Input(d)) => {
                 assert!(!d.location.is_empty(), "{label}: error has a location: {d}");
@@ -60,4 +108,8 @@ fn every_corpus_collection_generates_deterministically() {
     );
     assert_eq!(operations, requests);
     assert!(requests > 5000, "requests covered: {requests}");
+    assert!(
+        text_blocks > 100,
+        "untagged code blocks retagged `text`: {text_blocks}"
+    );
 }
