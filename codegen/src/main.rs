@@ -30,6 +30,10 @@ enum Command {
         /// Module or crate name (default: from the file name).
         #[arg(long)]
         name: Option<String>,
+        /// Write nothing; fail if the files given by -o or --crate are not what would be
+        /// generated (for CI of repositories that commit generated clients).
+        #[arg(long)]
+        check: bool,
     },
     /// Generate every collection in the given directories and print a table; with `--compile`,
     /// also build all outputs in scratch crates with `cargo clippy -D warnings`.
@@ -68,7 +72,8 @@ fn run(command: Command) -> Result<(), Error> {
             output,
             crate_dir,
             name,
-        } => run_generate(&collection, output, crate_dir, name),
+            check,
+        } => run_generate(&collection, output, crate_dir, name, check),
         Command::Corpus {
             dirs,
             compile,
@@ -90,6 +95,7 @@ fn run_generate(
     output: Option<PathBuf>,
     crate_dir: Option<PathBuf>,
     name: Option<String>,
+    check: bool,
 ) -> Result<(), Error> {
     let source = std::fs::read_to_string(collection).map_err(|source| Error::Io {
         path: collection.display().to_string(),
@@ -112,17 +118,42 @@ fn run_generate(
         generated.requests,
         generated.diagnostics.len()
     );
-    match (output, crate_dir) {
-        (Some(path), _) => write(&path, &generated.code),
-        (None, Some(dir)) => {
-            write(&dir.join("Cargo.toml"), &cargo_toml(&name, "2021", true))?;
-            write(&dir.join("src").join("lib.rs"), &generated.code)
+    let files = match (output, crate_dir) {
+        (Some(path), _) => vec![(path, generated.code)],
+        (None, Some(dir)) => vec![
+            (dir.join("Cargo.toml"), cargo_toml(&name, "2021", true)),
+            (dir.join("src").join("lib.rs"), generated.code),
+        ],
+        (None, None) if check => {
+            return Err(Error::Io {
+                path: collection.display().to_string(),
+                source: std::io::Error::other("--check needs -o or --crate to compare with"),
+            })
         }
         (None, None) => {
             print!("{}", generated.code);
-            Ok(())
+            return Ok(());
+        }
+    };
+    for (path, content) in &files {
+        if check {
+            up_to_date(path, content)?;
+        } else {
+            write(path, content)?;
         }
     }
+    Ok(())
+}
+
+/// Fails unless `path` holds exactly `content`.
+fn up_to_date(path: &Path, content: &str) -> Result<(), Error> {
+    if std::fs::read_to_string(path).is_ok_and(|old| old == content) {
+        return Ok(());
+    }
+    Err(Error::Io {
+        path: path.display().to_string(),
+        source: std::io::Error::other("out of date; run the command without --check"),
+    })
 }
 
 pub(crate) fn write(path: &Path, content: &str) -> Result<(), Error> {

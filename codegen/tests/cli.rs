@@ -115,3 +115,51 @@ fn generates_module_file_and_standalone_crate() {
     let lib = std::fs::read_to_string(krate.join("src/lib.rs")).expect("lib.rs");
     assert!(lib.contains("pub mod accounts"));
 }
+
+#[test]
+fn check_passes_on_fresh_output_and_fails_on_stale() {
+    let input = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../collections/zoho-mail.postman_collection.json");
+    let dir = scratch("check");
+    let module = dir.join("zoho.rs");
+    let run = |extra: &[&str]| {
+        bin()
+            .arg("generate")
+            .arg(&input)
+            .arg("-o")
+            .arg(&module)
+            .args(extra)
+            .output()
+            .expect("runs")
+    };
+    let missing = run(&["--check"]);
+    assert_eq!(missing.status.code(), Some(1), "{}", stderr(&missing));
+    assert!(!module.exists(), "--check writes nothing");
+    assert!(run(&[]).status.success());
+    let fresh = run(&["--check"]);
+    assert!(fresh.status.success(), "{}", stderr(&fresh));
+    std::fs::write(&module, "// edited by hand\n").expect("overwrite");
+    let stale = run(&["--check"]);
+    assert_eq!(stale.status.code(), Some(1));
+    assert!(
+        stderr(&stale).contains("zoho.rs: out of date"),
+        "{}",
+        stderr(&stale)
+    );
+
+    let krate = dir.join("crate");
+    let generate_crate = |extra: &[&str]| {
+        bin()
+            .arg("generate")
+            .arg(&input)
+            .arg("--crate")
+            .arg(&krate)
+            .args(extra)
+            .output()
+            .expect("runs")
+    };
+    assert!(generate_crate(&[]).status.success());
+    assert!(generate_crate(&["--check"]).status.success());
+    std::fs::write(krate.join("Cargo.toml"), "[package]\n").expect("overwrite");
+    assert_eq!(generate_crate(&["--check"]).status.code(), Some(1));
+}
