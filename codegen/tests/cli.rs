@@ -1,5 +1,6 @@
 //! The command line: success paths and clear one-line errors for bad input.
 
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -16,6 +17,18 @@ fn scratch(name: &str) -> PathBuf {
 
 fn generate(path: &Path) -> Output {
     bin().arg("generate").arg(path).output().expect("runs")
+}
+
+/// Runs `generate` on our Zoho collection with `args` after it.
+fn generate_zoho(args: &[&OsStr]) -> Output {
+    let input = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../collections/zoho-mail.postman_collection.json");
+    bin()
+        .arg("generate")
+        .arg(input)
+        .args(args)
+        .output()
+        .expect("runs")
 }
 
 fn stderr(out: &Output) -> String {
@@ -81,30 +94,16 @@ fn json_that_is_not_a_collection_is_rejected() {
 
 #[test]
 fn generates_module_file_and_standalone_crate() {
-    let input = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../collections/zoho-mail.postman_collection.json");
     let dir = scratch("ok");
     let module = dir.join("zoho.rs");
-    let out = bin()
-        .arg("generate")
-        .arg(&input)
-        .arg("-o")
-        .arg(&module)
-        .output()
-        .expect("runs");
+    let out = generate_zoho(&["-o".as_ref(), module.as_ref()]);
     assert!(out.status.success(), "{}", stderr(&out));
     let code = std::fs::read_to_string(&module).expect("written");
     assert!(code.contains("pub mod zoho_mail"));
     assert!(code.contains("pub mod reset_user_password"));
 
     let krate = dir.join("crate");
-    let out = bin()
-        .arg("generate")
-        .arg(&input)
-        .arg("--crate")
-        .arg(&krate)
-        .output()
-        .expect("runs");
+    let out = generate_zoho(&["--crate".as_ref(), krate.as_ref()]);
     assert!(out.status.success(), "{}", stderr(&out));
     let manifest = std::fs::read_to_string(krate.join("Cargo.toml")).expect("manifest");
     assert!(manifest.contains("name = \"zoho-mail\""), "{manifest}");
@@ -118,19 +117,12 @@ fn generates_module_file_and_standalone_crate() {
 
 #[test]
 fn check_passes_on_fresh_output_and_fails_on_stale() {
-    let input = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../collections/zoho-mail.postman_collection.json");
     let dir = scratch("check");
     let module = dir.join("zoho.rs");
     let run = |extra: &[&str]| {
-        bin()
-            .arg("generate")
-            .arg(&input)
-            .arg("-o")
-            .arg(&module)
-            .args(extra)
-            .output()
-            .expect("runs")
+        let mut args: Vec<&OsStr> = vec!["-o".as_ref(), module.as_os_str()];
+        args.extend(extra.iter().map(OsStr::new));
+        generate_zoho(&args)
     };
     let missing = run(&["--check"]);
     assert_eq!(missing.status.code(), Some(1), "{}", stderr(&missing));
@@ -148,18 +140,10 @@ fn check_passes_on_fresh_output_and_fails_on_stale() {
     );
 
     let krate = dir.join("crate");
-    let generate_crate = |extra: &[&str]| {
-        bin()
-            .arg("generate")
-            .arg(&input)
-            .arg("--crate")
-            .arg(&krate)
-            .args(extra)
-            .output()
-            .expect("runs")
-    };
-    assert!(generate_crate(&[]).status.success());
-    assert!(generate_crate(&["--check"]).status.success());
+    let crate_args = ["--crate".as_ref(), krate.as_os_str()];
+    assert!(generate_zoho(&crate_args).status.success());
+    let check_args = [crate_args[0], crate_args[1], "--check".as_ref()];
+    assert!(generate_zoho(&check_args).status.success());
     std::fs::write(krate.join("Cargo.toml"), "[package]\n").expect("overwrite");
-    assert_eq!(generate_crate(&["--check"]).status.code(), Some(1));
+    assert_eq!(generate_zoho(&check_args).status.code(), Some(1));
 }
