@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use super::infer::{Shape, Typer};
-use super::json_template::parse_template;
+use super::json_template::{parse_template, Repairs};
 use super::params::{file_param, param, Entry};
 use super::{Body, ParamIn};
 use crate::collection::{self, KeyValue};
@@ -113,42 +113,43 @@ fn raw(
             example: text.to_owned(),
         };
     }
-    match serde_json::from_str::<Value>(text) {
-        Ok(value) if value.is_object() || value.is_array() => {
-            let ty = typer.ty(&Shape::of(&value), "Body");
-            Body::Json { ty, example: value }
-        }
-        Ok(_) => Body::Raw {
-            mime,
-            example: text.to_owned(),
-        },
-        Err(e) => match parse_template(text) {
-            Some((value, repairs)) if value.is_object() || value.is_array() => {
-                ctx.diags.warn(
-                    ctx.item_path,
-                    &ctx.location,
-                    format!(
-                        "raw JSON body read leniently as a template: {}",
-                        repairs.describe()
-                    ),
-                );
-                let mut shape = Shape::of(&value);
-                shape.mark_optional(&repairs.optional_keys);
-                let ty = typer.ty(&shape, "Body");
-                Body::Json { ty, example: value }
-            }
-            _ => {
+    let raw = || Body::Raw {
+        mime: mime.clone(),
+        example: text.to_owned(),
+    };
+    let is_container = |value: &Value| value.is_object() || value.is_array();
+    let (value, repairs) = match serde_json::from_str::<Value>(text) {
+        Ok(value) => (value, Repairs::default()),
+        Err(e) => match parse_template(text).filter(|(value, _)| is_container(value)) {
+            Some(repaired) => repaired,
+            None => {
                 ctx.diags.warn(
                     ctx.item_path,
                     &ctx.location,
                     format!("raw JSON body does not parse ({e}); typed as a string sent as it is"),
                 );
-                Body::Raw {
-                    mime,
-                    example: text.to_owned(),
-                }
+                return raw();
             }
         },
+    };
+    if !is_container(&value) {
+        return raw();
+    }
+    if repairs != Repairs::default() {
+        ctx.diags.warn(
+            ctx.item_path,
+            &ctx.location,
+            format!(
+                "raw JSON body read leniently as a template: {}",
+                repairs.describe()
+            ),
+        );
+    }
+    let mut shape = Shape::of(&value);
+    shape.mark_optional(&repairs.optional_keys);
+    Body::Json {
+        ty: typer.ty(&shape, "Body"),
+        example: value,
     }
 }
 

@@ -51,8 +51,7 @@ pub fn param(
     let mut doc = entry.description.map(str::to_owned);
     if entry.disabled {
         if let Some(value) = entry.value.filter(|v| !v.is_empty()) {
-            let line = format!("Example: `{value}`.");
-            doc = Some(doc.map_or(line.clone(), |d| format!("{d}\n\n{line}")));
+            doc = Some(append(doc, &format!("Example: `{value}`.")));
         }
     }
     Param {
@@ -89,7 +88,7 @@ pub fn file_param(
 /// Query entries that share one key become one parameter. Two or more enabled entries mean the
 /// key is repeated on the wire (`tag=a&tag=b`): a `Vec`. Otherwise the entries are alternatives
 /// (often disabled examples of one optional parameter): one field, typed to fit every example,
-/// with the others listed in its documentation.
+/// with the others listed in its documentation. `entries` holds at least one entry.
 pub fn query_param(entries: &[Entry<'_>], typer: &mut Typer, fields: &mut Namespace) -> Param {
     let enabled: Vec<&Entry<'_>> = entries.iter().filter(|e| !e.disabled).collect();
     let primary = enabled.first().copied().unwrap_or(&entries[0]);
@@ -110,16 +109,7 @@ pub fn query_param(entries: &[Entry<'_>], typer: &mut Typer, fields: &mut Namesp
         } else {
             common_scalar(&values)
         };
-        let examples = values
-            .iter()
-            .filter_map(|v| {
-                if is_enum {
-                    Some(Value::String((*v).to_owned()))
-                } else {
-                    typed(&element, v)
-                }
-            })
-            .collect();
+        let examples = values.iter().filter_map(|v| typed(&element, v)).collect();
         param.ty = Ty::Vec(Box::new(element));
         param.optional = false;
         param.example = Some(Value::Array(examples));
@@ -159,11 +149,11 @@ fn common_scalar(values: &[&str]) -> Ty {
     }
 }
 
-/// `value` as an example of type `ty`, when it is one.
+/// `value` as an example of type `ty`, when it is one (an enum's example is its text).
 fn typed(ty: &Ty, value: &str) -> Option<Value> {
     match scalar(Some(value)) {
         (t, example) if t == *ty => example,
-        _ if *ty == Ty::String => Some(Value::String(value.to_owned())),
+        _ if matches!(ty, Ty::String | Ty::Named(_)) => Some(Value::String(value.to_owned())),
         _ => None,
     }
 }
