@@ -79,6 +79,11 @@ pub enum AuthScheme {
         /// Text sent before the token, e.g. `"Bearer "` or `"Zoho-oauthtoken "`.
         prefix: &'static str,
     },
+    /// A token (OAuth 2.0) in the query string.
+    QueryToken {
+        /// Query parameter name.
+        name: &'static str,
+    },
     /// HTTP basic authentication.
     Basic,
     /// An API key in a header or in the query string.
@@ -114,6 +119,7 @@ pub struct Client {
     credentials: Credentials,
     default_headers: http::HeaderMap,
     timeout: Option<Duration>,
+    retry: Option<RetryPolicy>,
 }
 
 impl Client {
@@ -130,6 +136,7 @@ impl Client {
             credentials: Credentials::default(),
             default_headers: http::HeaderMap::new(),
             timeout: None,
+            retry: None,
         }
     }
 
@@ -203,25 +210,156 @@ impl Client {
         self
     }
 
-    /// Sends a built request and reads the whole response.
-    pub async fn execute<E>(
+    /// Retries requests that failed for a transient reason, as `policy` says.
+    pub fn with_retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// Sends a prepared request of `operation` and reads the whole response, retrying as the
+    /// client's [`RetryPolicy`] allows. Dropping the future cancels the request and any wait
+    /// between attempts; nothing is left behind.
+    pub async fn send<E>(
+        &self,
+        operation: Operation,
+        prepared: Prepared,
+    ) -> Result<http::Response<Vec<u8>>, Error<E>> {
+        let transport = |source: reqwest::Error| {
+            Error::Transport(Box::new(TransportError {
+                operation,
+                source: source.without_url(),
+            }))
+        };
+        let mut retries = 0;
+        loop {
+            let outcome = self.send_once(prepared.clone().into_http()?).await;
+            let delay = self
+                .retry
+                .as_ref()
+                .filter(|policy| retries < policy.max_retries && policy.allows(&prepared.method))
+                .and_then(|policy| match &outcome {
+                    Ok(response) => policy.delay_after(response, retries),
+                    Err(e) if e.is_connect() || e.is_timeout() => Some(policy.backoff(retries)),
+                    Err(_) => None,
+                });
+            match delay {
+                Some(delay) => {
+                    tokio::time::sleep(delay).await;
+                    retries += 1;
+                }
+                None => return outcome.map_err(transport),
+            }
+        }
+    }
+
+    async fn send_once(
         &self,
         request: http::Request<Vec<u8>>,
-    ) -> Result<http::Response<Vec<u8>>, Error<E>> {
+    ) -> Result<http::Response<Vec<u8>>, reqwest::Error> {
         let mut request = reqwest::Request::try_from(request)?;
         *request.timeout_mut() = self.timeout;
         let response = self.http.execute(request).await?;
-        let mut builder = http::Response::builder()
-            .status(response.status())
-            .version(response.version());
-        if let Some(headers) = builder.headers_mut() {
-            *headers = response.headers().clone();
-        }
-        let body = response.bytes().await?.to_vec();
-        builder
-            .body(body)
-            .map_err(|e| Error::Build(BuildError::new(e.to_string())))
+        let status = response.status();
+        let version = response.version();
+        let headers = response.headers().clone();
+        let mut out = http::Response::new(response.bytes().await?.to_vec());
+        *out.status_mut() = status;
+        *out.version_mut() = version;
+        *out.headers_mut() = headers;
+        Ok(out)
     }
+}
+
+/// When to send a request again: on 429 and 503 responses and on connection errors and
+/// timeouts, for idempotent methods only unless told otherwise, waiting as `Retry-After`
+/// says or with exponential backoff and jitter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryPolicy {
+    max_retries: u32,
+    initial_backoff: Duration,
+    max_backoff: Duration,
+    all_methods: bool,
+}
+
+impl RetryPolicy {
+    /// At most `max_retries` retries after the first attempt; backoff starts at 500 ms and
+    /// doubles up to 30 s.
+    pub fn new(max_retries: u32) -> Self {
+        Self {
+            max_retries,
+            initial_backoff: Duration::from_millis(500),
+            max_backoff: Duration::from_secs(30),
+            all_methods: false,
+        }
+    }
+
+    /// Backoff starting at `initial` and doubling up to `max`. A `Retry-After` longer than
+    /// `max` is not waited for: the response is returned instead.
+    pub fn with_backoff(mut self, initial: Duration, max: Duration) -> Self {
+        self.initial_backoff = initial;
+        self.max_backoff = max;
+        self
+    }
+
+    /// Also retries methods that are not idempotent (`POST`, `PATCH`, ...), which may then
+    /// take effect twice.
+    pub fn retry_all_methods(mut self) -> Self {
+        self.all_methods = true;
+        self
+    }
+
+    fn allows(&self, method: &http::Method) -> bool {
+        self.all_methods
+            || matches!(
+                *method,
+                http::Method::GET
+                    | http::Method::HEAD
+                    | http::Method::OPTIONS
+                    | http::Method::TRACE
+                    | http::Method::PUT
+                    | http::Method::DELETE
+            )
+    }
+
+    /// Backoff before retry number `retries + 1`: half of the doubled delay, plus a random
+    /// part of the other half.
+    fn backoff(&self, retries: u32) -> Duration {
+        let doubled = self
+            .initial_backoff
+            .saturating_mul(2u32.saturating_pow(retries))
+            .min(self.max_backoff);
+        let half = doubled / 2;
+        let jitter = u64::try_from(half.as_millis()).unwrap_or(u64::MAX);
+        half + Duration::from_millis(fastrand::u64(0..=jitter))
+    }
+
+    /// How long to wait before retrying after `response`; `None` when it is not retried.
+    fn delay_after(&self, response: &http::Response<Vec<u8>>, retries: u32) -> Option<Duration> {
+        let status = response.status();
+        if status != http::StatusCode::TOO_MANY_REQUESTS
+            && status != http::StatusCode::SERVICE_UNAVAILABLE
+        {
+            return None;
+        }
+        match retry_after(response.headers()) {
+            Some(wait) if wait > self.max_backoff => None,
+            Some(wait) => Some(wait),
+            None => Some(self.backoff(retries)),
+        }
+    }
+}
+
+/// The wait a `Retry-After` header asks for, in seconds or until an HTTP date.
+fn retry_after(headers: &http::HeaderMap) -> Option<Duration> {
+    let value = headers.get(http::header::RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let date = httpdate::parse_http_date(value).ok()?;
+    Some(
+        date.duration_since(std::time::SystemTime::now())
+            .unwrap_or_default(),
+    )
 }
 
 /// A request could not be built: a missing server, an invalid header value, ...
@@ -240,40 +378,288 @@ impl BuildError {
     }
 }
 
+/// Which operation a response or an error belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Operation {
+    /// Module path of the operation (`users::update_a_user`).
+    pub name: &'static str,
+    /// HTTP method.
+    pub method: &'static str,
+    /// Path as written in the collection.
+    pub path: &'static str,
+}
+
+impl fmt::Display for Operation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({} {})", self.name, self.method, self.path)
+    }
+}
+
+/// A decoded response with the status and headers it came with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response<T> {
+    status: http::StatusCode,
+    headers: http::HeaderMap,
+    value: T,
+}
+
+impl<T> Response<T> {
+    /// A response holding `value`.
+    pub fn new(status: http::StatusCode, headers: http::HeaderMap, value: T) -> Self {
+        Self {
+            status,
+            headers,
+            value,
+        }
+    }
+
+    /// Status code.
+    pub fn status(&self) -> http::StatusCode {
+        self.status
+    }
+
+    /// Response headers (`Location`, `ETag`, rate limits, pagination `Link`, ...).
+    pub fn headers(&self) -> &http::HeaderMap {
+        &self.headers
+    }
+
+    /// The decoded value.
+    pub fn value(&self) -> &T {
+        &self.value
+    }
+
+    /// The decoded value, dropping status and headers.
+    pub fn into_inner(self) -> T {
+        self.value
+    }
+
+    /// Status, headers and value.
+    pub fn into_parts(self) -> (http::StatusCode, http::HeaderMap, T) {
+        (self.status, self.headers, self.value)
+    }
+}
+
 /// Everything an operation can fail with; `E` is the operation's own error enum.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
+#[non_exhaustive]
 pub enum Error<E> {
-    /// The server answered with a documented or unexpected error status (boxed: error bodies
-    /// can be large).
-    #[error("the server answered with an error status")]
-    Api(Box<E>),
+    /// The server answered with an error status, documented or not.
+    Api(Box<ApiError<E>>),
+    /// A response body did not fit the type the collection's examples describe.
+    Decode(Box<DecodeError>),
     /// The request could not be built.
-    #[error(transparent)]
-    Build(#[from] BuildError),
+    Build(BuildError),
     /// The request could not be sent or the response not read.
-    #[error("transport error: {0}")]
-    Transport(#[from] reqwest::Error),
-    /// The response body did not match the type the collection's examples describe.
-    #[error("cannot decode the {status} response: {message}")]
-    Decode {
-        /// Status of the response.
-        status: u16,
-        /// What went wrong.
-        message: String,
-        /// The body as received.
-        body: Vec<u8>,
-    },
+    Transport(Box<TransportError>),
 }
 
 impl<E> Error<E> {
-    /// An error status response.
-    pub fn api(error: E) -> Self {
-        Self::Api(Box::new(error))
+    /// The status of the response, when there was one.
+    pub fn status(&self) -> Option<http::StatusCode> {
+        self.response().map(|r| r.status)
+    }
+
+    /// The response as it came, when there was one.
+    pub fn response(&self) -> Option<&RawResponse> {
+        match self {
+            Self::Api(e) => Some(&e.response),
+            Self::Decode(e) => Some(&e.response),
+            Self::Build(_) | Self::Transport(_) => None,
+        }
+    }
+
+    /// The operation that failed, when it got as far as sending.
+    pub fn operation(&self) -> Option<Operation> {
+        match self {
+            Self::Api(e) => Some(e.operation),
+            Self::Decode(e) => Some(e.operation),
+            Self::Transport(e) => Some(e.operation),
+            Self::Build(_) => None,
+        }
+    }
+}
+
+impl<E> fmt::Display for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Api(e) => e.fmt(f),
+            Self::Decode(e) => e.fmt(f),
+            Self::Build(e) => e.fmt(f),
+            Self::Transport(e) => e.fmt(f),
+        }
+    }
+}
+
+impl<E: fmt::Debug> std::error::Error for Error<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Transport(e) => Some(&e.source),
+            Self::Api(_) | Self::Decode(_) | Self::Build(_) => None,
+        }
+    }
+}
+
+impl<E> From<BuildError> for Error<E> {
+    fn from(error: BuildError) -> Self {
+        Self::Build(error)
+    }
+}
+
+impl<E> From<Box<DecodeError>> for Error<E> {
+    fn from(error: Box<DecodeError>) -> Self {
+        Self::Decode(error)
+    }
+}
+
+/// Longest body excerpt in error messages, in characters.
+const EXCERPT: usize = 200;
+
+/// The start of a body for messages: one line, at most [`EXCERPT`] characters.
+fn excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.is_empty() {
+        return "(empty body)".to_owned();
+    }
+    match text.char_indices().nth(EXCERPT) {
+        Some((cut, _)) => format!("{}...", &text[..cut]),
+        None => text,
+    }
+}
+
+/// An error status: the operation's typed error beside the response as it came.
+#[derive(Debug, Clone)]
+pub struct ApiError<E> {
+    operation: Operation,
+    response: RawResponse,
+    error: E,
+}
+
+impl<E> ApiError<E> {
+    /// The operation that failed.
+    pub fn operation(&self) -> Operation {
+        self.operation
+    }
+
+    /// Status code.
+    pub fn status(&self) -> http::StatusCode {
+        self.response.status
+    }
+
+    /// The response as it came: status, headers and body.
+    pub fn response(&self) -> &RawResponse {
+        &self.response
+    }
+
+    /// The documented error this status maps to, typed from the collection's examples.
+    pub fn error(&self) -> &E {
+        &self.error
+    }
+
+    /// The typed error, dropping the response.
+    pub fn into_error(self) -> E {
+        self.error
+    }
+}
+
+impl<E> fmt::Display for ApiError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: {}: {}",
+            self.operation,
+            self.response.status,
+            excerpt(&self.response.body)
+        )
+    }
+}
+
+impl<E: fmt::Debug> std::error::Error for ApiError<E> {}
+
+/// A response body that does not fit its type; the response is kept.
+#[derive(Debug, Clone)]
+pub struct DecodeError {
+    operation: Operation,
+    response: RawResponse,
+    error: JsonError,
+}
+
+impl DecodeError {
+    /// The operation whose response did not decode.
+    pub fn operation(&self) -> Operation {
+        self.operation
+    }
+
+    /// Status code.
+    pub fn status(&self) -> http::StatusCode {
+        self.response.status
+    }
+
+    /// The response as it came.
+    pub fn response(&self) -> &RawResponse {
+        &self.response
+    }
+
+    /// Where decoding failed (`$.report.user.email`) and why.
+    pub fn json_error(&self) -> &JsonError {
+        &self.error
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: the {} response does not decode at {}; body: {}",
+            self.operation,
+            self.response.status,
+            self.error,
+            excerpt(&self.response.body)
+        )
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+/// The request could not be sent or its response not read. The URL, which may hold
+/// credentials, is removed from the underlying error.
+#[derive(Debug)]
+pub struct TransportError {
+    operation: Operation,
+    source: reqwest::Error,
+}
+
+impl TransportError {
+    /// The operation that failed.
+    pub fn operation(&self) -> Operation {
+        self.operation
+    }
+
+    /// Whether the request timed out.
+    pub fn is_timeout(&self) -> bool {
+        self.source.is_timeout()
+    }
+
+    /// Whether the connection could not be made.
+    pub fn is_connect(&self) -> bool {
+        self.source.is_connect()
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: the request failed on the way", self.operation)
+    }
+}
+
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
     }
 }
 
 /// A response kept as it came: status, headers and body.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RawResponse {
     /// Status code.
     pub status: http::StatusCode,
@@ -299,14 +685,80 @@ impl RawResponse {
         String::from_utf8_lossy(&self.body).into_owned()
     }
 
-    /// Decodes the body as JSON.
-    pub fn json<T: serde::de::DeserializeOwned, E>(&self) -> Result<T, Error<E>> {
-        serde_json::from_slice(&self.body).map_err(|e| Error::Decode {
-            status: self.status.as_u16(),
-            message: e.to_string(),
-            body: self.body.clone(),
+    /// The body as untyped JSON.
+    pub fn json_value(&self) -> Result<serde_json::Value, JsonError> {
+        decode_json(&self.body)
+    }
+
+    /// Decodes the body of a response to `operation` as JSON of type `T`.
+    pub fn json<T: serde::de::DeserializeOwned>(
+        &self,
+        operation: Operation,
+    ) -> Result<T, Box<DecodeError>> {
+        decode_json(&self.body).map_err(|error| {
+            Box::new(DecodeError {
+                operation,
+                response: self.clone(),
+                error,
+            })
         })
     }
+
+    /// A success holding `value`, with this response's status and headers.
+    pub fn ok<T, E>(self, value: T) -> Result<Response<T>, Error<E>> {
+        Ok(Response::new(self.status, self.headers, value))
+    }
+
+    /// A success holding the response itself (a status the collection does not document).
+    pub fn ok_raw<T, E>(self, wrap: impl FnOnce(Self) -> T) -> Result<Response<T>, Error<E>> {
+        let (status, headers) = (self.status, self.headers.clone());
+        Ok(Response::new(status, headers, wrap(self)))
+    }
+
+    /// An error status of `operation`: `error` beside this response.
+    pub fn fail<T, E>(self, operation: Operation, error: E) -> Result<Response<T>, Error<E>> {
+        Err(Error::Api(Box::new(ApiError {
+            operation,
+            response: self,
+            error,
+        })))
+    }
+}
+
+/// Why a JSON body did not decode: where (`$.report.user.email`) and what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JsonError {
+    /// Path of the value that failed, from `$` (the whole body).
+    pub path: String,
+    /// What serde reported there.
+    pub message: String,
+}
+
+impl fmt::Display for JsonError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path, self.message)
+    }
+}
+
+/// Decodes a JSON body, naming the path of the value that failed.
+pub fn decode_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, JsonError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+        let path = e.path().to_string();
+        JsonError {
+            path: match path.as_str() {
+                "." => "$".to_owned(),
+                p if p.starts_with('[') => format!("${p}"),
+                p => format!("$.{p}"),
+            },
+            message: e.into_inner().to_string(),
+        }
+    })?;
+    deserializer.end().map_err(|e| JsonError {
+        path: "$".to_owned(),
+        message: e.to_string(),
+    })?;
+    Ok(value)
 }
 
 /// A file sent as one part of a multipart body.
@@ -423,7 +875,8 @@ pub enum Body {
 pub struct RequestBuilder {
     method: http::Method,
     url: String,
-    query: Vec<(String, String)>,
+    /// Key, value and whether the value is a credential.
+    query: Vec<(String, String, bool)>,
     headers: http::HeaderMap,
     body: Body,
 }
@@ -464,9 +917,11 @@ impl RequestBuilder {
         }
     }
 
-    /// Adds a query parameter.
+    /// Adds a query parameter; values of keys that name credentials (`api_key`,
+    /// `access_token`, ...) are redacted wherever the request is shown.
     pub fn query(&mut self, key: &str, value: &str) {
-        self.query.push((key.to_owned(), value.to_owned()));
+        self.query
+            .push((key.to_owned(), value.to_owned(), is_secret_name(key)));
     }
 
     /// Adds a header, checking its name and value.
@@ -488,6 +943,13 @@ impl RequestBuilder {
                 }
                 None => Ok(()),
             },
+            AuthScheme::QueryToken { name } => {
+                if let Some(token) = &creds.token {
+                    self.query
+                        .push((name.to_owned(), token.expose().to_owned(), true));
+                }
+                Ok(())
+            }
             AuthScheme::Basic => match &creds.basic {
                 Some((user, password)) => {
                     use base64::Engine as _;
@@ -503,7 +965,8 @@ impl RequestBuilder {
                 in_query,
             } => match &creds.api_key {
                 Some(key) if in_query => {
-                    self.query(name, &format!("{prefix}{}", key.expose()));
+                    let value = format!("{prefix}{}", key.expose());
+                    self.query.push((name.to_owned(), value, true));
                     Ok(())
                 }
                 Some(key) => self.secret_header(name, &format!("{prefix}{}", key.expose())),
@@ -536,16 +999,24 @@ impl RequestBuilder {
 
     /// Finishes the request.
     pub fn finish(self) -> Prepared {
-        let mut url = self.url;
-        for (i, (key, value)) in self.query.iter().enumerate() {
-            url.push(if i == 0 { '?' } else { '&' });
-            url.extend(utf8_percent_encode(key, QUERY));
-            url.push('=');
-            url.extend(utf8_percent_encode(value, QUERY));
+        let mut url = self.url.clone();
+        let mut shown_url = self.url;
+        for (i, (key, value, secret)) in self.query.iter().enumerate() {
+            let pair = format!(
+                "{}{}=",
+                if i == 0 { '?' } else { '&' },
+                utf8_percent_encode(key, QUERY)
+            );
+            let value: String = utf8_percent_encode(value, QUERY).collect();
+            url.push_str(&pair);
+            url.push_str(&value);
+            shown_url.push_str(&pair);
+            shown_url.push_str(if *secret { REDACTED } else { &value });
         }
         Prepared {
             method: self.method,
             url,
+            shown_url,
             headers: self.headers,
             body: self.body,
         }
@@ -561,17 +1032,34 @@ pub enum Piece<'a> {
     Param(&'a str),
 }
 
-/// A finished request: can become an `http::Request` or a curl command.
-#[derive(Debug, Clone)]
+/// A finished request: can become an `http::Request` or a curl command. Its `Debug` and
+/// curl rendering redact credentials in the query string and headers.
+#[derive(Clone)]
 pub struct Prepared {
     /// Method.
     pub method: http::Method,
     /// Full URL with query.
     pub url: String,
+    /// The URL with credentials in the query replaced by `<redacted>`.
+    shown_url: String,
     /// Headers, credentials marked sensitive.
     pub headers: http::HeaderMap,
     /// Body before encoding.
     pub body: Body,
+}
+
+/// What a credential is shown as.
+const REDACTED: &str = "<redacted>";
+
+impl fmt::Debug for Prepared {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Prepared")
+            .field("method", &self.method)
+            .field("url", &self.shown_url)
+            .field("headers", &self.headers)
+            .field("body", &self.body)
+            .finish()
+    }
 }
 
 /// Start of multipart boundaries; a counter is appended until no part contains the boundary.
@@ -598,10 +1086,10 @@ impl Prepared {
 
     /// The request as a curl command; credentials show as `<redacted>`.
     pub fn to_curl(&self) -> String {
-        let mut out = format!("curl -X {} {}", self.method, shell_quote(&self.url));
+        let mut out = format!("curl -X {} {}", self.method, shell_quote(&self.shown_url));
         for (name, value) in &self.headers {
             let value = if value.is_sensitive() {
-                "<redacted>".to_owned()
+                REDACTED.to_owned()
             } else {
                 String::from_utf8_lossy(value.as_bytes()).into_owned()
             };
@@ -645,15 +1133,44 @@ fn shell_quote(text: &str) -> String {
     format!("'{}'", text.replace('\'', "'\\''"))
 }
 
+/// A checked header; values of headers that name credentials (`Authorization`, `Cookie`,
+/// `X-Api-Key`, ...) are marked sensitive, so they are redacted wherever shown.
 fn header_pair(
     name: &str,
     value: &str,
 ) -> Result<(http::HeaderName, http::HeaderValue), BuildError> {
     let name = http::HeaderName::from_bytes(name.as_bytes())
         .map_err(|e| BuildError::new(format!("invalid header name `{name}`: {e}")))?;
-    let value = http::HeaderValue::from_str(value)
+    let mut value = http::HeaderValue::from_str(value)
         .map_err(|e| BuildError::new(format!("invalid value for header `{name}`: {e}")))?;
+    value.set_sensitive(is_secret_name(name.as_str()));
     Ok((name, value))
+}
+
+/// Whether a header or query key names a credential.
+fn is_secret_name(name: &str) -> bool {
+    const SECRET_WORDS: &[&str] = &[
+        "apikey",
+        "accesskey",
+        "secretkey",
+        "privatekey",
+        "subscriptionkey",
+        "token",
+        "secret",
+        "password",
+        "passwd",
+        "authorization",
+        "cookie",
+        "signature",
+        "credential",
+        "sessionid",
+    ];
+    let name: String = name
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    name == "key" || name == "sig" || SECRET_WORDS.iter().any(|w| name.contains(w))
 }
 
 fn encode_body(body: Body) -> (Option<String>, Vec<u8>) {

@@ -13,6 +13,7 @@
 //! ```
 
 pub mod collection;
+pub mod decode_check;
 pub mod diagnostics;
 pub mod emit;
 pub mod ir;
@@ -131,4 +132,8 @@ percent-encoding = "2"
 reqwest = { version = "0.12", default-features = false, features = ["rustls-tls"] }
 serde = { version = "1", features = ["derive"] }
 serde_json = "1"
-thiserror = "2""#;
+serde_path_to_error = "0.1"
+thiserror = "2"
+tokio = { version = "1", features = ["time"] }
+httpdate = "1"
+fastrand = "2""#;

@@ -52,6 +52,22 @@ enum Command {
         #[arg(long, requires = "baseline")]
         update_baseline: bool,
     },
+    /// Decode every saved JSON response of the collections with the generated types: control
+    /// (types inferred from all examples) and leave-one-out (from all but that one).
+    Decode {
+        /// Directories of `*.json` collections.
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        /// Scratch directory for the check program.
+        #[arg(long, value_name = "DIR")]
+        scratch: PathBuf,
+        /// Baseline TSV: fail when a collection has fewer cases or decodes fewer.
+        #[arg(long, value_name = "FILE")]
+        baseline: Option<PathBuf>,
+        /// Rewrite the baseline from this run instead of comparing with it.
+        #[arg(long, requires = "baseline")]
+        update_baseline: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -87,6 +103,12 @@ fn run(command: Command) -> Result<(), Error> {
                 update_baseline,
             },
         ),
+        Command::Decode {
+            dirs,
+            scratch,
+            baseline,
+            update_baseline,
+        } => corpus::decode::run(&dirs, &scratch, baseline.as_deref(), update_baseline),
     }
 }
 

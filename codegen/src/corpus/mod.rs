@@ -3,6 +3,7 @@
 
 mod baseline;
 mod compile;
+pub mod decode;
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -114,18 +115,22 @@ fn collection_files(dirs: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
     Ok(files)
 }
 
-/// Generates one file: its row, and its module's code when it generated.
-fn generate_one(file: &Path, module: String) -> (Row, Option<(String, String)>) {
-    let label = file.display().to_string();
+/// A collection's name in tables: the file name without `.postman_collection.json`.
+fn collection_name(file: &Path) -> String {
     let name = file
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    name.trim_end_matches(".json")
+        .trim_end_matches(".postman_collection")
+        .to_owned()
+}
+
+/// Generates one file: its row, and its module's code when it generated.
+fn generate_one(file: &Path, module: String) -> (Row, Option<(String, String)>) {
+    let label = file.display().to_string();
     let mut row = Row {
-        name: name
-            .trim_end_matches(".json")
-            .trim_end_matches(".postman_collection")
-            .to_owned(),
+        name: collection_name(file),
         module: module.clone(),
         requests: 0,
         operations: 0,

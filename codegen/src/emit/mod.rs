@@ -4,7 +4,7 @@
 
 mod markdown;
 mod operation;
-mod types;
+pub(crate) mod types;
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -32,24 +32,20 @@ fn generated_code_allows() -> TokenStream {
 
 /// The client as the items of a module (no wrapping `mod`).
 pub fn items(api: &Api) -> Result<TokenStream, syn::Error> {
-    let runtime_file = syn::parse_file(RUNTIME)?;
-    let runtime_items = &runtime_file.items;
+    let runtime = runtime_module()?;
     let primary = &api.primary_server;
     let servers = api.servers.iter().map(|s| {
         let (key, default) = (&s.key, &s.default);
         quote!((#key, #default))
     });
-    let body = module_body(&api.root, 0);
+    let body = module_body(&api.root, 0, "");
     let accessors = accessors(&api.root, quote!(self), 0);
     let doc = docs(Some(&format!(
         "Client for the \"{}\" collection.",
         api.name
     )));
     Ok(quote! {
-        /// Support code shared by every operation of this client.
-        pub mod runtime {
-            #(#runtime_items)*
-        }
+        #runtime
 
         pub use runtime::Client;
 
@@ -72,6 +68,17 @@ pub fn items(api: &Api) -> Result<TokenStream, syn::Error> {
         }
 
         #body
+    })
+}
+
+/// `pub mod runtime { ... }`: the support code every client carries.
+pub(crate) fn runtime_module() -> Result<TokenStream, syn::Error> {
+    let items = syn::parse_file(RUNTIME)?.items;
+    Ok(quote! {
+        /// Support code shared by every operation of this client.
+        pub mod runtime {
+            #(#items)*
+        }
     })
 }
 
@@ -119,12 +126,12 @@ fn use_runtime(depth: usize) -> TokenStream {
 
 /// Items of a module: one `pub mod` per operation and per sub-folder, and for folders the
 /// `Ops` accessor struct.
-fn module_body(module: &Module, depth: usize) -> TokenStream {
+fn module_body(module: &Module, depth: usize, parents: &str) -> TokenStream {
     let use_in_op = use_runtime(depth + 1);
     let operations = module
         .operations
         .iter()
-        .map(|op| operation::operation(op, &use_in_op));
+        .map(|op| operation::operation(op, &use_in_op, parents));
     let folders = module.modules.iter().map(|m| {
         let name = ident(&m.ident);
         let mut text = m.doc.clone().unwrap_or_default();
@@ -133,7 +140,7 @@ fn module_body(module: &Module, depth: usize) -> TokenStream {
         }
         text.push_str(&format!("Folder \"{}\".", m.name));
         let doc = docs(Some(&text));
-        let body = module_body(m, depth + 1);
+        let body = module_body(m, depth + 1, &format!("{parents}{name}::"));
         quote! {
             #doc
             pub mod #name {
@@ -196,7 +203,7 @@ fn accessors(module: &Module, client: TokenStream, depth: usize) -> TokenStream 
         )));
         quote! {
             #doc
-            pub async fn #name(&self, request: &#name::Request) -> Result<#name::Success, runtime::Error<#name::Error>> {
+            pub async fn #name(&self, request: &#name::Request) -> Result<runtime::Response<#name::Success>, runtime::Error<#name::Error>> {
                 request.send(#client).await
             }
         }

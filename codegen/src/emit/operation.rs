@@ -9,9 +9,11 @@ use super::types::{example, ty_tokens, type_def};
 use crate::ir::{Auth, Body, Operation, Param, ParamIn, Piece, Response, ResponseKind, Ty};
 use crate::naming::ident;
 
-/// The `pub mod` of one operation; `use_runtime` imports the runtime module as `runtime`.
-pub fn operation(op: &Operation, use_runtime: &TokenStream) -> TokenStream {
+/// The `pub mod` of one operation; `use_runtime` imports the runtime module as `runtime`,
+/// `parents` is the module path of its folder (`users::`, empty at the root).
+pub fn operation(op: &Operation, use_runtime: &TokenStream, parents: &str) -> TokenStream {
     let module = ident(&op.ident);
+    let name = format!("{parents}{module}");
     let summary = format!("`{} {}`", op.method, op.path);
     let mut doc_text = op.doc.clone().unwrap_or_default();
     if !doc_text.is_empty() {
@@ -61,6 +63,12 @@ pub fn operation(op: &Operation, use_runtime: &TokenStream) -> TokenStream {
                 pub const METHOD: &'static str = #method;
                 /// Path as written in the collection.
                 pub const PATH: &'static str = #path;
+                /// The operation, as errors name it.
+                pub const OPERATION: runtime::Operation = runtime::Operation {
+                    name: #name,
+                    method: Self::METHOD,
+                    path: Self::PATH,
+                };
 
                 /// The request filled with the collection's saved example values.
                 pub fn example() -> Self {
@@ -86,9 +94,10 @@ pub fn operation(op: &Operation, use_runtime: &TokenStream) -> TokenStream {
 
                 #parse
 
-                /// Sends the request and decodes the response.
-                pub async fn send(&self, client: &runtime::Client) -> Result<Success, runtime::Error<Error>> {
-                    let response = client.execute(self.build(client)?).await?;
+                /// Sends the request (retrying as the client's policy allows) and decodes the
+                /// response.
+                pub async fn send(&self, client: &runtime::Client) -> Result<runtime::Response<Success>, runtime::Error<Error>> {
+                    let response = client.send::<Error>(Self::OPERATION, self.prepare(client)?).await?;
                     Self::parse_response(response)
                 }
             }
@@ -284,6 +293,7 @@ fn auth_tokens(auth: &Auth) -> TokenStream {
     match auth {
         Auth::None => quote!(runtime::AuthScheme::None),
         Auth::Basic => quote!(runtime::AuthScheme::Basic),
+        Auth::QueryToken { name } => quote!(runtime::AuthScheme::QueryToken { name: #name }),
         Auth::Token { header, prefix } => {
             quote!(runtime::AuthScheme::Token { header: #header, prefix: #prefix })
         }
@@ -371,92 +381,88 @@ fn form_entry(param: &Param, make: impl Fn(&str, TokenStream) -> TokenStream) ->
 
 /// The `Success` and `Error` types and `parse_response`.
 fn responses(op: &Operation) -> (TokenStream, TokenStream) {
-    let successes: Vec<&Response> = op.responses.iter().filter(|r| r.is_success()).collect();
-    let errors: Vec<&Response> = op.responses.iter().filter(|r| !r.is_success()).collect();
     let payload = |kind: &ResponseKind| match kind {
         ResponseKind::Empty => None,
         ResponseKind::Text => Some(quote!(String)),
         ResponseKind::Json(ty) => Some(ty_tokens(ty)),
     };
-    let decode = |kind: &ResponseKind| match kind {
-        ResponseKind::Empty => None,
-        ResponseKind::Text => Some(quote!(raw.text())),
-        ResponseKind::Json(_) => Some(quote!(raw.json()?)),
-    };
-
+    let mut success_variants = Vec::new();
+    let mut error_variants = Vec::new();
     let mut arms = Vec::new();
-    let success_def = match successes.as_slice() {
-        [] => {
-            arms.push(quote!(_ if raw.status.is_success() => Ok(raw),));
-            quote! {
-                /// No success response is documented: a 2xx response is returned as it came.
-                pub type Success = runtime::RawResponse;
+    for response in &op.responses {
+        let status = Literal::u16_unsuffixed(response.status);
+        let name = ident(&response.variant);
+        let value = match &response.kind {
+            ResponseKind::Empty => None,
+            ResponseKind::Text => Some(quote!(raw.text())),
+            ResponseKind::Json(_) => Some(quote!(raw.json(Self::OPERATION)?)),
+        };
+        let finish = |value: TokenStream| {
+            if response.is_success() {
+                quote!(raw.ok(Success::#value))
+            } else {
+                quote!(raw.fail(Self::OPERATION, Error::#value))
             }
-        }
-        [only] => {
-            let status = Literal::u16_unsuffixed(only.status);
-            let ty = payload(&only.kind).unwrap_or_else(|| quote!(()));
-            let value = decode(&only.kind).unwrap_or_else(|| quote!(()));
-            arms.push(quote!(#status => Ok(#value),));
-            let doc = docs(Some(&format!("The {} response.", only.status)));
-            quote! {
-                #doc
-                pub type Success = #ty;
+        };
+        arms.push(match value {
+            Some(value) => {
+                let finish = finish(quote!(#name(body)));
+                quote!(#status => {
+                    let body = #value;
+                    #finish
+                })
             }
-        }
-        many => {
-            let variants = many.iter().map(|r| variant(r, &payload));
-            for r in many {
-                let status = Literal::u16_unsuffixed(r.status);
-                let name = ident(&r.variant);
-                arms.push(match decode(&r.kind) {
-                    Some(value) => quote!(#status => Ok(Success::#name(#value)),),
-                    None => quote!(#status => Ok(Success::#name),),
-                });
+            None => {
+                let finish = finish(quote!(#name));
+                quote!(#status => #finish,)
             }
-            quote! {
-                /// The documented success responses.
-                #[derive(Debug, Clone, PartialEq)]
-                #[allow(clippy::large_enum_variant)]
-                pub enum Success {
-                    #(#variants)*
-                }
-            }
-        }
-    };
-    let error_variants = errors.iter().map(|r| variant(r, &payload));
-    for r in &errors {
-        let status = Literal::u16_unsuffixed(r.status);
-        let name = ident(&r.variant);
-        arms.push(match decode(&r.kind) {
-            Some(value) => quote!(#status => Err(runtime::Error::api(Error::#name(#value))),),
-            None => quote!(#status => Err(runtime::Error::api(Error::#name)),),
         });
+        let def = variant_def(response, &payload);
+        if response.is_success() {
+            success_variants.push(def);
+        } else {
+            error_variants.push(def);
+        }
     }
-    let error_def = quote! {
-        /// The documented error responses, and any other status.
-        #[derive(Debug, Clone)]
+    let defs = quote! {
+        /// The success responses: one variant per documented 2xx status, and any other 2xx as
+        /// it came (more variants may appear when the collection documents more statuses).
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        #[allow(clippy::large_enum_variant)]
+        pub enum Success {
+            #(#success_variants)*
+            /// A 2xx status the collection does not document, kept as it came.
+            Undocumented(runtime::RawResponse),
+        }
+
+        /// The error statuses: one variant per documented status, with its body where the
+        /// collection saved one. The response itself is in [`runtime::ApiError::response`].
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         #[allow(clippy::large_enum_variant)]
         pub enum Error {
             #(#error_variants)*
-            /// A status the collection does not document; kept as it came.
-            Unexpected(runtime::RawResponse),
+            /// A status the collection does not document.
+            Undocumented,
         }
     };
     let parse = quote! {
-        /// Decodes a response into the documented success or error type.
-        pub fn parse_response(response: ::http::Response<Vec<u8>>) -> Result<Success, runtime::Error<Error>> {
+        /// Decodes a response: a documented or undocumented 2xx is a success, any other status
+        /// an [`runtime::Error::Api`] holding the typed error and the response.
+        pub fn parse_response(response: ::http::Response<Vec<u8>>) -> Result<runtime::Response<Success>, runtime::Error<Error>> {
             let raw = runtime::RawResponse::from_http(response);
             match raw.status.as_u16() {
                 #(#arms)*
-                _ => Err(runtime::Error::api(Error::Unexpected(raw))),
+                _ if raw.status.is_success() => raw.ok_raw(Success::Undocumented),
+                _ => raw.fail(Self::OPERATION, Error::Undocumented),
             }
         }
     };
-    (quote!(#success_def #error_def), parse)
+    (defs, parse)
 }
 
-fn variant(
+fn variant_def(
     response: &Response,
     payload: &impl Fn(&ResponseKind) -> Option<TokenStream>,
 ) -> TokenStream {

@@ -46,7 +46,10 @@ fn struct_def(def: &StructDef) -> TokenStream {
         let field_ident = ident(&field.ident);
         let ty = ty_tokens(&field.ty);
         let key = &field.key;
-        let rename = (field.ident != *key).then(|| quote!(#[serde(rename = #key)]));
+        // `self`, `crate`, `super` and `Self` come out as `self_` ...: compare what is emitted.
+        let emitted = field_ident.to_string();
+        let rename =
+            (emitted.trim_start_matches("r#") != key).then(|| quote!(#[serde(rename = #key)]));
         let optional = matches!(field.ty, Ty::Option(_))
             .then(|| quote!(#[serde(default, skip_serializing_if = "Option::is_none")]));
         let doc = docs(Some(&format!("JSON field `{key}`.")));
@@ -61,9 +64,15 @@ fn struct_def(def: &StructDef) -> TokenStream {
         "`{}`, inferred from the collection's examples.",
         def.name
     )));
+    // Response bodies (every field optional) can be made empty and filled in, e.g. in tests.
+    let default = def
+        .fields
+        .iter()
+        .all(|f| matches!(f.ty, Ty::Option(_)))
+        .then(|| quote!(Default,));
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, #default PartialEq, ::serde::Serialize, ::serde::Deserialize)]
         pub struct #name {
             #(#fields)*
         }

@@ -15,10 +15,8 @@ pub fn resolve(block: Option<&AuthBlock>, item_path: &[String], diags: &mut Diag
         "bearer" | "jwt" => token("Authorization", "Bearer "),
         "oauth2" => {
             if block.param("addTokenTo") == Some("queryParams") {
-                return Auth::ApiKey {
+                return Auth::QueryToken {
                     name: "access_token".to_owned(),
-                    prefix: String::new(),
-                    in_query: true,
                 };
             }
             let prefix = block.param("headerPrefix").unwrap_or("Bearer").trim();

@@ -108,6 +108,62 @@ fn merge_fields(
     a
 }
 
+/// Whether a type is sent (typed exactly as the example shows) or received (typed to accept
+/// what other responses may hold).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Use {
+    Request,
+    Response,
+}
+
+/// Words of a JSON key that name a measure rather than a count or an identifier.
+const MEASURES: &[&str] = &[
+    "amount",
+    "average",
+    "avg",
+    "balance",
+    "bottom",
+    "confidence",
+    "cost",
+    "depth",
+    "distance",
+    "fee",
+    "height",
+    "lat",
+    "latitude",
+    "left",
+    "lng",
+    "lon",
+    "longitude",
+    "mean",
+    "median",
+    "pct",
+    "percent",
+    "percentage",
+    "price",
+    "probability",
+    "rate",
+    "ratio",
+    "right",
+    "score",
+    "speed",
+    "temperature",
+    "top",
+    "weight",
+    "width",
+    "x",
+    "y",
+    "z",
+];
+
+/// Whether the key names a measure (`width`, `unitPrice`, `lat`), whose integers in examples
+/// may be fractions in other responses.
+fn is_measure(key: &str) -> bool {
+    snake(key, "")
+        .split('_')
+        .any(|word| MEASURES.contains(&word))
+}
+
 /// Turns shapes into types, collecting the struct and enum definitions of one operation.
 #[derive(Debug)]
 pub struct Typer {
@@ -176,24 +232,49 @@ impl Typer {
         self.names.claim(name)
     }
 
-    /// The type for `shape`; objects become structs named after `hint`.
+    /// The type of a request value for `shape`, as the example shows it; objects become
+    /// structs named after `hint`.
     pub fn ty(&mut self, shape: &Shape, hint: &str) -> Ty {
+        self.ty_for(shape, hint, Use::Request)
+    }
+
+    /// The type of a response body for `shape`. Examples show only what some responses held,
+    /// so it fails soft: every object field is an `Option` (absent or `null` decode as `None`,
+    /// and a collection that gains an example does not turn a field optional under its users),
+    /// and integers whose name says they measure something (`width`, `price`, `latitude`)
+    /// are `f64`, since the next response may hold `1.5`.
+    pub fn response_ty(&mut self, shape: &Shape, hint: &str) -> Ty {
+        self.ty_for(shape, hint, Use::Response)
+    }
+
+    fn ty_for(&mut self, shape: &Shape, hint: &str, usage: Use) -> Ty {
         match shape {
             Shape::Unknown | Shape::Null | Shape::Any => Ty::Value,
             Shape::Bool => Ty::Bool,
+            Shape::Int if usage == Use::Response && is_measure(hint) => Ty::F64,
             Shape::Int => Ty::I64,
             Shape::Float => Ty::F64,
             Shape::Str => Ty::String,
-            Shape::Nullable(inner) => Ty::Option(Box::new(self.ty(inner, hint))),
-            Shape::Array(inner) => Ty::Vec(Box::new(self.ty(inner, &format!("{hint}Item")))),
+            Shape::Nullable(inner) => Ty::Option(Box::new(self.ty_for(inner, hint, usage))),
+            Shape::Array(inner) => {
+                Ty::Vec(Box::new(self.ty_for(inner, &format!("{hint}Item"), usage)))
+            }
             Shape::Object(fields) if fields.is_empty() => Ty::Value,
             Shape::Object(fields) => {
                 let mut field_names = Namespace::default();
                 let mut out = Vec::new();
                 for (key, shape, required) in fields {
                     let ident = field_names.claim(&snake(key, "field"));
-                    let mut ty = self.ty(shape, key);
-                    if !required && !matches!(ty, Ty::Option(_)) {
+                    // `self` in `_links` names a `LinksSelf`, not a `Self2`.
+                    let reserved = RESERVED_TYPES.contains(&camel(key, "T").as_str());
+                    let child = if reserved {
+                        format!("{hint} {key}")
+                    } else {
+                        key.clone()
+                    };
+                    let mut ty = self.ty_for(shape, &child, usage);
+                    let optional = !required || usage == Use::Response;
+                    if optional && !matches!(ty, Ty::Option(_)) {
                         ty = Ty::Option(Box::new(ty));
                     }
                     out.push(Field {
@@ -267,6 +348,41 @@ mod tests {
             Shape::Nullable(Box::new(Shape::Str))
         );
         assert_eq!(unify_all(&[json!("x"), json!(1)]), Shape::Any);
+    }
+
+    #[test]
+    fn response_fields_are_optional_and_measures_are_floats() {
+        let shape = Shape::of(&json!({"id": 1, "width": 2, "sizes": [{"maxX": 3}]}));
+        let mut typer = Typer::new();
+        typer.response_ty(&shape, "OkBody");
+        let fields: Vec<(String, Ty)> = typer
+            .defs
+            .iter()
+            .flat_map(|def| match def {
+                TypeDef::Struct(s) => s.fields.clone(),
+                TypeDef::Enum(_) => Vec::new(),
+            })
+            .map(|f| (f.key, f.ty))
+            .collect();
+        let opt = |ty: Ty| Ty::Option(Box::new(ty));
+        assert_eq!(
+            fields,
+            vec![
+                ("maxX".into(), opt(Ty::F64)),
+                ("id".into(), opt(Ty::I64)),
+                ("width".into(), opt(Ty::F64)),
+                (
+                    "sizes".into(),
+                    opt(Ty::Vec(Box::new(Ty::Named("SizesItem".into()))))
+                ),
+            ]
+        );
+        let mut request = Typer::new();
+        request.ty(&shape, "Body");
+        let TypeDef::Struct(body) = &request.defs[1] else {
+            panic!("expected a struct")
+        };
+        assert_eq!(body.fields[1].ty, Ty::I64);
     }
 
     #[test]

@@ -29,7 +29,8 @@ const ROOT_RESERVED: &[&str] = &[
     "with_api_key",
     "with_default_header",
     "with_timeout",
-    "execute",
+    "with_retry",
+    "send",
 ];
 
 /// Lowers a parsed collection; what cannot be typed is degraded with a warning in `diags`.

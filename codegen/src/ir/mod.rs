@@ -10,7 +10,9 @@ mod params;
 mod responses;
 mod url;
 
+pub(crate) use infer::Typer;
 pub use lower::lower;
+pub(crate) use responses::{lower_responses, status_of};
 use serde_json::Value;
 
 /// A whole client.
@@ -198,6 +200,11 @@ pub enum Auth {
         header: String,
         /// Prefix before the token.
         prefix: String,
+    },
+    /// A token (OAuth 2.0) in the query string.
+    QueryToken {
+        /// Query parameter name.
+        name: String,
     },
     /// HTTP basic.
     Basic,

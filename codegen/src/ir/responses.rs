@@ -19,24 +19,11 @@ pub fn lower_responses(
 ) -> Vec<Response> {
     let mut by_status: BTreeMap<u16, Vec<&Example>> = BTreeMap::new();
     for example in examples {
-        if let Some(code) = example.code.filter(|c| (100..600).contains(c)) {
+        if let Some(code) = status_of(example, item_path, diags) {
             by_status.entry(code).or_default().push(example);
-        } else if let Some((code, from)) = status_from_text(example) {
-            diags.warn(
-                item_path,
-                &example.location,
-                format!("response example has no status code; {code} read from its {from}"),
-            );
-            by_status.entry(code).or_default().push(example);
-        } else {
-            diags.warn(
-                item_path,
-                &example.location,
-                "response example has no valid status code; not typed",
-            );
         }
     }
-    let mut variants = Namespace::with_reserved(&["Unexpected"]);
+    let mut variants = Namespace::with_reserved(&["Undocumented"]);
     by_status
         .into_iter()
         .map(|(status, examples)| {
@@ -55,6 +42,28 @@ pub fn lower_responses(
             }
         })
         .collect()
+}
+
+/// The status of a saved example: its code, else one read from its status text or name (with
+/// a warning); `None` (with a warning) when it has none.
+pub fn status_of(example: &Example, item_path: &[String], diags: &mut Diagnostics) -> Option<u16> {
+    if let Some(code) = example.code.filter(|c| (100..600).contains(c)) {
+        return Some(code);
+    }
+    if let Some((code, from)) = status_from_text(example) {
+        diags.warn(
+            item_path,
+            &example.location,
+            format!("response example has no status code; {code} read from its {from}"),
+        );
+        return Some(code);
+    }
+    diags.warn(
+        item_path,
+        &example.location,
+        "response example has no valid status code; not typed",
+    );
+    None
 }
 
 /// The status an example without a code names: its status text is a reason phrase
@@ -125,7 +134,7 @@ fn kind(
             }
         }
     }
-    ResponseKind::Json(typer.ty(&shape, &format!("{variant}Body")))
+    ResponseKind::Json(typer.response_ty(&shape, &format!("{variant}Body")))
 }
 
 fn declares_json(example: &Example) -> bool {

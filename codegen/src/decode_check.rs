@@ -1,0 +1,306 @@
+//! Decode checks: does a saved response decode into the type generated for it?
+//!
+//! Each [`Case`] is one saved JSON response and the type inferred for its operation and
+//! status, either from every example (control) or from every example but this one
+//! (leave-one-out: would the client decode a response it was not inferred from?).
+//! [`program`] emits a Rust program that decodes every case with the emitted types and the
+//! runtime's own decoder, so the check runs real serde over the code users get.
+
+use std::collections::BTreeMap;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use serde_json::Value;
+
+use crate::collection::{parse_collection, Example, Item, RequestItem};
+use crate::diagnostics::Diagnostics;
+use crate::emit;
+use crate::ir::{lower_responses, status_of, ResponseKind, Ty, TypeDef, Typer};
+
+/// How a case's type was inferred.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Check {
+    /// From every saved example, this one included.
+    Control,
+    /// From every saved example but this one.
+    LeaveOneOut,
+}
+
+/// One saved body to decode.
+#[derive(Debug, Clone)]
+pub struct Case {
+    /// Which check it belongs to.
+    pub check: Check,
+    /// Folder and request names.
+    pub item_path: Vec<String>,
+    /// Status of the example.
+    pub status: u16,
+    /// The body.
+    pub body: String,
+    /// Index of its [`Group`]; `None` when the status is decoded as text, which always works.
+    pub group: Option<usize>,
+}
+
+/// A type inferred for one operation and status, with the definitions it needs.
+#[derive(Debug, Clone)]
+pub struct Group {
+    /// The body type.
+    pub ty: Ty,
+    /// Structs and enums it refers to.
+    pub defs: Vec<TypeDef>,
+}
+
+/// The cases of one or more collections.
+#[derive(Debug, Clone, Default)]
+pub struct Cases {
+    /// Inferred types.
+    pub groups: Vec<Group>,
+    /// Bodies to decode.
+    pub cases: Vec<Case>,
+    /// Group index by its type and definitions.
+    known: BTreeMap<String, usize>,
+}
+
+impl Cases {
+    /// Adds the cases of one collection; requests with saved JSON responses contribute.
+    pub fn add_collection(&mut self, source: &str, file: &str) -> Result<(), crate::Error> {
+        let mut diags = Diagnostics::new(file);
+        let collection = parse_collection(source, &mut diags).map_err(crate::Error::Input)?;
+        let mut path = Vec::new();
+        self.add_items(&collection.items, &mut path);
+        Ok(())
+    }
+
+    fn add_items(&mut self, items: &[Item], path: &mut Vec<String>) {
+        for item in items {
+            match item {
+                Item::Folder(folder) => {
+                    path.push(folder.name.clone());
+                    self.add_items(&folder.items, path);
+                    path.pop();
+                }
+                Item::Request(request) => {
+                    path.push(request.name.clone());
+                    self.add_request(request, path);
+                    path.pop();
+                }
+            }
+        }
+    }
+
+    fn add_request(&mut self, item: &RequestItem, path: &[String]) {
+        let mut diags = Diagnostics::new("");
+        let mut json: BTreeMap<u16, Vec<usize>> = BTreeMap::new();
+        for (i, example) in item.responses.iter().enumerate() {
+            if let Some(status) = status_of(example, path, &mut diags) {
+                if json_document(example) {
+                    json.entry(status).or_default().push(i);
+                }
+            }
+        }
+        if json.is_empty() {
+            return;
+        }
+        let all: Vec<&Example> = item.responses.iter().collect();
+        let control = typed(&all, path);
+        for (&status, indices) in &json {
+            let group = self.group(control.get(&status));
+            for &i in indices {
+                self.push(Check::Control, path, status, &item.responses[i], group);
+            }
+            if indices.len() < 2 {
+                continue;
+            }
+            for &i in indices {
+                let rest: Vec<&Example> = all
+                    .iter()
+                    .enumerate()
+                    .filter(|&(j, _)| j != i)
+                    .map(|(_, e)| *e)
+                    .collect();
+                let group = self.group(typed(&rest, path).get(&status));
+                self.push(Check::LeaveOneOut, path, status, &item.responses[i], group);
+            }
+        }
+    }
+
+    /// The index of `typed` among the groups; equal groups (control and most leave-one-out
+    /// runs infer the same type) are one.
+    fn group(&mut self, typed: Option<&Group>) -> Option<usize> {
+        let group = typed?;
+        let key = format!("{:?}", (&group.ty, &group.defs));
+        let next = self.groups.len();
+        let index = *self.known.entry(key).or_insert(next);
+        if index == next {
+            self.groups.push(group.clone());
+        }
+        Some(index)
+    }
+
+    fn push(
+        &mut self,
+        check: Check,
+        path: &[String],
+        status: u16,
+        example: &Example,
+        group: Option<usize>,
+    ) {
+        self.cases.push(Case {
+            check,
+            item_path: path.to_vec(),
+            status,
+            body: example.body.clone().unwrap_or_default(),
+            group,
+        });
+    }
+}
+
+/// Whether an example's body is a JSON object or array (what gets typed).
+fn json_document(example: &Example) -> bool {
+    example
+        .body
+        .as_deref()
+        .and_then(|b| serde_json::from_str::<Value>(b).ok())
+        .is_some_and(|v| v.is_object() || v.is_array())
+}
+
+/// The JSON body types, by status, that the generator infers from `examples`.
+fn typed(examples: &[&Example], path: &[String]) -> BTreeMap<u16, Group> {
+    let owned: Vec<Example> = examples.iter().map(|e| (*e).clone()).collect();
+    let mut typer = Typer::new();
+    let mut diags = Diagnostics::new("");
+    let responses = lower_responses(&owned, &mut typer, path, &mut diags);
+    responses
+        .into_iter()
+        .filter_map(|r| match r.kind {
+            ResponseKind::Json(ty) => Some((
+                r.status,
+                Group {
+                    defs: reachable(&ty, &typer.defs),
+                    ty,
+                },
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The definitions `ty` refers to, directly or through other definitions, in their order.
+fn reachable(ty: &Ty, defs: &[TypeDef]) -> Vec<TypeDef> {
+    fn visit(ty: &Ty, defs: &[TypeDef], seen: &mut Vec<String>) {
+        match ty {
+            Ty::Vec(inner) | Ty::Option(inner) => visit(inner, defs, seen),
+            Ty::Named(name) if !seen.contains(name) => {
+                seen.push(name.clone());
+                if let Some(TypeDef::Struct(def)) = defs.iter().find(|d| def_name(d) == name) {
+                    for field in &def.fields {
+                        visit(&field.ty, defs, seen);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut seen = Vec::new();
+    visit(ty, defs, &mut seen);
+    defs.iter()
+        .filter(|d| seen.iter().any(|n| n == def_name(d)))
+        .cloned()
+        .collect()
+}
+
+fn def_name(def: &TypeDef) -> &str {
+    match def {
+        TypeDef::Struct(s) => &s.name,
+        TypeDef::Enum(e) => &e.name,
+    }
+}
+
+/// A `main.rs` that decodes the cases of the groups in `part`: it reads the cases file (a JSON
+/// array of `[group or null, body]`) named by its first argument and prints, for each case of
+/// those groups, its index, a tab and `ok`, or `err`, a tab and the error.
+pub fn program(cases: &Cases, part: std::ops::Range<usize>) -> Result<String, syn::Error> {
+    let runtime = emit::runtime_module()?;
+    let groups = &cases.groups[part.clone()];
+    let modules = groups.iter().zip(part.clone()).map(|(group, i)| {
+        let name = format_ident!("group_{i}");
+        let defs = group.defs.iter().map(emit::types::type_def);
+        let ty = emit::types::ty_tokens(&group.ty);
+        quote! {
+            mod #name {
+                use super::runtime;
+                #(#defs)*
+                pub fn decode(body: &[u8]) -> Result<(), String> {
+                    runtime::decode_json::<#ty>(body).map(drop).map_err(|e| e.to_string())
+                }
+            }
+        }
+    });
+    let arms = part.clone().map(|i| {
+        let name = format_ident!("group_{i}");
+        quote!(#i => Some(#name::decode(body)),)
+    });
+    let tokens: TokenStream = quote! {
+        #![allow(warnings, clippy::all)]
+
+        #runtime
+        #(#modules)*
+
+        fn decode(group: usize, body: &[u8]) -> Option<Result<(), String>> {
+            match group {
+                #(#arms)*
+                _ => None,
+            }
+        }
+
+        fn main() {
+            let path = std::env::args().nth(1).expect("the cases file");
+            let text = std::fs::read_to_string(&path).expect("a readable cases file");
+            let cases: Vec<(Option<usize>, String)> =
+                serde_json::from_str(&text).expect("a JSON array of cases");
+            for (i, (group, body)) in cases.into_iter().enumerate() {
+                match group.and_then(|g| decode(g, body.as_bytes())) {
+                    None => {}
+                    Some(Ok(())) => println!("{i}\tok"),
+                    Some(Err(e)) => println!("{i}\terr\t{}", e.replace(['\n', '\t'], " ")),
+                }
+            }
+        }
+    };
+    emit::format(tokens)
+}
+
+/// Splits the groups into ranges of about `fields` struct fields each, for programs that
+/// compile in parallel and within memory.
+pub fn parts(cases: &Cases, fields: usize) -> Vec<std::ops::Range<usize>> {
+    let mut parts = Vec::new();
+    let (mut start, mut size) = (0, 0);
+    for (i, group) in cases.groups.iter().enumerate() {
+        size += 1 + group
+            .defs
+            .iter()
+            .map(|d| match d {
+                TypeDef::Struct(s) => s.fields.len(),
+                TypeDef::Enum(e) => e.variants.len(),
+            })
+            .sum::<usize>();
+        if size >= fields {
+            parts.push(start..i + 1);
+            (start, size) = (i + 1, 0);
+        }
+    }
+    if start < cases.groups.len() {
+        parts.push(start..cases.groups.len());
+    }
+    parts
+}
+
+/// The cases file [`program`] reads.
+pub fn cases_file(cases: &Cases) -> String {
+    let list: Vec<Value> = cases
+        .cases
+        .iter()
+        .map(|c| serde_json::json!([c.group, c.body]))
+        .collect();
+    Value::Array(list).to_string()
+}
