@@ -86,7 +86,7 @@ pub(crate) fn runtime_module() -> Result<TokenStream, syn::Error> {
 pub fn module(api: &Api, name: &str) -> Result<TokenStream, syn::Error> {
     let items = items(api)?;
     let name = ident(name);
-    let doc = docs(api.doc.as_deref());
+    let doc = docs(Some(&collection_doc(api)));
     let allows = generated_code_allows();
     Ok(quote! {
         #doc
@@ -97,13 +97,21 @@ pub fn module(api: &Api, name: &str) -> Result<TokenStream, syn::Error> {
     })
 }
 
+/// The documentation of a client's module or crate: the collection's name and description.
+fn collection_doc(api: &Api) -> String {
+    let mut text = format!("Client for the \"{}\" collection.", api.name);
+    if let Some(description) = api.doc.as_deref().filter(|d| !d.trim().is_empty()) {
+        text.push_str("\n\n");
+        text.push_str(description);
+    }
+    text
+}
+
 /// The client as the root of a crate.
 pub fn crate_root(api: &Api) -> Result<TokenStream, syn::Error> {
     let items = items(api)?;
-    let doc = api.doc.as_deref().map(|d| {
-        let lines = doc_lines(d);
-        quote!(#(#![doc = #lines])*)
-    });
+    let lines = doc_lines(&collection_doc(api));
+    let doc = quote!(#(#![doc = #lines])*);
     let allows = generated_code_allows();
     Ok(quote! {
         #doc
