@@ -14,9 +14,11 @@ const PATH_PARAM: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'.')
     .remove(b'~');
 
-/// Characters escaped in a literal path segment taken from the collection.
+/// Characters escaped in a literal path segment taken from the collection (`\` too, which
+/// URL parsers read as `/`).
 const PATH_LITERAL: &AsciiSet = &percent_encoding::CONTROLS
     .add(b' ')
+    .add(b'\\')
     .add(b'"')
     .add(b'#')
     .add(b'<')
@@ -26,7 +28,9 @@ const PATH_LITERAL: &AsciiSet = &percent_encoding::CONTROLS
     .add(b'{')
     .add(b'}');
 
-/// Characters escaped in a query key or value.
+/// Characters escaped in a query key or value. `'` stays escaped: the URL parser under
+/// reqwest escapes it in queries of `http` and `https` URLs, so `build()` would differ from
+/// the wire.
 const QUERY: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'-')
     .remove(b'_')
@@ -34,7 +38,6 @@ const QUERY: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'~')
     .remove(b'!')
     .remove(b'$')
-    .remove(b'\'')
     .remove(b'(')
     .remove(b')')
     .remove(b'*')
@@ -1013,6 +1016,9 @@ impl RequestBuilder {
             shown_url.push_str(&pair);
             shown_url.push_str(if *secret { REDACTED } else { &value });
         }
+        // What reqwest sends is this URL as its parser serializes it (dot segments resolved, ...):
+        // the prepared request is that, so `build()` is exactly what goes on the wire.
+        let url = reqwest::Url::parse(&url).map_or(url, String::from);
         Prepared {
             method: self.method,
             url,
