@@ -5,7 +5,7 @@
 use std::error::Error as _;
 use std::time::{Duration, Instant};
 
-use postman_clients::live_api::{self, create_page, list_pages, odd_keys, runtime};
+use postman_clients::live_api::{self, archive_page, create_page, list_pages, odd_keys, runtime};
 use serde_json::{json, Value};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -170,6 +170,16 @@ async fn an_undocumented_2xx_is_a_success_and_headers_are_readable() {
     match response.into_inner() {
         create_page::Success::Undocumented(raw) => assert_eq!(raw.text(), "{\"id\":5}"),
         other => panic!("expected Undocumented, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_success_saved_without_body_keeps_the_body_that_comes() {
+    let body = json!({"archived": true});
+    let response = archive_page::Request::parse_response(response(200, &body)).expect("200");
+    match response.into_inner() {
+        archive_page::Success::Ok(raw) => assert_eq!(raw.json_value().expect("JSON"), body),
+        other => panic!("expected Ok, got {other:?}"),
     }
 }
 

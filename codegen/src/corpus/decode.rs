@@ -212,10 +212,9 @@ fn percent(ok: usize, total: usize) -> String {
 fn print_table(tallies: &BTreeMap<String, Tally>) {
     println!("| collection | control | decoded | % | leave-one-out | decoded | % |");
     println!("|---|---:|---:|---:|---:|---:|---:|");
-    let mut sum = Tally::default();
-    for (name, t) in tallies {
+    let row = |label: &str, t: &Tally| {
         println!(
-            "| {name} | {} | {} | {} | {} | {} | {} |",
+            "| {label} | {} | {} | {} | {} | {} | {} |",
             t.control,
             t.control_ok,
             percent(t.control_ok, t.control),
@@ -223,21 +222,16 @@ fn print_table(tallies: &BTreeMap<String, Tally>) {
             t.loo_ok,
             percent(t.loo_ok, t.loo)
         );
+    };
+    let mut sum = Tally::default();
+    for (name, t) in tallies {
+        row(name, t);
         sum.control += t.control;
         sum.control_ok += t.control_ok;
         sum.loo += t.loo;
         sum.loo_ok += t.loo_ok;
     }
-    println!(
-        "| total ({} collections) | {} | {} | {} | {} | {} | {} |",
-        tallies.len(),
-        sum.control,
-        sum.control_ok,
-        percent(sum.control_ok, sum.control),
-        sum.loo,
-        sum.loo_ok,
-        percent(sum.loo_ok, sum.loo)
-    );
+    row(&format!("total ({} collections)", tallies.len()), &sum);
 }
 
 const HEADER: &str = "collection\tcontrol\tcontrol_decoded\tleave_one_out\tleave_one_out_decoded";

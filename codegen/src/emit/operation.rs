@@ -381,44 +381,50 @@ fn form_entry(param: &Param, make: impl Fn(&str, TokenStream) -> TokenStream) ->
 
 /// The `Success` and `Error` types and `parse_response`.
 fn responses(op: &Operation) -> (TokenStream, TokenStream) {
-    let payload = |kind: &ResponseKind| match kind {
-        ResponseKind::Empty => None,
-        ResponseKind::Text => Some(quote!(String)),
-        ResponseKind::Json(ty) => Some(ty_tokens(ty)),
-    };
     let mut success_variants = Vec::new();
     let mut error_variants = Vec::new();
     let mut arms = Vec::new();
     for response in &op.responses {
         let status = Literal::u16_unsuffixed(response.status);
         let name = ident(&response.variant);
-        let value = match &response.kind {
-            ResponseKind::Empty => None,
-            ResponseKind::Text => Some(quote!(raw.text())),
-            ResponseKind::Json(_) => Some(quote!(raw.json(Self::OPERATION)?)),
-        };
+        let success = response.is_success();
         let finish = |value: TokenStream| {
-            if response.is_success() {
+            if success {
                 quote!(raw.ok(Success::#value))
             } else {
                 quote!(raw.fail(Self::OPERATION, Error::#value))
             }
         };
-        arms.push(match value {
-            Some(value) => {
+        // A success saved without a body keeps the body that comes (204, 205 and 304 have
+        // none); an error's body is always kept beside it in `ApiError`.
+        let untyped = success
+            && response.kind == ResponseKind::Empty
+            && !matches!(response.status, 204 | 205 | 304);
+        let (payload, arm) = match &response.kind {
+            ResponseKind::Empty if untyped => (
+                Some(quote!(runtime::RawResponse)),
+                quote!(#status => raw.ok_raw(Success::#name),),
+            ),
+            ResponseKind::Empty => {
+                let finish = finish(quote!(#name));
+                (None, quote!(#status => #finish,))
+            }
+            ResponseKind::Text | ResponseKind::Json(_) => {
+                let (ty, value) = match &response.kind {
+                    ResponseKind::Json(ty) => (ty_tokens(ty), quote!(raw.json(Self::OPERATION)?)),
+                    _ => (quote!(String), quote!(raw.text())),
+                };
                 let finish = finish(quote!(#name(body)));
-                quote!(#status => {
+                let arm = quote!(#status => {
                     let body = #value;
                     #finish
-                })
+                });
+                (Some(ty), arm)
             }
-            None => {
-                let finish = finish(quote!(#name));
-                quote!(#status => #finish,)
-            }
-        });
-        let def = variant_def(response, &payload);
-        if response.is_success() {
+        };
+        arms.push(arm);
+        let def = variant_def(response, payload);
+        if success {
             success_variants.push(def);
         } else {
             error_variants.push(def);
@@ -462,10 +468,7 @@ fn responses(op: &Operation) -> (TokenStream, TokenStream) {
     (defs, parse)
 }
 
-fn variant_def(
-    response: &Response,
-    payload: &impl Fn(&ResponseKind) -> Option<TokenStream>,
-) -> TokenStream {
+fn variant_def(response: &Response, payload: Option<TokenStream>) -> TokenStream {
     let name = ident(&response.variant);
     let mut text = format!("Status {}.", response.status);
     if let Some(doc) = &response.doc {
@@ -473,7 +476,7 @@ fn variant_def(
         text.push_str(doc);
     }
     let doc = docs(Some(&text));
-    match payload(&response.kind) {
+    match payload {
         Some(ty) => quote!(#doc #name(#ty),),
         None => quote!(#doc #name,),
     }
