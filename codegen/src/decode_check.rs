@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 use serde_json::Value;
 
 use crate::collection::{parse_collection, Example, Item, RequestItem};
@@ -127,12 +127,12 @@ impl Cases {
     /// The index of `typed` among the groups; equal groups (control and most leave-one-out
     /// runs infer the same type) are one.
     fn group(&mut self, typed: Option<&Group>) -> Option<usize> {
-        let group = typed?;
+        let group = canonical(typed?);
         let key = format!("{:?}", (&group.ty, &group.defs));
         let next = self.groups.len();
         let index = *self.known.entry(key).or_insert(next);
         if index == next {
-            self.groups.push(group.clone());
+            self.groups.push(group);
         }
         Some(index)
     }
@@ -152,6 +152,61 @@ impl Cases {
             body: example.body.clone().unwrap_or_default(),
             group,
         });
+    }
+}
+
+/// The group with every definition renamed after its content (`OkBody` becomes
+/// `OkBody_<hash>`), so that equal definitions of different groups have one name and are
+/// emitted once, and different ones never clash. Decoding does not depend on type names.
+fn canonical(group: &Group) -> Group {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    let mut names: BTreeMap<String, String> = BTreeMap::new();
+    fn rename(ty: &Ty, names: &BTreeMap<String, String>) -> Ty {
+        match ty {
+            Ty::Named(name) => Ty::Named(names.get(name).cloned().unwrap_or_else(|| name.clone())),
+            Ty::Vec(inner) => Ty::Vec(Box::new(rename(inner, names))),
+            Ty::Option(inner) => Ty::Option(Box::new(rename(inner, names))),
+            other => other.clone(),
+        }
+    }
+    // Definitions come after those they refer to (the typer defines fields' types first).
+    let defs = group
+        .defs
+        .iter()
+        .map(|def| {
+            let mut hasher = DefaultHasher::new();
+            let def = match def {
+                TypeDef::Struct(s) => {
+                    let mut s = s.clone();
+                    for field in &mut s.fields {
+                        field.ty = rename(&field.ty, &names);
+                        (&field.key, &field.ident, format!("{:?}", field.ty)).hash(&mut hasher);
+                    }
+                    TypeDef::Struct(s)
+                }
+                TypeDef::Enum(e) => {
+                    e.variants.hash(&mut hasher);
+                    TypeDef::Enum(e.clone())
+                }
+            };
+            let old = def_name(&def).to_owned();
+            let new = format!("{old}_{:016x}", hasher.finish());
+            names.insert(old, new.clone());
+            match def {
+                TypeDef::Struct(mut s) => {
+                    s.name = new;
+                    TypeDef::Struct(s)
+                }
+                TypeDef::Enum(mut e) => {
+                    e.name = new;
+                    TypeDef::Enum(e)
+                }
+            }
+        })
+        .collect();
+    Group {
+        ty: rename(&group.ty, &names),
+        defs,
     }
 }
 
@@ -221,30 +276,22 @@ fn def_name(def: &TypeDef) -> &str {
 /// those groups, its index, a tab and `ok`, or `err`, a tab and the error.
 pub fn program(cases: &Cases, part: std::ops::Range<usize>) -> Result<String, syn::Error> {
     let runtime = emit::runtime_module()?;
-    let groups = &cases.groups[part.clone()];
-    let modules = groups.iter().zip(part.clone()).map(|(group, i)| {
-        let name = format_ident!("group_{i}");
-        let defs = group.defs.iter().map(emit::types::type_def);
-        let ty = emit::types::ty_tokens(&group.ty);
-        quote! {
-            mod #name {
-                use super::runtime;
-                #(#defs)*
-                pub fn decode(body: &[u8]) -> Result<(), String> {
-                    runtime::decode_json::<#ty>(body).map(drop).map_err(|e| e.to_string())
-                }
-            }
-        }
-    });
-    let arms = part.clone().map(|i| {
-        let name = format_ident!("group_{i}");
-        quote!(#i => Some(#name::decode(body)),)
+    let mut defined = std::collections::BTreeSet::new();
+    let defs: Vec<TokenStream> = cases.groups[part.clone()]
+        .iter()
+        .flat_map(|group| &group.defs)
+        .filter(|def| defined.insert(def_name(def)))
+        .map(emit::types::type_def)
+        .collect();
+    let arms = part.map(|i| {
+        let ty = emit::types::ty_tokens(&cases.groups[i].ty);
+        quote!(#i => Some(runtime::decode_json::<#ty>(body).map(drop).map_err(|e| e.to_string())),)
     });
     let tokens: TokenStream = quote! {
         #![allow(warnings, clippy::all)]
 
         #runtime
-        #(#modules)*
+        #(#defs)*
 
         fn decode(group: usize, body: &[u8]) -> Option<Result<(), String>> {
             match group {
@@ -275,10 +322,12 @@ pub fn program(cases: &Cases, part: std::ops::Range<usize>) -> Result<String, sy
 pub fn parts(cases: &Cases, fields: usize) -> Vec<std::ops::Range<usize>> {
     let mut parts = Vec::new();
     let (mut start, mut size) = (0, 0);
+    let mut counted = std::collections::BTreeSet::new();
     for (i, group) in cases.groups.iter().enumerate() {
         size += 1 + group
             .defs
             .iter()
+            .filter(|d| counted.insert(def_name(d)))
             .map(|d| match d {
                 TypeDef::Struct(s) => s.fields.len(),
                 TypeDef::Enum(e) => e.variants.len(),
@@ -303,4 +352,49 @@ pub fn cases_file(cases: &Cases) -> String {
         .map(|c| serde_json::json!([c.group, c.body]))
         .collect();
     Value::Array(list).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn example(code: u16, body: &Value) -> Value {
+        json!({"name": format!("{code}"), "code": code, "body": body.to_string()})
+    }
+
+    #[test]
+    fn every_json_example_is_a_control_case_and_repeated_statuses_leave_one_out() {
+        let collection = json!({
+            "info": {"name": "c", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+            "item": [{"name": "Get", "request": {"method": "GET", "url": "https://x.test/a"},
+                "response": [
+                    example(200, &json!({"a": 1})),
+                    example(200, &json!({"a": 2, "b": "x"})),
+                    example(404, &json!({"e": "gone"})),
+                    {"name": "text", "code": 500, "body": "oops"}
+                ]}]
+        });
+        let mut cases = Cases::default();
+        cases
+            .add_collection(&collection.to_string(), "c.json")
+            .expect("a collection");
+        let checks: Vec<(Check, u16)> = cases.cases.iter().map(|c| (c.check, c.status)).collect();
+        assert_eq!(
+            checks,
+            [
+                (Check::Control, 200),
+                (Check::Control, 200),
+                (Check::LeaveOneOut, 200),
+                (Check::LeaveOneOut, 200),
+                (Check::Control, 404),
+            ]
+        );
+        // Control (a, b), without the first (a, b) again, without the second (a only), 404.
+        assert_eq!(cases.groups.len(), 3);
+        assert_eq!(cases.cases[0].group, cases.cases[2].group);
+        let code = program(&cases, 0..cases.groups.len()).expect("parses");
+        assert_eq!(code.matches("pub struct OkBody_").count(), 2);
+        assert_eq!(parts(&cases, 1).len(), 3);
+    }
 }

@@ -124,6 +124,7 @@ fn decode_all(scratch: &Path, cases: &Cases) -> Result<Vec<Result<(), String>>, 
         message: e.to_string(),
     };
     let parts = parts(cases, FIELDS_PER_PART);
+    remove_old_parts(scratch)?;
     let names: Vec<String> = (0..parts.len()).map(|i| format!("part{i}")).collect();
     let members: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
     crate::write(
@@ -178,6 +179,26 @@ fn decode_all(scratch: &Path, cases: &Cases) -> Result<Vec<Result<(), String>>, 
         .into_iter()
         .map(|r| r.unwrap_or_else(|| Err("no result from the check program".to_owned())))
         .collect())
+}
+
+/// Removes the part crates of an earlier run, which may have had more parts.
+fn remove_old_parts(scratch: &Path) -> Result<(), Error> {
+    let Ok(entries) = std::fs::read_dir(scratch) else {
+        return Ok(());
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let is_part = name
+            .strip_prefix("part")
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+        if is_part {
+            std::fs::remove_dir_all(entry.path()).map_err(|source| Error::Io {
+                path: entry.path().display().to_string(),
+                source,
+            })?;
+        }
+    }
+    Ok(())
 }
 
 /// Runs cargo in `dir`; its stdout, or an error with its stderr.

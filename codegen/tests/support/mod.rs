@@ -1,5 +1,6 @@
 //! Where tests find the external corpus of real collections.
 
+use std::io::Write as _;
 use std::path::PathBuf;
 
 /// The shared corpus: `$POSTMAN_CODEGEN_CORPUS`, else `../shared/corpus` beside the repository.
@@ -20,6 +21,7 @@ pub fn corpus_root() -> Option<PathBuf> {
         std::env::var_os("POSTMAN_CODEGEN_REQUIRE_CORPUS").is_none(),
         "{message}"
     );
-    eprintln!("skipped: {message}");
+    // Written to the handle, not with `eprintln!`, so that libtest does not capture the line.
+    let _ = writeln!(std::io::stderr(), "skipped: {message}");
     None
 }
