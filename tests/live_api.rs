@@ -5,7 +5,9 @@
 use std::error::Error as _;
 use std::time::{Duration, Instant};
 
-use postman_clients::live_api::{self, archive_page, create_page, list_pages, odd_keys, runtime};
+use postman_clients::live_api::{
+    self, archive_page, create_page, list_pages, list_tags, odd_keys, runtime,
+};
 use serde_json::{json, Value};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -174,6 +176,36 @@ async fn an_undocumented_2xx_is_a_success_and_headers_are_readable() {
 }
 
 #[test]
+fn elements_that_are_strings_in_one_example_and_objects_in_another_decode() {
+    let body = json!({"tags": ["c", {"name": "d"}, 7]});
+    let response = list_tags::Request::parse_response(response(200, &body)).expect("decodes");
+    let list_tags::Success::Ok(tags) = response.into_inner() else {
+        panic!("200 is documented")
+    };
+    assert_eq!(
+        tags.tags,
+        Some(vec![json!("c"), json!({"name": "d"}), json!(7)])
+    );
+}
+
+#[test]
+fn basic_auth_never_shows() {
+    let client = live_api::Client::new().with_basic_auth("ada", "pa55-SECRET");
+    let prepared = list_tags::Request::example()
+        .prepare(&client)
+        .expect("builds");
+    assert!(prepared.headers["authorization"]
+        .as_bytes()
+        .starts_with(b"Basic "));
+    let shown = format!("{}\n{prepared:?}\n{client:?}", prepared.to_curl());
+    assert!(shown.contains("authorization: <redacted>"), "{shown}");
+    assert!(
+        !shown.contains("pa55-SECRET") && !shown.contains("YWRhOnBhNTUtU0VDUkVU"),
+        "{shown}"
+    );
+}
+
+#[test]
 fn a_success_saved_without_body_keeps_the_body_that_comes() {
     let body = json!({"archived": true});
     let response = archive_page::Request::parse_response(response(200, &body)).expect("200");
@@ -263,9 +295,14 @@ fn credential_headers_are_redacted_by_name() {
 
 /// A server answering 429 with `Retry-After: 1` once, then 200.
 async fn rate_limited_once() -> MockServer {
+    rate_limited_once_for("1").await
+}
+
+/// A server answering 429 with this `Retry-After` once, then 200.
+async fn rate_limited_once_for(retry_after: &str) -> MockServer {
     let server = MockServer::start().await;
     Mock::given(any())
-        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "1"))
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", retry_after))
         .up_to_n_times(1)
         .mount(&server)
         .await;
@@ -287,6 +324,20 @@ async fn a_429_is_retried_after_retry_after_when_retries_are_on() {
         .expect("succeeds after one retry");
     assert!(start.elapsed() >= Duration::from_millis(950), "waited");
     assert_eq!(response.status(), http::StatusCode::OK);
+    assert_eq!(server.received_requests().await.map(|r| r.len()), Some(2));
+}
+
+#[tokio::test]
+async fn a_retry_after_date_is_honoured() {
+    let at = std::time::SystemTime::now() + Duration::from_secs(2);
+    let server = rate_limited_once_for(&httpdate::fmt_http_date(at)).await;
+    let start = Instant::now();
+    client(&server)
+        .with_retry(runtime::RetryPolicy::new(1))
+        .list_pages(&list_pages::Request::example())
+        .await
+        .expect("succeeds after waiting until the date");
+    assert!(start.elapsed() >= Duration::from_millis(900), "waited");
     assert_eq!(server.received_requests().await.map(|r| r.len()), Some(2));
 }
 
