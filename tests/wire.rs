@@ -128,7 +128,7 @@ async fn unset_optional_fields_are_not_sent() {
     let server = server_answering(204).await;
     let request = Request {
         user_id: "me".to_owned(),
-        login_type: Some(LoginType::V101),
+        login_type: Some(LoginType::SingleSignOn),
         remove_tsp_credentials: None,
         body: Body {
             first_name: Some("Ada".to_owned()),

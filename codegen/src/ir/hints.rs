@@ -27,6 +27,26 @@ pub fn enum_values(description: Option<&str>) -> Option<Vec<String>> {
     (!values.is_empty()).then_some(values)
 }
 
+/// Words the description gives each value, as in ``` `1` - Basic``` or ``` `99` — None```:
+/// text after the backticked value and a dash, colon or equals sign, up to punctuation or markup.
+pub fn value_labels(description: Option<&str>, values: &[String]) -> Vec<Option<String>> {
+    let label = |value: &String| {
+        let description = description?;
+        let quoted = format!("`{value}`");
+        let start = description.find(&quoted)? + quoted.len();
+        let rest = description[start..].trim_start();
+        let rest = rest.strip_prefix(['-', '\u{2014}', '\u{2013}', ':', '='])?;
+        let end = rest
+            .find(['<', '\n', '.', ',', ';', '(', '`', '|'])
+            .unwrap_or(rest.len());
+        let words = rest[..end].trim();
+        let usable =
+            !words.is_empty() && words.len() <= 40 && words.chars().any(char::is_alphabetic);
+        usable.then(|| words.to_owned())
+    };
+    values.iter().map(label).collect()
+}
+
 /// The type an example value of a string parameter suggests, and the example in that type.
 ///
 /// Placeholders such as `<integer>` name their type; `true`/`false` are booleans; whole numbers
@@ -76,6 +96,24 @@ pub fn json_object(example: Option<&str>) -> Option<Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn values_take_the_words_the_description_gives_them() {
+        let description = "Type:<br>`1` - Basic.<br>`2` \u{2014} Licensed user</br>`99`: None, \
+                           `3` - (deprecated) and `4`";
+        let values: Vec<String> = ["1", "2", "99", "3", "4", "5"].map(String::from).to_vec();
+        assert_eq!(
+            value_labels(Some(description), &values),
+            [
+                Some("Basic".to_owned()),
+                Some("Licensed user".to_owned()),
+                Some("None".to_owned()),
+                None,
+                None,
+                None
+            ]
+        );
+    }
 
     #[test]
     fn reads_zoom_hints() {

@@ -301,13 +301,27 @@ impl Typer {
         }
     }
 
-    /// An enum of `values` named after `hint`.
-    pub fn string_enum(&mut self, values: &[String], hint: &str) -> Ty {
+    /// An enum of `values` named after `hint`; a code with a label (`1` - Basic) is named after
+    /// it (`Basic`), other values after themselves (`Active`, `V11`).
+    pub fn string_enum(&mut self, values: &[String], labels: &[Option<String>], hint: &str) -> Ty {
         let name = self.claim(&camel(hint, "T"));
         let mut variant_names = Namespace::default();
         let variants = values
             .iter()
-            .map(|v| (variant_names.claim(&camel(v, "V")), v.clone()))
+            .enumerate()
+            .map(|(i, value)| {
+                // A value with letters (`active`) names itself; codes (`1`) take their label.
+                let label = labels.get(i).and_then(Option::as_ref);
+                let mut variant = match label {
+                    Some(label) if !value.chars().any(char::is_alphabetic) => camel(label, "V"),
+                    _ => camel(value, "V"),
+                };
+                // `None`, `Some`, `Ok` and `Err` read as the prelude's.
+                if matches!(variant.as_str(), "None" | "Some" | "Ok" | "Err") {
+                    variant.push('_');
+                }
+                (variant_names.claim(&variant), value.clone())
+            })
             .collect();
         self.defs.push(TypeDef::Enum(EnumDef {
             name: name.clone(),

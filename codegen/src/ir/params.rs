@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::hints::{enum_values, is_required, json_object, scalar};
+use super::hints::{enum_values, is_required, json_object, scalar, value_labels};
 use super::infer::{Shape, Typer};
 use super::{Param, ParamIn, Ty};
 use crate::naming::{snake, Namespace};
@@ -40,7 +40,11 @@ pub fn param(
             .filter(|v| values.iter().any(|x| x == v))
             .unwrap_or(&values[0])
             .to_owned();
-        (typer.string_enum(&values, entry.key), Some(example.into()))
+        let labels = value_labels(entry.description, &values);
+        (
+            typer.string_enum(&values, &labels, entry.key),
+            Some(example.into()),
+        )
     } else if let Some(value) = json_object(entry.value).filter(|_| allow_json) {
         json = true;
         (typer.ty(&Shape::of(&value), entry.key), Some(value))
