@@ -17,5 +17,8 @@ fn the_root_crate_declares_exactly_the_client_dependencies() {
     let mut expected: Vec<&str> = postman_codegen::CLIENT_DEPENDENCIES.lines().collect();
     declared.sort_unstable();
     expected.sort_unstable();
-    assert_eq!(declared, expected, "root [dependencies] drifted from CLIENT_DEPENDENCIES");
+    assert_eq!(
+        declared, expected,
+        "root [dependencies] drifted from CLIENT_DEPENDENCIES"
+    );
 }

@@ -156,12 +156,14 @@ const MEASURES: &[&str] = &[
     "z",
 ];
 
-/// Whether the key names a measure (`width`, `unitPrice`, `lat`), whose integers in examples
-/// may be fractions in other responses.
+/// Whether the key names a measure (`width`, `unitPrice`, `lat`): its last word is one, so
+/// `rate_limit` and `x_request_id` stay integers. Integers in examples of a measure may be
+/// fractions in other responses.
 fn is_measure(key: &str) -> bool {
     snake(key, "")
-        .split('_')
-        .any(|word| MEASURES.contains(&word))
+        .rsplit('_')
+        .next()
+        .is_some_and(|word| MEASURES.contains(&word))
 }
 
 /// Turns shapes into types, collecting the struct and enum definitions of one operation.
@@ -366,7 +368,8 @@ mod tests {
 
     #[test]
     fn response_fields_are_optional_and_measures_are_floats() {
-        let shape = Shape::of(&json!({"id": 1, "width": 2, "sizes": [{"maxX": 3}]}));
+        let shape =
+            Shape::of(&json!({"id": 1, "width": 2, "sizes": [{"maxX": 3, "rate_limit": 4}]}));
         let mut typer = Typer::new();
         typer.response_ty(&shape, "OkBody");
         let fields: Vec<(String, Ty)> = typer
@@ -383,6 +386,7 @@ mod tests {
             fields,
             vec![
                 ("maxX".into(), opt(Ty::F64)),
+                ("rate_limit".into(), opt(Ty::I64)),
                 ("id".into(), opt(Ty::I64)),
                 ("width".into(), opt(Ty::F64)),
                 (
