@@ -13,7 +13,16 @@ fn writes_only_when_changed() {
     let first = builder.generate().expect("generates");
     assert!(first.written);
     let names: Vec<&str> = first.modules.iter().map(|(n, _)| n.as_str()).collect();
-    assert_eq!(names, ["body_modes", "live_api", "zoho_mail", "zoom_users"]);
+    assert_eq!(
+        names,
+        [
+            "body_modes",
+            "live_api",
+            "postman_behaviour",
+            "zoho_mail",
+            "zoom_users"
+        ]
+    );
     let code = std::fs::read_to_string(&first.output).expect("written");
     assert!(code.contains("pub mod zoom_users"));
     let second = builder.generate().expect("generates again");

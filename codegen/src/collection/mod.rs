@@ -24,6 +24,8 @@ pub struct Collection {
     pub variables: Vec<KeyValue>,
     /// Collection-level auth.
     pub auth: Option<Auth>,
+    /// `protocolProfileBehavior.disableBodyPruning`: send bodies of GET, HEAD, ... requests.
+    pub disable_body_pruning: Option<bool>,
     /// Top-level folders and requests.
     pub items: Vec<Item>,
     /// Requests written in the file, counted by [`requests_in`] apart from the reader.
@@ -50,6 +52,8 @@ pub struct Folder {
     pub description: Option<String>,
     /// Folder-level auth.
     pub auth: Option<Auth>,
+    /// `protocolProfileBehavior.disableBodyPruning`, for the items inside.
+    pub disable_body_pruning: Option<bool>,
     /// Child items.
     pub items: Vec<Item>,
 }
@@ -65,6 +69,8 @@ pub struct RequestItem {
     pub request: Request,
     /// Saved response examples.
     pub responses: Vec<Example>,
+    /// `protocolProfileBehavior.disableBodyPruning` of the item.
+    pub disable_body_pruning: Option<bool>,
 }
 
 /// A request.

@@ -78,6 +78,7 @@ fn read_v2(root: &Map<String, Value>, ctx: &mut Ctx<'_>) -> Collection {
             .or_else(|| description(root.get("description"))),
         variables: key_values(root.get("variable"), "/variable", ctx),
         auth: read_auth(root.get("auth"), "/auth", ctx),
+        disable_body_pruning: disable_body_pruning(root),
         items: read_items(root, "", ctx),
         ..Collection::default()
     }
@@ -132,6 +133,7 @@ fn read_item(value: &Value, location: &str, ctx: &mut Ctx<'_>) -> Option<Item> {
                 location: location.to_owned(),
                 description: description(map.get("description")),
                 auth: read_auth(map.get("auth"), &pointer(location, "auth"), ctx),
+                disable_body_pruning: disable_body_pruning(map),
                 items: read_items(map, location, ctx),
             })
         } else {
@@ -143,6 +145,7 @@ fn read_item(value: &Value, location: &str, ctx: &mut Ctx<'_>) -> Option<Item> {
                 location: location.to_owned(),
                 request,
                 responses,
+                disable_body_pruning: disable_body_pruning(map),
             }))
         };
     ctx.item_path.pop();
@@ -195,7 +198,14 @@ fn read_request(value: Option<&Value>, location: &str, ctx: &mut Ctx<'_>) -> Req
     }
 }
 
-/// Reads a v2 body object.
+/// `protocolProfileBehavior.disableBodyPruning` of a collection, folder or item.
+fn disable_body_pruning(map: &Map<String, Value>) -> Option<bool> {
+    map.get("protocolProfileBehavior")?
+        .get("disableBodyPruning")?
+        .as_bool()
+}
+
+/// Reads a v2 body object; a body marked `disabled` is not sent, as in Postman.
 fn read_body(value: Option<&Value>, location: &str, ctx: &mut Ctx<'_>) -> Option<Body> {
     let map = match value? {
         Value::Object(map) => map,
@@ -205,6 +215,9 @@ fn read_body(value: Option<&Value>, location: &str, ctx: &mut Ctx<'_>) -> Option
             return None;
         }
     };
+    if map.get("disabled").and_then(Value::as_bool) == Some(true) {
+        return None;
+    }
     let mode = map.get("mode").and_then(Value::as_str)?;
     let at = pointer(location, mode);
     match mode {

@@ -136,6 +136,7 @@ impl Reader<'_> {
                 auth: read_auth(folder.get("auth"), &pointer(&location, "auth"), ctx),
                 location,
                 items: children,
+                disable_body_pruning: None,
             }));
             ctx.item_path.pop();
         }
@@ -201,6 +202,7 @@ fn read_request(map: &Object, location: &str, name: String, ctx: &mut Ctx<'_>) -
         location: location.to_owned(),
         request,
         responses: read_responses(map.get("responses"), &pointer(location, "responses"), ctx),
+        disable_body_pruning: None,
     }
 }
 

@@ -51,7 +51,10 @@ pub fn lower(collection: &Collection, module: &str, diags: &mut Diagnostics) -> 
         },
         &collection.items,
         &mut path,
-        collection.auth.as_ref(),
+        Inherited {
+            auth: collection.auth.as_ref(),
+            disable_body_pruning: collection.disable_body_pruning.unwrap_or(false),
+        },
     );
     let primary_server = lowerer
         .servers
@@ -89,16 +92,29 @@ struct ModuleHead<'a> {
     reserved: Vec<&'a str>,
 }
 
-/// The auth block in effect: the item's own unless absent or `inherit`.
-fn effective<'a>(
-    own: Option<&'a collection::Auth>,
-    parent: Option<&'a collection::Auth>,
-) -> Option<&'a collection::Auth> {
-    match own {
-        Some(auth) if auth.kind != "inherit" => Some(auth),
-        _ => parent,
+/// What folders pass on to their items: the auth block and Postman's protocol behaviour.
+#[derive(Clone, Copy)]
+struct Inherited<'a> {
+    auth: Option<&'a collection::Auth>,
+    disable_body_pruning: bool,
+}
+
+impl<'a> Inherited<'a> {
+    /// The settings in effect below an item with these own settings: its auth unless absent
+    /// or `inherit`, its `disableBodyPruning` unless absent.
+    fn below(self, auth: Option<&'a collection::Auth>, pruning: Option<bool>) -> Self {
+        Self {
+            auth: match auth {
+                Some(auth) if auth.kind != "inherit" => Some(auth),
+                _ => self.auth,
+            },
+            disable_body_pruning: pruning.unwrap_or(self.disable_body_pruning),
+        }
     }
 }
+
+/// Methods whose body Postman does not send unless `disableBodyPruning` is set.
+const PRUNED_BODY_METHODS: &[&str] = &["GET", "COPY", "HEAD", "PURGE", "UNLOCK"];
 
 impl Lowerer<'_> {
     fn module(
@@ -106,7 +122,7 @@ impl Lowerer<'_> {
         head: ModuleHead<'_>,
         items: &[Item],
         path: &mut Vec<String>,
-        auth: Option<&collection::Auth>,
+        inherited: Inherited<'_>,
     ) -> Module {
         let mut names = Namespace::with_reserved(&head.reserved);
         let mut module = Module {
@@ -126,10 +142,11 @@ impl Lowerer<'_> {
                         name: folder.name.clone(),
                         doc: folder.description.clone(),
                     };
-                    let auth = effective(folder.auth.as_ref(), auth);
+                    let inherited =
+                        inherited.below(folder.auth.as_ref(), folder.disable_body_pruning);
                     module
                         .modules
-                        .push(self.module(child, &folder.items, path, auth));
+                        .push(self.module(child, &folder.items, path, inherited));
                     path.pop();
                 }
                 Item::Request(request) => {
@@ -141,8 +158,9 @@ impl Lowerer<'_> {
                         .into_iter()
                         .collect();
                     let ident = names.claim_with(&snake(&request.name, "op"), &qualifiers);
-                    let auth = effective(request.request.auth.as_ref(), auth);
-                    let op = self.operation(request, path, ident, method, auth);
+                    let inherited = inherited
+                        .below(request.request.auth.as_ref(), request.disable_body_pruning);
+                    let op = self.operation(request, path, ident, method, inherited);
                     module.operations.push(op);
                     path.pop();
                 }
@@ -177,7 +195,7 @@ impl Lowerer<'_> {
         item_path: &[String],
         ident: String,
         method: String,
-        auth_block: Option<&collection::Auth>,
+        inherited: Inherited<'_>,
     ) -> Operation {
         let request = &item.request;
         let mut typer = Typer::new();
@@ -187,8 +205,11 @@ impl Lowerer<'_> {
             .iter()
             .find(|h| !h.disabled && h.key.eq_ignore_ascii_case("content-type"))
             .and_then(|h| h.value.as_deref());
+        // Postman prunes the body of a GET, HEAD, ... unless told not to; so do we.
+        let pruned =
+            PRUNED_BODY_METHODS.contains(&method.as_str()) && !inherited.disable_body_pruning;
         let body = lower_body(
-            request.body.as_ref(),
+            request.body.as_ref().filter(|_| !pruned),
             content_type,
             &mut typer,
             BodyCtx {
@@ -278,7 +299,7 @@ impl Lowerer<'_> {
                 &mut fields,
             ));
         }
-        let mut auth = resolve(auth_block, item_path, self.diags);
+        let mut auth = resolve(inherited.auth, item_path, self.diags);
         if auth == Auth::None {
             if let Some(header) = auth_header {
                 auth = from_header(header);

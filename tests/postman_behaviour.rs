@@ -1,0 +1,76 @@
+//! Requests go out as Postman sends them: bodies of GET, HEAD, ... are pruned unless the item,
+//! a folder or the collection sets `protocolProfileBehavior.disableBodyPruning`, and a body
+//! marked `disabled` is not sent.
+
+use postman_clients::postman_behaviour::{self, bodies_kept};
+use serde_json::{json, Value};
+use wiremock::matchers::any;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+async fn server() -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200))
+        .mount(&server)
+        .await;
+    server
+}
+
+/// The body of the only request `server` received.
+async fn received_body(server: &MockServer) -> Vec<u8> {
+    let requests = server.received_requests().await.expect("recorded");
+    assert_eq!(requests.len(), 1);
+    requests[0].body.clone()
+}
+
+fn client(server: &MockServer) -> postman_behaviour::Client {
+    postman_behaviour::Client::new().with_base_url(server.uri())
+}
+
+#[tokio::test]
+async fn a_get_body_is_pruned() {
+    let server = server().await;
+    let request = postman_behaviour::search_with_a_body::Request::example();
+    assert!(request
+        .build(&client(&server))
+        .expect("builds")
+        .body()
+        .is_empty());
+    client(&server)
+        .search_with_a_body(&request)
+        .await
+        .expect("200");
+    assert!(received_body(&server).await.is_empty());
+}
+
+#[tokio::test]
+async fn disable_body_pruning_keeps_it_on_the_item_and_from_a_folder() {
+    let server = server().await;
+    client(&server)
+        .search_keeping_its_body(&postman_behaviour::search_keeping_its_body::Request::example())
+        .await
+        .expect("200");
+    let body: Value = serde_json::from_slice(&received_body(&server).await).expect("JSON");
+    assert_eq!(body, json!({"q": "ada"}));
+
+    let request = bodies_kept::head_with_a_body::Request::example();
+    let built = request.build(&client(&server)).expect("builds");
+    assert_eq!(built.method(), "HEAD");
+    let body: Value = serde_json::from_slice(built.body()).expect("JSON");
+    assert_eq!(body, json!({"deep": true}), "inherited from the folder");
+
+    let request = bodies_kept::get_pruned_again::Request::example();
+    let built = request.build(&client(&server)).expect("builds");
+    assert!(built.body().is_empty(), "the item's own `false` wins");
+}
+
+#[tokio::test]
+async fn a_disabled_body_is_not_sent() {
+    let server = server().await;
+    let request = postman_behaviour::post_with_a_disabled_body::Request::example();
+    client(&server)
+        .post_with_a_disabled_body(&request)
+        .await
+        .expect("200");
+    assert!(received_body(&server).await.is_empty());
+}
