@@ -1,6 +1,6 @@
 //! Requests go out as Postman sends them: bodies of GET, HEAD, ... are pruned unless the item,
 //! a folder or the collection sets `protocolProfileBehavior.disableBodyPruning`, and a body
-//! marked `disabled` is not sent.
+//! marked `disabled` is not sent, and GraphQL bodies without variables leave the key out.
 
 use postman_clients::postman_behaviour::{self, bodies_kept};
 use serde_json::{json, Value};
@@ -62,6 +62,18 @@ async fn disable_body_pruning_keeps_it_on_the_item_and_from_a_folder() {
     let request = bodies_kept::get_pruned_again::Request::example();
     let built = request.build(&client(&server)).expect("builds");
     assert!(built.body().is_empty(), "the item's own `false` wins");
+}
+
+#[tokio::test]
+async fn graphql_without_variables_leaves_the_key_out() {
+    let server = server().await;
+    let request = postman_behaviour::graph_ql_without_variables::Request::example();
+    client(&server)
+        .graph_ql_without_variables(&request)
+        .await
+        .expect("200");
+    let body: Value = serde_json::from_slice(&received_body(&server).await).expect("JSON");
+    assert_eq!(body, json!({"query": "{ viewer { login } }"}));
 }
 
 #[tokio::test]

@@ -792,9 +792,14 @@ impl FilePart {
 pub struct GraphQlBody<V = serde_json::Value> {
     /// The query document.
     pub query: String,
-    /// Variables of the query.
-    #[serde(default)]
+    /// Variables of the query; left out of the body when `null`, as Postman does.
+    #[serde(default, skip_serializing_if = "is_null")]
     pub variables: V,
+}
+
+/// Whether a value serializes as JSON `null`.
+fn is_null<V: serde::Serialize>(value: &V) -> bool {
+    serde_json::to_value(value).is_ok_and(|v| v.is_null())
 }
 
 /// One part of a multipart body.
