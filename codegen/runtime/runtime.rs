@@ -651,7 +651,7 @@ impl TransportError {
 
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: the request failed on the way", self.operation)
+        write!(f, "{}: the request could not be sent or its response not read", self.operation)
     }
 }
 
