@@ -178,7 +178,11 @@ impl Client {
     }
 
     /// Sends the token after a custom scheme, e.g. `Zoho-oauthtoken`.
-    pub fn with_token_scheme(mut self, scheme: impl Into<String>, token: impl Into<String>) -> Self {
+    pub fn with_token_scheme(
+        mut self,
+        scheme: impl Into<String>,
+        token: impl Into<String>,
+    ) -> Self {
         let mut prefix = scheme.into();
         if !prefix.is_empty() && !prefix.ends_with(' ') {
             prefix.push(' ');
@@ -354,7 +358,11 @@ impl RetryPolicy {
 
 /// The wait a `Retry-After` header asks for, in seconds or until an HTTP date.
 fn retry_after(headers: &http::HeaderMap) -> Option<Duration> {
-    let value = headers.get(http::header::RETRY_AFTER)?.to_str().ok()?.trim();
+    let value = headers
+        .get(http::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
     if let Ok(seconds) = value.parse::<u64>() {
         return Some(Duration::from_secs(seconds));
     }
@@ -651,7 +659,11 @@ impl TransportError {
 
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: the request could not be sent or its response not read", self.operation)
+        write!(
+            f,
+            "{}: the request could not be sent or its response not read",
+            self.operation
+        )
     }
 }
 
@@ -913,9 +925,7 @@ impl RequestBuilder {
         self.url.push('/');
         for piece in pieces {
             match piece {
-                Piece::Lit(text) => self
-                    .url
-                    .extend(utf8_percent_encode(text, PATH_LITERAL)),
+                Piece::Lit(text) => self.url.extend(utf8_percent_encode(text, PATH_LITERAL)),
                 Piece::Param(value) => match *value {
                     "." => self.url.push_str("%2E"),
                     ".." => self.url.push_str("%2E%2E"),
@@ -1104,7 +1114,10 @@ impl Prepared {
             } else {
                 String::from_utf8_lossy(value.as_bytes()).into_owned()
             };
-            out.push_str(&format!(" \\\n  -H {}", shell_quote(&format!("{name}: {value}"))));
+            out.push_str(&format!(
+                " \\\n  -H {}",
+                shell_quote(&format!("{name}: {value}"))
+            ));
         }
         match &self.body {
             Body::Empty => {}
