@@ -79,6 +79,11 @@ async fn built_requests_are_what_the_server_receives() {
         builder.query(&key, &value);
         let has_header = builder.header("x-probe", &probe).is_ok();
         let prepared = builder.finish();
+        let shown = format!("{prepared:?}");
+        assert!(
+            shown.contains(&format!("url: {:?}", prepared.url)),
+            "Debug shows the URL sent: {shown}"
+        );
         let built = prepared.clone().into_http().expect("builds");
         let target = built.uri().path_and_query().expect("a target").to_string();
         client

@@ -1017,8 +1017,7 @@ impl RequestBuilder {
 
     /// Finishes the request.
     pub fn finish(self) -> Prepared {
-        let mut url = self.url.clone();
-        let mut shown_url = self.url;
+        let (mut query, mut shown_query) = (String::new(), String::new());
         for (i, (key, value, secret)) in self.query.iter().enumerate() {
             let pair = format!(
                 "{}{}=",
@@ -1026,14 +1025,23 @@ impl RequestBuilder {
                 utf8_percent_encode(key, QUERY)
             );
             let value: String = utf8_percent_encode(value, QUERY).collect();
-            url.push_str(&pair);
-            url.push_str(&value);
-            shown_url.push_str(&pair);
-            shown_url.push_str(if *secret { REDACTED } else { &value });
+            query.push_str(&pair);
+            query.push_str(&value);
+            shown_query.push_str(&pair);
+            shown_query.push_str(if *secret { REDACTED } else { &value });
         }
         // What reqwest sends is this URL as its parser serializes it (dot segments resolved, ...):
-        // the prepared request is that, so `build()` is exactly what goes on the wire.
-        let url = reqwest::Url::parse(&url).map_or(url, String::from);
+        // the prepared request is that, so `build()` is exactly what goes on the wire. The shown
+        // URL is the same with credentials redacted (the query is already in its final form).
+        let url = format!("{}{query}", self.url);
+        let (url, shown_url) = match reqwest::Url::parse(&url) {
+            Ok(mut parsed) => {
+                let url = parsed.to_string();
+                parsed.set_query(None);
+                (url, format!("{parsed}{shown_query}"))
+            }
+            Err(_) => (url, format!("{}{shown_query}", self.url)),
+        };
         Prepared {
             method: self.method,
             url,

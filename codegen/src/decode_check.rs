@@ -221,10 +221,9 @@ fn json_document(example: &Example) -> bool {
 
 /// The JSON body types, by status, that the generator infers from `examples`.
 fn typed(examples: &[&Example], path: &[String]) -> BTreeMap<u16, Group> {
-    let owned: Vec<Example> = examples.iter().map(|e| (*e).clone()).collect();
     let mut typer = Typer::new();
     let mut diags = Diagnostics::new("");
-    let responses = lower_responses(&owned, &mut typer, path, &mut diags);
+    let responses = lower_responses(examples, &mut typer, path, &mut diags);
     responses
         .into_iter()
         .filter_map(|r| match r.kind {

@@ -21,37 +21,24 @@ const HEADER: &str = "collection\trequests\toperations\twarnings\toutcome";
 
 /// Reads a baseline file.
 pub fn read(path: &Path) -> Result<BTreeMap<String, Expected>, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-        path: path.display().to_string(),
-        source,
-    })?;
-    let mut expected = BTreeMap::new();
-    for (i, line) in text.lines().enumerate().skip(1) {
-        let bad = || Error::Io {
-            path: format!("{}:{}", path.display(), i + 1),
-            source: std::io::Error::other(format!("expected `{HEADER}`, found `{line}`")),
+    let rows = super::read_tsv(path, HEADER, |fields| {
+        let [name, requests, operations, warnings, outcome] = fields else {
+            return None;
         };
-        let fields: Vec<&str> = line.split('\t').collect();
-        let [name, requests, operations, warnings, outcome] = fields[..] else {
-            return Err(bad());
-        };
-        let number = |s: &str| s.parse::<usize>().map_err(|_| bad());
-        let generates = match outcome {
+        let generates = match *outcome {
             "ok" => true,
             "error" => false,
-            _ => return Err(bad()),
+            _ => return None,
         };
-        expected.insert(
-            name.to_owned(),
-            Expected {
-                requests: number(requests)?,
-                operations: number(operations)?,
-                warnings: number(warnings)?,
-                generates,
-            },
-        );
-    }
-    Ok(expected)
+        let expected = Expected {
+            requests: requests.parse().ok()?,
+            operations: operations.parse().ok()?,
+            warnings: warnings.parse().ok()?,
+            generates,
+        };
+        Some(((*name).to_owned(), expected))
+    })?;
+    Ok(rows.into_iter().collect())
 }
 
 /// Writes this run as the new baseline.

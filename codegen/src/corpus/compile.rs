@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 use postman_codegen::Error;
 use serde_json::Value;
@@ -54,7 +54,7 @@ pub fn compile_all(
         path: dir.display().to_string(),
         source,
     };
-    let mut child = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+    let mut child = super::cargo()
         .args(["clippy", "--quiet", "--workspace", "--message-format=json"])
         .args(["--", "-D", "warnings"])
         .current_dir(dir)
@@ -147,14 +147,8 @@ fn crate_name(i: usize) -> String {
 }
 
 fn write_workspace(dir: &Path, crates: &[Vec<&(String, String)>]) -> Result<(), Error> {
-    let members: Vec<String> = (0..crates.len()).map(|i| format!("\"part{i}\"")).collect();
-    crate::write(
-        &dir.join("Cargo.toml"),
-        &format!(
-            "[workspace]\nmembers = [{}]\nresolver = \"2\"\n",
-            members.join(", ")
-        ),
-    )?;
+    let members: Vec<String> = (0..crates.len()).map(|i| format!("part{i}")).collect();
+    super::write_workspace_manifest(dir, &members)?;
     for (i, part) in crates.iter().enumerate() {
         let crate_dir = dir.join(format!("part{i}"));
         let manifest = crate::cargo_toml(&crate_name(i), EDITION, false);

@@ -3,7 +3,6 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Command;
 
 use postman_codegen::decode_check::{cases_file, parts, program, Case, Cases, Check};
 use postman_codegen::Error;
@@ -126,14 +125,7 @@ fn decode_all(scratch: &Path, cases: &Cases) -> Result<Vec<Result<(), String>>, 
     let parts = parts(cases, FIELDS_PER_PART);
     remove_old_parts(scratch)?;
     let names: Vec<String> = (0..parts.len()).map(|i| format!("part{i}")).collect();
-    let members: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
-    crate::write(
-        &scratch.join("Cargo.toml"),
-        &format!(
-            "[workspace]\nmembers = [{}]\nresolver = \"2\"\n",
-            members.join(", ")
-        ),
-    )?;
+    super::write_workspace_manifest(scratch, &names)?;
     for (name, part) in names.iter().zip(parts) {
         let dir = scratch.join(name);
         let package = format!("decode-check-{name}");
@@ -207,7 +199,7 @@ fn cargo(dir: &Path, args: &[&str]) -> Result<String, Error> {
         path: dir.display().to_string(),
         source,
     };
-    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+    let output = super::cargo()
         .args(args)
         .current_dir(dir)
         .output()
@@ -269,38 +261,19 @@ fn write_baseline(path: &Path, tallies: &BTreeMap<String, Tally>) -> Result<(), 
 }
 
 fn read_baseline(path: &Path) -> Result<BTreeMap<String, Tally>, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-        path: path.display().to_string(),
-        source,
+    let rows = super::read_tsv(path, HEADER, |fields| {
+        let [name, control, control_ok, loo, loo_ok] = fields else {
+            return None;
+        };
+        let tally = Tally {
+            control: control.parse().ok()?,
+            control_ok: control_ok.parse().ok()?,
+            loo: loo.parse().ok()?,
+            loo_ok: loo_ok.parse().ok()?,
+        };
+        Some(((*name).to_owned(), tally))
     })?;
-    let mut tallies = BTreeMap::new();
-    for (i, line) in text.lines().enumerate().skip(1) {
-        let bad = || Error::Io {
-            path: format!("{}:{}", path.display(), i + 1),
-            source: std::io::Error::other(format!("expected `{HEADER}`, found `{line}`")),
-        };
-        let fields: Vec<&str> = line.split('\t').collect();
-        let [name, ref numbers @ ..] = fields[..] else {
-            return Err(bad());
-        };
-        let numbers: Vec<usize> = numbers
-            .iter()
-            .map(|n| n.parse().map_err(|_| bad()))
-            .collect::<Result<_, _>>()?;
-        let [control, control_ok, loo, loo_ok] = numbers[..] else {
-            return Err(bad());
-        };
-        tallies.insert(
-            name.to_owned(),
-            Tally {
-                control_ok,
-                control,
-                loo_ok,
-                loo,
-            },
-        );
-    }
-    Ok(tallies)
+    Ok(rows.into_iter().collect())
 }
 
 /// Regressions: fewer cases, or fewer decoded, than the baseline.

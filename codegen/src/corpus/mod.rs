@@ -96,6 +96,47 @@ pub fn run(dirs: &[PathBuf], options: &Options<'_>) -> Result<(), Error> {
     })
 }
 
+/// The cargo that runs this program, or `cargo`.
+fn cargo() -> std::process::Command {
+    std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+}
+
+/// Writes the manifest of a scratch workspace with these member directories.
+fn write_workspace_manifest(dir: &Path, members: &[String]) -> Result<(), Error> {
+    let members: Vec<String> = members.iter().map(|m| format!("\"{m}\"")).collect();
+    crate::write(
+        &dir.join("Cargo.toml"),
+        &format!(
+            "[workspace]\nmembers = [{}]\nresolver = \"2\"\n",
+            members.join(", ")
+        ),
+    )
+}
+
+/// Reads a baseline TSV: each line after the header (`header`) becomes a `T` through `row`,
+/// which gets the line's fields; a line it rejects is an error naming the file and line.
+fn read_tsv<T>(
+    path: &Path,
+    header: &str,
+    row: impl Fn(&[&str]) -> Option<T>,
+) -> Result<Vec<T>, Error> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+        path: path.display().to_string(),
+        source,
+    })?;
+    text.lines()
+        .enumerate()
+        .skip(1)
+        .map(|(i, line)| {
+            let fields: Vec<&str> = line.split('\t').collect();
+            row(&fields).ok_or_else(|| Error::Io {
+                path: format!("{}:{}", path.display(), i + 1),
+                source: std::io::Error::other(format!("expected `{header}`, found `{line}`")),
+            })
+        })
+        .collect()
+}
+
 /// `*.json` files of the directories, sorted.
 fn collection_files(dirs: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
     let mut files = Vec::new();

@@ -305,7 +305,8 @@ impl Lowerer<'_> {
                 auth = from_header(header);
             }
         }
-        let responses = lower_responses(&item.responses, &mut typer, item_path, self.diags);
+        let examples: Vec<&collection::Example> = item.responses.iter().collect();
+        let responses = lower_responses(&examples, &mut typer, item_path, self.diags);
         let server = url.server;
         self.servers
             .entry(server.key.clone())

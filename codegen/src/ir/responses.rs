@@ -12,13 +12,13 @@ use crate::naming::{camel, Namespace};
 
 /// Lowers the saved examples of one request.
 pub fn lower_responses(
-    examples: &[Example],
+    examples: &[&Example],
     typer: &mut Typer,
     item_path: &[String],
     diags: &mut Diagnostics,
 ) -> Vec<Response> {
     let mut by_status: BTreeMap<u16, Vec<&Example>> = BTreeMap::new();
-    for example in examples {
+    for &example in examples {
         if let Some(code) = status_of(example, item_path, diags) {
             by_status.entry(code).or_default().push(example);
         }
