@@ -68,6 +68,25 @@ enum Command {
         #[arg(long, requires = "baseline")]
         update_baseline: bool,
     },
+    /// Send every request of the collections with newman and with the generated client to a
+    /// recording server on 127.0.0.1, pair them by item path and compare them.
+    Parity {
+        /// Directories of `*.json` collections.
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        /// Scratch directory for the sender programs, newman's inputs and the recordings.
+        #[arg(long, value_name = "DIR")]
+        scratch: PathBuf,
+        /// The newman executable (`.ci/newman/node_modules/.bin/newman` after `npm ci`).
+        #[arg(long, value_name = "FILE", default_value = "newman")]
+        newman: PathBuf,
+        /// Baseline TSV: fail when a collection has fewer requests or fewer identical ones.
+        #[arg(long, value_name = "FILE")]
+        baseline: Option<PathBuf>,
+        /// Rewrite the baseline from this run instead of comparing with it.
+        #[arg(long, requires = "baseline")]
+        update_baseline: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -109,6 +128,19 @@ fn run(command: Command) -> Result<(), Error> {
             baseline,
             update_baseline,
         } => corpus::decode::run(&dirs, &scratch, baseline.as_deref(), update_baseline),
+        Command::Parity {
+            dirs,
+            scratch,
+            newman,
+            baseline,
+            update_baseline,
+        } => corpus::parity::run(
+            &dirs,
+            &scratch,
+            &newman,
+            baseline.as_deref(),
+            update_baseline,
+        ),
     }
 }
 

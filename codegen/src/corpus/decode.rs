@@ -123,7 +123,7 @@ fn decode_all(scratch: &Path, cases: &Cases) -> Result<Vec<Result<(), String>>, 
         message: e.to_string(),
     };
     let parts = parts(cases, FIELDS_PER_PART);
-    remove_old_parts(scratch)?;
+    super::remove_old_parts(scratch)?;
     let names: Vec<String> = (0..parts.len()).map(|i| format!("part{i}")).collect();
     super::write_workspace_manifest(scratch, &names)?;
     for (name, part) in names.iter().zip(parts) {
@@ -142,7 +142,7 @@ fn decode_all(scratch: &Path, cases: &Cases) -> Result<Vec<Result<(), String>>, 
         path: cases_path.display().to_string(),
         source,
     })?;
-    cargo(scratch, &["build", "--quiet", "--workspace"])?;
+    super::cargo_output(scratch, &["build", "--quiet", "--workspace"])?;
     let mut results: Vec<Option<Result<(), String>>> = cases
         .cases
         .iter()
@@ -151,7 +151,7 @@ fn decode_all(scratch: &Path, cases: &Cases) -> Result<Vec<Result<(), String>>, 
     for name in &names {
         let package = format!("decode-check-{name}");
         let cases_arg = cases_path.display().to_string();
-        let stdout = cargo(
+        let stdout = super::cargo_output(
             scratch,
             &["run", "--quiet", "-p", &package, "--", &cases_arg],
         )?;
@@ -171,47 +171,6 @@ fn decode_all(scratch: &Path, cases: &Cases) -> Result<Vec<Result<(), String>>, 
         .into_iter()
         .map(|r| r.unwrap_or_else(|| Err("no result from the check program".to_owned())))
         .collect())
-}
-
-/// Removes the part crates of an earlier run, which may have had more parts.
-fn remove_old_parts(scratch: &Path) -> Result<(), Error> {
-    let Ok(entries) = std::fs::read_dir(scratch) else {
-        return Ok(());
-    };
-    for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let is_part = name
-            .strip_prefix("part")
-            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
-        if is_part {
-            std::fs::remove_dir_all(entry.path()).map_err(|source| Error::Io {
-                path: entry.path().display().to_string(),
-                source,
-            })?;
-        }
-    }
-    Ok(())
-}
-
-/// Runs cargo in `dir`; its stdout, or an error with its stderr.
-fn cargo(dir: &Path, args: &[&str]) -> Result<String, Error> {
-    let io = |source| Error::Io {
-        path: dir.display().to_string(),
-        source,
-    };
-    let output = super::cargo()
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .map_err(io)?;
-    if !output.status.success() {
-        return Err(io(std::io::Error::other(format!(
-            "cargo {} failed:\n{}",
-            args.join(" "),
-            String::from_utf8_lossy(&output.stderr)
-        ))));
-    }
-    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
 fn percent(ok: usize, total: usize) -> String {

@@ -4,6 +4,7 @@
 mod baseline;
 mod compile;
 pub mod decode;
+pub mod parity;
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -97,12 +98,53 @@ pub fn run(dirs: &[PathBuf], options: &Options<'_>) -> Result<(), Error> {
 }
 
 /// The cargo that runs this program, or `cargo`.
-fn cargo() -> std::process::Command {
+pub(super) fn cargo() -> std::process::Command {
     std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
 }
 
+/// Removes the part crates of an earlier run, which may have had more parts.
+pub(super) fn remove_old_parts(scratch: &Path) -> Result<(), Error> {
+    let Ok(entries) = std::fs::read_dir(scratch) else {
+        return Ok(());
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let is_part = name
+            .strip_prefix("part")
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+        if is_part {
+            std::fs::remove_dir_all(entry.path()).map_err(|source| Error::Io {
+                path: entry.path().display().to_string(),
+                source,
+            })?;
+        }
+    }
+    Ok(())
+}
+
+/// Runs cargo in `dir`; its stdout, or an error with its stderr.
+pub(super) fn cargo_output(dir: &Path, args: &[&str]) -> Result<String, Error> {
+    let io = |source| Error::Io {
+        path: dir.display().to_string(),
+        source,
+    };
+    let output = cargo()
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .map_err(io)?;
+    if !output.status.success() {
+        return Err(io(std::io::Error::other(format!(
+            "cargo {} failed:\n{}",
+            args.join(" "),
+            String::from_utf8_lossy(&output.stderr)
+        ))));
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
 /// Writes the manifest of a scratch workspace with these member directories.
-fn write_workspace_manifest(dir: &Path, members: &[String]) -> Result<(), Error> {
+pub(super) fn write_workspace_manifest(dir: &Path, members: &[String]) -> Result<(), Error> {
     let members: Vec<String> = members.iter().map(|m| format!("\"{m}\"")).collect();
     crate::write(
         &dir.join("Cargo.toml"),

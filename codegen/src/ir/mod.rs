@@ -13,6 +13,7 @@ mod url;
 pub(crate) use infer::Typer;
 pub use lower::lower;
 pub(crate) use responses::{lower_responses, status_of};
+pub use url::{substitute, whole_variable};
 use serde_json::Value;
 
 /// A whole client.

@@ -1,0 +1,360 @@
+//! Whether two recorded requests are the same request: method, path, query pairs in order,
+//! headers (but what is random or transport-level), and the body by its content type.
+
+use serde_json::Value;
+
+use super::recorder::Record;
+use super::Sent;
+
+/// Headers left out of the comparison: random or set by the transport.
+const IGNORED_HEADERS: &[&str] = &[
+    "postman-token",
+    "user-agent",
+    "host",
+    "content-length",
+    "connection",
+    "accept-encoding",
+];
+
+/// How two requests of one item differ: the first aspect that does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Difference {
+    /// Kind, for the summary (`query`, `header content-type`, `body`, ...).
+    pub kind: String,
+    /// The item and both sides, for an example.
+    pub detail: String,
+}
+
+impl Difference {
+    fn new(kind: impl Into<String>, newman: impl AsRef<str>, client: impl AsRef<str>) -> Self {
+        Self {
+            kind: kind.into(),
+            detail: format!(
+                "newman `{}`, client `{}`",
+                short(newman.as_ref()),
+                short(client.as_ref())
+            ),
+        }
+    }
+
+    /// The same difference, naming the item it was found in.
+    pub fn at(mut self, item: &str) -> Self {
+        self.detail = format!("{item}: {}", self.detail);
+        self
+    }
+}
+
+/// An item one side did not send.
+pub fn unsent(kind: &str, sent: &Sent) -> Difference {
+    Difference {
+        kind: kind.to_owned(),
+        detail: match sent {
+            Ok(id) => format!("record {id} is missing"),
+            Err(message) => short(message),
+        },
+    }
+}
+
+/// At most 160 characters of `text`, on one line.
+fn short(text: &str) -> String {
+    let text = text.replace(['\r', '\n'], " ");
+    match text.char_indices().nth(160) {
+        Some((cut, _)) => format!("{}...", &text[..cut]),
+        None => text,
+    }
+}
+
+/// The first difference between what newman sent and what the client sent, if any.
+pub fn requests(newman: &Record, client: &Record) -> Option<Difference> {
+    if newman.method != client.method {
+        return Some(Difference::new("method", &newman.method, &client.method));
+    }
+    let (newman_path, newman_query) = split_target(&newman.target);
+    let (client_path, client_query) = split_target(&client.target);
+    if newman_path != client_path {
+        let kind = if decoded(newman_path) == decoded(client_path) {
+            "path encoding"
+        } else {
+            "path"
+        };
+        return Some(Difference::new(kind, newman_path, client_path));
+    }
+    if newman_query != client_query {
+        let pairs = |query: Option<&str>| -> Vec<(String, Option<String>)> {
+            query_pairs(query)
+                .into_iter()
+                .map(|(k, v)| (decoded(k), v.map(decoded)))
+                .collect()
+        };
+        let kind = if pairs(newman_query) == pairs(client_query) {
+            "query encoding"
+        } else {
+            "query"
+        };
+        return Some(Difference::new(
+            kind,
+            newman_query.unwrap_or("(none)"),
+            client_query.unwrap_or("(none)"),
+        ));
+    }
+    let (newman_headers, client_headers) = (headers(newman), headers(client));
+    if let Some(difference) = header_difference(&newman_headers, &client_headers) {
+        return Some(difference);
+    }
+    let content_type = header(&newman_headers, "content-type")
+        .or_else(|| header(&client_headers, "content-type"))
+        .unwrap_or_default();
+    if !same_body(content_type, &newman.body, &client.body) {
+        return Some(Difference::new(
+            "body",
+            String::from_utf8_lossy(&newman.body),
+            String::from_utf8_lossy(&client.body),
+        ));
+    }
+    None
+}
+
+fn split_target(target: &str) -> (&str, Option<&str>) {
+    match target.split_once('?') {
+        Some((path, query)) => (path, Some(query)),
+        None => (target, None),
+    }
+}
+
+/// `a=1&b&c=` as `[("a", Some("1")), ("b", None), ("c", Some(""))]`.
+fn query_pairs(query: Option<&str>) -> Vec<(&str, Option<&str>)> {
+    query
+        .into_iter()
+        .flat_map(|q| q.split('&'))
+        .map(|pair| match pair.split_once('=') {
+            Some((k, v)) => (k, Some(v)),
+            None => (pair, None),
+        })
+        .collect()
+}
+
+/// Percent-decoded text (invalid escapes kept).
+fn decoded(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| char::from(b).to_digit(16);
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Headers to compare: lower-case names, sorted, multipart boundaries removed.
+fn headers(record: &Record) -> Vec<(String, String)> {
+    let mut headers: Vec<(String, String)> = record
+        .headers
+        .iter()
+        .map(|(name, value)| (name.to_ascii_lowercase(), value.trim().to_owned()))
+        .filter(|(name, _)| !IGNORED_HEADERS.contains(&name.as_str()))
+        .map(|(name, value)| {
+            let value = if name == "content-type" {
+                without_boundary(&value)
+            } else {
+                value
+            };
+            (name, value)
+        })
+        .collect();
+    headers.sort();
+    headers
+}
+
+fn without_boundary(content_type: &str) -> String {
+    content_type
+        .split(';')
+        .map(str::trim)
+        .filter(|p| !p.to_ascii_lowercase().starts_with("boundary="))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v.as_str())
+}
+
+fn header_difference(
+    newman: &[(String, String)],
+    client: &[(String, String)],
+) -> Option<Difference> {
+    let mut names: Vec<&str> = newman
+        .iter()
+        .chain(client)
+        .map(|(n, _)| n.as_str())
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    for name in names {
+        let values = |headers: &[(String, String)]| -> Vec<String> {
+            headers
+                .iter()
+                .filter(|(n, _)| n == name)
+                .map(|(_, v)| v.clone())
+                .collect()
+        };
+        let (theirs, ours) = (values(newman), values(client));
+        if theirs != ours {
+            let show = |v: &[String]| {
+                if v.is_empty() {
+                    "(absent)".to_owned()
+                } else {
+                    v.join(", ")
+                }
+            };
+            return Some(Difference::new(
+                format!("header {name}"),
+                show(&theirs),
+                show(&ours),
+            ));
+        }
+    }
+    None
+}
+
+/// Whether two bodies are the same for `content_type`: JSON as values, url-encoded and
+/// multipart bodies by their fields, anything else byte for byte.
+fn same_body(content_type: &str, newman: &[u8], client: &[u8]) -> bool {
+    if newman == client {
+        return true;
+    }
+    let mime = content_type.to_ascii_lowercase();
+    if mime.contains("json") {
+        let parse = |b: &[u8]| serde_json::from_slice::<Value>(b).ok();
+        if let (Some(a), Some(b)) = (parse(newman), parse(client)) {
+            return a == b;
+        }
+    }
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    if mime.starts_with("application/x-www-form-urlencoded") {
+        let fields = |body: &str| -> Vec<(String, Option<String>)> {
+            query_pairs(Some(body).filter(|b| !b.is_empty()))
+                .into_iter()
+                .map(|(k, v)| (form_decoded(k), v.map(form_decoded)))
+                .collect()
+        };
+        return fields(&text(newman)) == fields(&text(client));
+    }
+    if mime.starts_with("multipart/") {
+        return multipart_parts(newman) == multipart_parts(client);
+    }
+    false
+}
+
+fn form_decoded(text: &str) -> String {
+    decoded(&text.replace('+', " "))
+}
+
+/// The parts of a multipart body: each part's headers (lower-case, sorted) and content, in
+/// order. The boundary is read from the body's first line.
+fn multipart_parts(body: &[u8]) -> Option<Vec<(Vec<String>, Vec<u8>)>> {
+    let first_line_end = body.windows(2).position(|w| w == b"\r\n")?;
+    let delimiter = [b"\r\n", &body[..first_line_end]].concat();
+    let mut rest = &body[first_line_end..];
+    let mut parts = Vec::new();
+    loop {
+        // `rest` starts right after a delimiter: `--` ends the body, CRLF starts a part.
+        if rest.starts_with(b"--") {
+            return Some(parts);
+        }
+        rest = rest.strip_prefix(b"\r\n")?;
+        let end = find(rest, &delimiter)?;
+        let part = &rest[..end];
+        let head_end = find(part, b"\r\n\r\n")?;
+        let mut head: Vec<String> = String::from_utf8_lossy(&part[..head_end])
+            .split("\r\n")
+            .map(|line| line.to_ascii_lowercase())
+            .collect();
+        head.sort();
+        parts.push((head, part[head_end + 4..].to_vec()));
+        rest = &rest[end + delimiter.len()..];
+    }
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(target: &str, headers: &[(&str, &str)], body: &str) -> Record {
+        Record {
+            method: "POST".to_owned(),
+            target: target.to_owned(),
+            headers: headers
+                .iter()
+                .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+                .collect(),
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn transport_headers_and_json_formatting_do_not_count() {
+        let newman = record(
+            "/a?x=1",
+            &[
+                ("Content-Type", "application/json"),
+                ("User-Agent", "PostmanRuntime/7"),
+                ("Postman-Token", "random"),
+            ],
+            "{\n  \"a\": 1\n}",
+        );
+        let client = record(
+            "/a?x=1",
+            &[("content-type", "application/json"), ("user-agent", "x")],
+            "{\"a\":1}",
+        );
+        assert_eq!(requests(&newman, &client), None);
+    }
+
+    #[test]
+    fn each_aspect_is_told_apart() {
+        let base = record("/a?x=1", &[("Accept", "*/*")], "");
+        let kind = |other: Record| requests(&base, &other).map(|d| d.kind);
+        assert_eq!(kind(record("/b?x=1", &[("Accept", "*/*")], "")).as_deref(), Some("path"));
+        assert_eq!(
+            kind(record("/%61?x=1", &[("Accept", "*/*")], "")).as_deref(),
+            Some("path encoding")
+        );
+        assert_eq!(
+            kind(record("/a?x=%31", &[("Accept", "*/*")], "")).as_deref(),
+            Some("query encoding")
+        );
+        assert_eq!(kind(record("/a?x", &[("Accept", "*/*")], "")).as_deref(), Some("query"));
+        assert_eq!(kind(record("/a?x=1", &[], "")).as_deref(), Some("header accept"));
+        assert_eq!(kind(record("/a?x=1", &[("Accept", "*/*")], "b")).as_deref(), Some("body"));
+    }
+
+    #[test]
+    fn form_bodies_compare_by_fields_and_multipart_by_parts() {
+        let form = "application/x-www-form-urlencoded";
+        assert!(same_body(form, b"a=x+y&b=%21", b"a=x%20y&b=!"));
+        assert!(!same_body(form, b"a=1&b=2", b"b=2&a=1"));
+        let part = |boundary: &str, value: &str| {
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n{value}\r\n--{boundary}--\r\n"
+            )
+        };
+        let multipart = "multipart/form-data";
+        assert!(same_body(multipart, part("x", "1").as_bytes(), part("yy", "1").as_bytes()));
+        assert!(!same_body(multipart, part("x", "1").as_bytes(), part("x", "2").as_bytes()));
+    }
+}

@@ -1,0 +1,322 @@
+//! `postman-codegen parity`: newman and the generated client send every request of the
+//! collections to one recording server on 127.0.0.1; the requests are paired by item path
+//! and compared, and a per-collection table and the kinds of difference are printed.
+
+mod compare;
+mod newman;
+mod recorder;
+mod sender;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use postman_codegen::collection::{parse_collection, Collection};
+use postman_codegen::diagnostics::Diagnostics;
+use postman_codegen::ir::{self, Api};
+use postman_codegen::{generate, module_name_for, naming::Namespace, Error, Output};
+
+use compare::Difference;
+use recorder::Record;
+
+use super::{collection_files, collection_name};
+
+/// One collection taken through both senders.
+pub struct Subject {
+    /// Name in tables.
+    name: String,
+    /// Module the generated client is included as.
+    module: String,
+    /// The collection file.
+    file: PathBuf,
+    /// The parsed collection (variables, auth values).
+    collection: Collection,
+    /// Its lowered API (servers, operations with item paths).
+    api: Api,
+    /// The generated module.
+    code: String,
+}
+
+/// What one sender did with one item: the record the server kept, or why there is none.
+pub type Sent = Result<u64, String>;
+
+/// Item path with its occurrence among items of the same path, so duplicates pair in order.
+pub type ItemKey = (Vec<String>, usize);
+
+/// One collection's counts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    requests: usize,
+    paired: usize,
+    identical: usize,
+}
+
+/// Runs both senders over every collection of `dirs`, compares, prints, and fails on a
+/// collection with fewer identical requests than `baseline` (unless `update` rewrites it).
+pub fn run(
+    dirs: &[PathBuf],
+    scratch: &Path,
+    newman: &Path,
+    baseline: Option<&Path>,
+    update: bool,
+) -> Result<(), Error> {
+    let subjects = subjects(dirs)?;
+    std::fs::create_dir_all(scratch).map_err(|source| Error::Io {
+        path: scratch.display().to_string(),
+        source,
+    })?;
+    let mut build = sender::start_build(scratch, &subjects)?;
+    let recorder = recorder::Recorder::start(scratch)?;
+    let origin = recorder.origin();
+    let mut from_newman = BTreeMap::new();
+    for subject in &subjects {
+        from_newman.insert(
+            subject.name.clone(),
+            newman::run(newman, scratch, subject, &origin),
+        );
+    }
+    let from_client = sender::finish_and_run(&mut build, scratch, &subjects, &origin)?;
+    let records = recorder.stop()?;
+    let mut tallies = BTreeMap::new();
+    let mut differences: Vec<(String, Difference)> = Vec::new();
+    for subject in &subjects {
+        let newman_sent = from_newman.remove(&subject.name).unwrap_or_default();
+        let client_sent = from_client.get(&subject.module).cloned().unwrap_or_default();
+        let (tally, found) = compare_subject(&newman_sent, &client_sent, &records);
+        tallies.insert(subject.name.clone(), tally);
+        differences.extend(found.into_iter().map(|d| (subject.name.clone(), d)));
+    }
+    print_table(&tallies);
+    print_differences(&differences);
+    let Some(path) = baseline else {
+        return Ok(());
+    };
+    if update {
+        write_baseline(path, &tallies)?;
+        eprintln!("baseline written to {}", path.display());
+        return Ok(());
+    }
+    let regressions = regressions(&read_baseline(path)?, &tallies);
+    for line in &regressions {
+        eprintln!("regression: {line}");
+    }
+    if regressions.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Io {
+            path: "parity".to_owned(),
+            source: std::io::Error::other(format!("{} regressions", regressions.len())),
+        })
+    }
+}
+
+/// Every collection that parses and generates, with its IR and code.
+fn subjects(dirs: &[PathBuf]) -> Result<Vec<Subject>, Error> {
+    let mut names = Namespace::with_reserved(&["runtime", "main"]);
+    let mut subjects = Vec::new();
+    for file in collection_files(dirs)? {
+        let Ok(bytes) = std::fs::read(&file) else {
+            continue;
+        };
+        let source = String::from_utf8_lossy(&bytes);
+        let label = file.display().to_string();
+        let module = names.claim(&module_name_for(&file));
+        let Ok(generated) = generate(&source, &label, &Output::Module(module.clone())) else {
+            continue;
+        };
+        let mut diags = Diagnostics::new(label);
+        let Ok(collection) = parse_collection(&source, &mut diags) else {
+            continue;
+        };
+        let api = ir::lower(&collection, &module, &mut diags);
+        subjects.push(Subject {
+            name: collection_name(&file),
+            module,
+            file,
+            collection,
+            api,
+            code: generated.code,
+        });
+    }
+    Ok(subjects)
+}
+
+/// Each server of `api` with the path its requests keep when they go to the recording
+/// server: a server named by a variable keeps the path of its default (`https://x.com/v2`
+/// gives `/v2`); one written as an origin in the URLs has none.
+fn server_urls(api: &Api) -> Vec<(String, String)> {
+    api.servers
+        .iter()
+        .map(|server| {
+            let path = if newman::is_variable_server(&server.key) {
+                let after_scheme = server
+                    .default
+                    .split_once("://")
+                    .map_or("", |(_, rest)| rest);
+                after_scheme
+                    .find('/')
+                    .map_or("", |i| &after_scheme[i..])
+                    .trim_end_matches('/')
+                    .to_owned()
+            } else {
+                String::new()
+            };
+            (server.key.clone(), path)
+        })
+        .collect()
+}
+
+/// Pairs what the two senders sent for each item and compares the requests.
+fn compare_subject(
+    newman: &BTreeMap<ItemKey, Sent>,
+    client: &BTreeMap<ItemKey, Sent>,
+    records: &BTreeMap<u64, Record>,
+) -> (Tally, Vec<Difference>) {
+    let mut tally = Tally {
+        requests: client.len(),
+        ..Tally::default()
+    };
+    let mut found = Vec::new();
+    for (key, ours) in client {
+        let item = key.0.join(" / ");
+        let theirs = newman
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| Err("newman did not run this item".to_owned()));
+        let record = |sent: &Sent| sent.as_ref().ok().and_then(|id| records.get(id));
+        let difference = match (record(&theirs), record(ours)) {
+            (Some(expected), Some(actual)) => {
+                tally.paired += 1;
+                compare::requests(expected, actual)
+            }
+            (None, _) => Some(compare::unsent("not sent by newman", &theirs)),
+            (_, None) => Some(compare::unsent("not sent by the client", ours)),
+        };
+        match difference {
+            None => tally.identical += 1,
+            Some(difference) => found.push(difference.at(&item)),
+        }
+    }
+    (tally, found)
+}
+
+fn percent(ok: usize, total: usize) -> String {
+    if total == 0 {
+        "-".to_owned()
+    } else {
+        format!("{:.1}%", 100.0 * ok as f64 / total as f64)
+    }
+}
+
+fn print_table(tallies: &BTreeMap<String, Tally>) {
+    println!("| collection | requests | paired | identical | parity |");
+    println!("|---|---:|---:|---:|---:|");
+    let row = |label: &str, t: &Tally| {
+        println!(
+            "| {label} | {} | {} | {} | {} |",
+            t.requests,
+            t.paired,
+            t.identical,
+            percent(t.identical, t.requests)
+        );
+    };
+    let mut sum = Tally::default();
+    for (name, t) in tallies {
+        row(name, t);
+        sum.requests += t.requests;
+        sum.paired += t.paired;
+        sum.identical += t.identical;
+    }
+    row(&format!("total ({} collections)", tallies.len()), &sum);
+}
+
+/// Kinds of difference, most frequent first, with how many requests each hits and one
+/// example.
+fn print_differences(differences: &[(String, Difference)]) {
+    let mut kinds: BTreeMap<&str, Vec<&(String, Difference)>> = BTreeMap::new();
+    for entry in differences {
+        kinds.entry(entry.1.kind.as_str()).or_default().push(entry);
+    }
+    let mut kinds: Vec<_> = kinds.into_iter().collect();
+    kinds.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(b.0)));
+    println!();
+    println!("| difference | requests | example |");
+    println!("|---|---:|---|");
+    for (kind, entries) in &kinds {
+        let (collection, first) = entries[0];
+        let example = format!("{collection}: {}", first.detail).replace('|', "/");
+        println!("| {kind} | {} | {example} |", entries.len());
+    }
+}
+
+const HEADER: &str = "collection\trequests\tpaired\tidentical";
+
+fn write_baseline(path: &Path, tallies: &BTreeMap<String, Tally>) -> Result<(), Error> {
+    let mut text = format!("{HEADER}\n");
+    for (name, t) in tallies {
+        text.push_str(&format!(
+            "{name}\t{}\t{}\t{}\n",
+            t.requests, t.paired, t.identical
+        ));
+    }
+    crate::write(path, &text)
+}
+
+fn read_baseline(path: &Path) -> Result<BTreeMap<String, Tally>, Error> {
+    let rows = super::read_tsv(path, HEADER, |fields| {
+        let [name, requests, paired, identical] = fields else {
+            return None;
+        };
+        let tally = Tally {
+            requests: requests.parse().ok()?,
+            paired: paired.parse().ok()?,
+            identical: identical.parse().ok()?,
+        };
+        Some(((*name).to_owned(), tally))
+    })?;
+    Ok(rows.into_iter().collect())
+}
+
+/// Regressions: a collection with fewer requests or fewer identical ones than the baseline.
+fn regressions(expected: &BTreeMap<String, Tally>, run: &BTreeMap<String, Tally>) -> Vec<String> {
+    let mut found = Vec::new();
+    for (name, before) in expected {
+        let now = run.get(name).copied().unwrap_or_default();
+        for (what, was, is) in [
+            ("requests", before.requests, now.requests),
+            ("identical", before.identical, now.identical),
+        ] {
+            if is < was {
+                found.push(format!("{name}: {is} {what}, was {was}"));
+            } else if is > was {
+                eprintln!("better than the baseline: {name}: {is} {what}, was {was}");
+            }
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fewer_identical_or_fewer_requests_are_regressions() {
+        let tally = |requests, identical| Tally {
+            requests,
+            paired: requests,
+            identical,
+        };
+        let expected = BTreeMap::from([
+            ("a".to_owned(), tally(10, 8)),
+            ("b".to_owned(), tally(10, 8)),
+        ]);
+        let run = BTreeMap::from([
+            ("a".to_owned(), tally(10, 9)),
+            ("b".to_owned(), tally(9, 7)),
+        ]);
+        assert_eq!(
+            regressions(&expected, &run),
+            vec!["b: 9 requests, was 10", "b: 7 identical, was 8"]
+        );
+    }
+}

@@ -1,0 +1,317 @@
+//! The reference sender: newman runs a copy of the collection whose hosts point at the
+//! recording server, and its JSON report says which record each item produced.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
+
+use postman_codegen::ir::whole_variable;
+use serde_json::Value;
+
+use super::{server_urls, ItemKey, Sent, Subject};
+
+/// Longest time newman may take over one request, in milliseconds.
+const REQUEST_TIMEOUT_MS: &str = "5000";
+/// Longest time newman may take over one collection, in milliseconds.
+const RUN_TIMEOUT_MS: &str = "300000";
+
+/// Runs newman over `subject`; what it sent for each item. A collection newman cannot run
+/// gives an empty map (every item then counts as not sent by newman).
+pub fn run(newman: &Path, scratch: &Path, subject: &Subject, origin: &str) -> BTreeMap<ItemKey, Sent> {
+    match try_run(newman, scratch, subject, origin) {
+        Ok(sent) => sent,
+        Err(message) => {
+            eprintln!("{}: newman: {message}", subject.name);
+            BTreeMap::new()
+        }
+    }
+}
+
+fn try_run(
+    newman: &Path,
+    scratch: &Path,
+    subject: &Subject,
+    origin: &str,
+) -> Result<BTreeMap<ItemKey, Sent>, String> {
+    let text = std::fs::read(&subject.file).map_err(|e| e.to_string())?;
+    let text = String::from_utf8_lossy(&text);
+    let mut collection: Value =
+        serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| e.to_string())?;
+    rewrite_hosts(&mut collection, origin);
+    let dir = scratch.join("newman");
+    let input = dir.join(format!("{}.json", subject.module));
+    let report = dir.join(format!("{}.report.json", subject.module));
+    let _ = std::fs::remove_file(&report);
+    crate::write(&input, &collection.to_string()).map_err(|e| e.to_string())?;
+    let mut command = Command::new(newman);
+    command
+        .arg("run")
+        .arg(&input)
+        .args(["--reporters", "json", "--reporter-json-export"])
+        .arg(&report)
+        .args(["--timeout-request", REQUEST_TIMEOUT_MS])
+        .args(["--timeout", RUN_TIMEOUT_MS])
+        .args(["--suppress-exit-code", "--ignore-redirects", "--insecure"]);
+    for (key, path) in server_urls(&subject.api) {
+        if is_variable_server(&key) {
+            command.arg("--env-var").arg(format!("{key}={origin}{path}"));
+        }
+    }
+    let output = command.output().map_err(|e| e.to_string())?;
+    let report = std::fs::read_to_string(&report).map_err(|_| {
+        format!(
+            "no report; stderr: {}",
+            String::from_utf8_lossy(&output.stderr).trim()
+        )
+    })?;
+    let report: Value = serde_json::from_str(&report).map_err(|e| e.to_string())?;
+    Ok(read_report(&report))
+}
+
+/// Whether a server key names a variable (its value is redirected) rather than an origin
+/// written in the URLs (which are rewritten).
+pub fn is_variable_server(key: &str) -> bool {
+    !key.contains("://") && !key.contains("{{")
+}
+
+/// Points every request URL whose host is not one variable at `origin`.
+fn rewrite_hosts(collection: &mut Value, origin: &str) {
+    if let Some(items) = collection.get_mut("item") {
+        rewrite_items(items, origin);
+    }
+    if let Some(Value::Array(requests)) = collection.get_mut("requests") {
+        for request in requests {
+            if let Some(url) = request.get_mut("url") {
+                rewrite_url(url, origin);
+            }
+        }
+    }
+}
+
+fn rewrite_items(items: &mut Value, origin: &str) {
+    let Value::Array(items) = items else {
+        return;
+    };
+    for item in items {
+        if let Some(children) = item.get_mut("item") {
+            rewrite_items(children, origin);
+        }
+        match item.get_mut("request") {
+            Some(url @ Value::String(_)) => rewrite_url(url, origin),
+            Some(Value::Object(request)) => {
+                if let Some(url) = request.get_mut("url") {
+                    rewrite_url(url, origin);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn rewrite_url(url: &mut Value, origin: &str) {
+    match url {
+        Value::String(raw) => *raw = rewrite_raw(raw, origin),
+        Value::Object(map) => {
+            if let Some(Value::String(raw)) = map.get_mut("raw") {
+                *raw = rewrite_raw(raw, origin);
+            }
+            let host = match map.get("host") {
+                Some(Value::Array(labels)) => labels
+                    .iter()
+                    .map(|l| l.as_str().unwrap_or_default())
+                    .collect::<Vec<_>>()
+                    .join("."),
+                Some(Value::String(host)) => host.clone(),
+                _ => return,
+            };
+            let variable_host = whole_variable(&host).is_some()
+                && !map.contains_key("protocol")
+                && !map.contains_key("port");
+            if !variable_host {
+                let (scheme, authority) = origin.split_once("://").unwrap_or(("http", origin));
+                let (host, port) = authority.split_once(':').unwrap_or((authority, ""));
+                map.insert("protocol".to_owned(), scheme.into());
+                map.insert("host".to_owned(), Value::Array(vec![host.into()]));
+                map.insert("port".to_owned(), port.into());
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A raw URL with its scheme and authority replaced by `origin`, unless its host is one
+/// variable or it has none.
+fn rewrite_raw(raw: &str, origin: &str) -> String {
+    let text = raw.trim();
+    let after_scheme = match text.find("://") {
+        Some(i) if !text[..i].contains('/') => i + 3,
+        _ => 0,
+    };
+    let rest = &text[after_scheme..];
+    let end = authority_end(rest);
+    let host = &rest[..end];
+    if host.is_empty() || (after_scheme == 0 && whole_variable(host).is_some()) {
+        return raw.to_owned();
+    }
+    format!("{origin}{}", &rest[end..])
+}
+
+/// Where the authority of `text` ends: the first `/`, `?` or `#` outside `{{...}}`.
+fn authority_end(text: &str) -> usize {
+    let mut depth = 0usize;
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i..].starts_with(b"{{") {
+            depth += 1;
+            i += 2;
+        } else if bytes[i..].starts_with(b"}}") {
+            depth = depth.saturating_sub(1);
+            i += 2;
+        } else if matches!(bytes[i], b'/' | b'?' | b'#') && depth == 0 {
+            return i;
+        } else {
+            i += 1;
+        }
+    }
+    text.len()
+}
+
+/// What each item of a newman report produced: the record number its response carries, or
+/// the failure newman reported.
+fn read_report(report: &Value) -> BTreeMap<ItemKey, Sent> {
+    let mut keys = BTreeMap::new();
+    let mut seen = BTreeMap::new();
+    if let Some(items) = report.pointer("/collection/item") {
+        item_keys(items, &mut Vec::new(), &mut seen, &mut keys);
+    }
+    let mut failures: BTreeMap<&str, String> = BTreeMap::new();
+    for failure in report
+        .pointer("/run/failures")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let id = failure.pointer("/source/id").and_then(Value::as_str);
+        let message = failure.pointer("/error/message").and_then(Value::as_str);
+        if let (Some(id), Some(message)) = (id, message) {
+            failures.entry(id).or_insert_with(|| message.to_owned());
+        }
+    }
+    let mut sent = BTreeMap::new();
+    for execution in report
+        .pointer("/run/executions")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let Some(id) = execution.pointer("/item/id").and_then(Value::as_str) else {
+            continue;
+        };
+        let Some(key) = keys.get(id) else {
+            continue;
+        };
+        let record = execution
+            .pointer("/response/header")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .find(|h| h.get("key").and_then(Value::as_str) == Some("x-parity-record"))
+            .and_then(|h| h.get("value")?.as_str()?.parse().ok());
+        let outcome = record.ok_or_else(|| {
+            failures
+                .get(id)
+                .cloned()
+                .unwrap_or_else(|| "no response from the recording server".to_owned())
+        });
+        sent.entry(key.clone()).or_insert(outcome);
+    }
+    sent
+}
+
+/// Item ids of a report's collection, with their item paths and occurrences.
+fn item_keys(
+    items: &Value,
+    path: &mut Vec<String>,
+    seen: &mut BTreeMap<Vec<String>, usize>,
+    keys: &mut BTreeMap<String, ItemKey>,
+) {
+    for item in items.as_array().into_iter().flatten() {
+        let name = item
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        path.push(name.to_owned());
+        match item.get("item") {
+            Some(children) => item_keys(children, path, seen, keys),
+            None => {
+                let occurrence = seen.entry(path.clone()).or_insert(0);
+                if let Some(id) = item.get("id").and_then(Value::as_str) {
+                    keys.insert(id.to_owned(), (path.clone(), *occurrence));
+                }
+                *occurrence += 1;
+            }
+        }
+        path.pop();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ORIGIN: &str = "http://127.0.0.1:9";
+
+    #[test]
+    fn literal_hosts_are_rewritten_and_variable_hosts_kept() {
+        assert_eq!(
+            rewrite_raw("https://api.zoom.us/v2/users?x=1", ORIGIN),
+            "http://127.0.0.1:9/v2/users?x=1"
+        );
+        assert_eq!(rewrite_raw("{{baseUrl}}/users", ORIGIN), "{{baseUrl}}/users");
+        assert_eq!(
+            rewrite_raw("https://{{host}}/a/{{b}}", ORIGIN),
+            "http://127.0.0.1:9/a/{{b}}"
+        );
+        assert_eq!(rewrite_raw("{{host}}:8080/a", ORIGIN), "http://127.0.0.1:9/a");
+        assert_eq!(rewrite_raw("/relative", ORIGIN), "/relative");
+    }
+
+    #[test]
+    fn url_objects_get_the_origin_in_their_parts() {
+        let mut url = serde_json::json!({
+            "raw": "https://api.example.com/x",
+            "protocol": "https",
+            "host": ["api", "example", "com"],
+            "path": ["x"]
+        });
+        rewrite_url(&mut url, ORIGIN);
+        assert_eq!(url["raw"], "http://127.0.0.1:9/x");
+        assert_eq!(url["host"], serde_json::json!(["127.0.0.1"]));
+        assert_eq!(url["port"], "9");
+        assert_eq!(url["protocol"], "http");
+    }
+
+    #[test]
+    fn report_items_pair_with_their_records() {
+        let report = serde_json::json!({
+            "collection": {"item": [
+                {"name": "F", "item": [{"id": "a", "name": "R"}, {"id": "b", "name": "R"}]},
+                {"id": "c", "name": "S"}
+            ]},
+            "run": {
+                "executions": [
+                    {"item": {"id": "a"}, "response": {"header": [{"key": "x-parity-record", "value": "7"}]}},
+                    {"item": {"id": "b"}, "response": {"header": [{"key": "x-parity-record", "value": "8"}]}},
+                    {"item": {"id": "c"}}
+                ],
+                "failures": [{"source": {"id": "c"}, "error": {"message": "Invalid URI"}}]
+            }
+        });
+        let sent = read_report(&report);
+        let key = |names: &[&str], n| (names.iter().map(|s| (*s).to_owned()).collect(), n);
+        assert_eq!(sent[&key(&["F", "R"], 0)], Ok(7));
+        assert_eq!(sent[&key(&["F", "R"], 1)], Ok(8));
+        assert_eq!(sent[&key(&["S"], 0)], Err("Invalid URI".to_owned()));
+    }
+}
