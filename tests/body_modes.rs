@@ -78,8 +78,8 @@ async fn multipart_file_part_and_variable_path_segment() {
     .await;
     let mut request = body_modes::upload_avatar::Request::example();
     assert_eq!(
-        request.account_id, "acct-1",
-        "example from the collection variable"
+        request.account_id, None,
+        "unset: the client sends its value of the collection variable"
     );
     request.body.avatar = runtime::FilePart {
         file_name: "me.png".into(),

@@ -70,7 +70,9 @@ impl fmt::Debug for Secret {
     }
 }
 
-/// How an operation authenticates, as the collection declares it.
+/// How an operation authenticates, as the collection declares it. A `credential` is the
+/// collection's value when it names variables (`{{accessToken}}`): used, resolved, when the
+/// client has no credential of that kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AuthScheme {
     /// No credentials are sent.
@@ -81,14 +83,23 @@ pub enum AuthScheme {
         header: &'static str,
         /// Text sent before the token, e.g. `"Bearer "` or `"Zoho-oauthtoken "`.
         prefix: &'static str,
+        /// The collection's token, as a variable template.
+        credential: Option<&'static str>,
     },
     /// A token (OAuth 2.0) in the query string.
     QueryToken {
         /// Query parameter name.
         name: &'static str,
+        /// The collection's token, as a variable template.
+        credential: Option<&'static str>,
     },
     /// HTTP basic authentication.
-    Basic,
+    Basic {
+        /// The collection's user name, as a variable template.
+        user: Option<&'static str>,
+        /// The collection's password, as a variable template.
+        password: Option<&'static str>,
+    },
     /// An API key in a header or in the query string.
     ApiKey {
         /// Header or query parameter name.
@@ -97,6 +108,8 @@ pub enum AuthScheme {
         prefix: &'static str,
         /// Whether the key goes into the query string instead of a header.
         in_query: bool,
+        /// The collection's key, as a variable template.
+        credential: Option<&'static str>,
     },
 }
 
@@ -118,7 +131,9 @@ pub struct Credentials {
 pub struct Client {
     http: reqwest::Client,
     servers: BTreeMap<String, String>,
+    server_overrides: BTreeMap<String, String>,
     primary_server: String,
+    variables: std::sync::Arc<Variables>,
     credentials: Credentials,
     default_headers: http::HeaderMap,
     timeout: Option<Duration>,
@@ -135,7 +150,9 @@ impl Client {
                 .iter()
                 .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
                 .collect(),
+            server_overrides: BTreeMap::new(),
             primary_server: primary.to_owned(),
+            variables: std::sync::Arc::default(),
             credentials: Credentials::default(),
             default_headers: http::HeaderMap::new(),
             timeout: None,
@@ -157,13 +174,90 @@ impl Client {
 
     /// Replaces the base URL of one server, keyed by its collection variable or literal origin.
     pub fn with_server(mut self, key: &str, url: impl Into<String>) -> Self {
-        self.servers.insert(key.to_owned(), url.into());
+        self.server_overrides.insert(key.to_owned(), url.into());
         self
     }
 
-    /// The base URL requests to `key` go to.
-    pub fn server(&self, key: &str) -> Option<&str> {
-        self.servers.get(key).map(String::as_str)
+    /// The base URL requests to `key` go to: one set with [`Client::with_server`], else the
+    /// variable of that name, else the collection's default; variables in it resolved.
+    pub fn server(&self, key: &str) -> Option<String> {
+        let url = self
+            .server_overrides
+            .get(key)
+            .or_else(|| self.variables.get(key).map(|v| &v.value))
+            .or_else(|| self.servers.get(key))?;
+        Some(self.variables.resolve(url).text)
+    }
+
+    /// Uses these collection variables as the defaults of every `{{name}}` (the generated
+    /// `Client::new` passes the collection's own).
+    pub fn with_collection_variables(mut self, variables: &[(&str, &str)]) -> Self {
+        let layer = &mut std::sync::Arc::make_mut(&mut self.variables).collection;
+        for (name, value) in variables {
+            layer.insert((*name).to_owned(), Variable::new(name, value, false));
+        }
+        self
+    }
+
+    /// Sets the variable `name`, as Postman's local variables do: it wins over the
+    /// environment, globals and collection variables. Names that look like credentials
+    /// (`apiKey`, `token`, `password`, ...) are redacted wherever requests are shown.
+    pub fn with_variable(mut self, name: &str, value: impl Into<String>) -> Self {
+        let value = value.into();
+        std::sync::Arc::make_mut(&mut self.variables)
+            .local
+            .insert(name.to_owned(), Variable::new(name, &value, false));
+        self
+    }
+
+    /// Sets the variable `name` and treats its value as a credential, whatever its name.
+    pub fn with_secret_variable(mut self, name: &str, value: impl Into<String>) -> Self {
+        let value = value.into();
+        std::sync::Arc::make_mut(&mut self.variables)
+            .local
+            .insert(name.to_owned(), Variable::new(name, &value, true));
+        self
+    }
+
+    /// Loads a Postman environment (`*.postman_environment.json` text): its enabled values
+    /// win over globals and collection variables; `"type": "secret"` values are credentials.
+    pub fn with_environment(mut self, json: &str) -> Result<Self, BuildError> {
+        let values = variable_file(json)?;
+        std::sync::Arc::make_mut(&mut self.variables)
+            .environment
+            .extend(values);
+        Ok(self)
+    }
+
+    /// Loads a Postman environment from a file; see [`Client::with_environment`].
+    pub fn with_environment_file(
+        self,
+        path: impl AsRef<std::path::Path>,
+    ) -> Result<Self, BuildError> {
+        let json = read_variable_file(path.as_ref())?;
+        self.with_environment(&json)
+    }
+
+    /// Loads Postman globals (`*.postman_globals.json` text): they win over collection
+    /// variables only.
+    pub fn with_globals(mut self, json: &str) -> Result<Self, BuildError> {
+        let values = variable_file(json)?;
+        std::sync::Arc::make_mut(&mut self.variables)
+            .globals
+            .extend(values);
+        Ok(self)
+    }
+
+    /// Loads Postman globals from a file; see [`Client::with_globals`].
+    pub fn with_globals_file(self, path: impl AsRef<std::path::Path>) -> Result<Self, BuildError> {
+        let json = read_variable_file(path.as_ref())?;
+        self.with_globals(&json)
+    }
+
+    /// The value of the variable `name` as requests see it (local, environment, globals,
+    /// then collection).
+    pub fn variable(&self, name: &str) -> Option<&str> {
+        self.variables.get(name).map(|v| v.value.as_str())
     }
 
     /// Uses `token` for bearer and OAuth 2.0 operations.
@@ -275,6 +369,233 @@ impl Client {
         *out.headers_mut() = headers;
         Ok(out)
     }
+}
+
+/// One variable's value, and whether it is a credential (redacted wherever shown).
+#[derive(Clone, PartialEq, Eq)]
+struct Variable {
+    value: String,
+    secret: bool,
+}
+
+impl Variable {
+    fn new(name: &str, value: &str, secret: bool) -> Self {
+        Self {
+            value: value.to_owned(),
+            secret: secret || is_secret_name(name),
+        }
+    }
+}
+
+/// The variables `{{name}}` is resolved with, in Postman's layers: collection, globals,
+/// environment, then local values set on the client, the later winning.
+#[derive(Clone, Default, PartialEq, Eq)]
+struct Variables {
+    collection: BTreeMap<String, Variable>,
+    globals: BTreeMap<String, Variable>,
+    environment: BTreeMap<String, Variable>,
+    local: BTreeMap<String, Variable>,
+}
+
+impl fmt::Debug for Variables {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut names: Vec<&String> = [
+            &self.collection,
+            &self.globals,
+            &self.environment,
+            &self.local,
+        ]
+        .iter()
+        .flat_map(|layer| layer.keys())
+        .collect();
+        names.sort();
+        names.dedup();
+        f.debug_map()
+            .entries(names.into_iter().filter_map(|name| {
+                let variable = self.get(name)?;
+                let shown = if variable.secret {
+                    REDACTED
+                } else {
+                    variable.value.as_str()
+                };
+                Some((name, shown))
+            }))
+            .finish()
+    }
+}
+
+/// Text with its variables resolved, and whether a credential went into it.
+struct Resolved {
+    text: String,
+    secret: bool,
+}
+
+/// Deepest nesting of `{{...}}` resolved (`{{a_{{b}}}}` is two).
+const VARIABLE_DEPTH: usize = 20;
+
+impl Variables {
+    fn get(&self, name: &str) -> Option<&Variable> {
+        [
+            &self.local,
+            &self.environment,
+            &self.globals,
+            &self.collection,
+        ]
+        .into_iter()
+        .find_map(|layer| layer.get(name))
+    }
+
+    /// `text` with every `{{name}}` replaced as Postman does: innermost first, dynamic
+    /// variables (`{{$guid}}`, `{{$timestamp}}`, ...) generated anew for each use, names
+    /// the client does not know left as they are.
+    fn resolve(&self, text: &str) -> Resolved {
+        let mut resolved = Resolved {
+            text: text.to_owned(),
+            secret: false,
+        };
+        for _ in 0..VARIABLE_DEPTH {
+            if !resolved.text.contains("{{") || !self.resolve_once(&mut resolved) {
+                break;
+            }
+        }
+        resolved
+    }
+
+    /// One pass over the text; whether anything was replaced.
+    fn resolve_once(&self, resolved: &mut Resolved) -> bool {
+        let mut out = String::with_capacity(resolved.text.len());
+        let mut rest = resolved.text.as_str();
+        let mut changed = false;
+        while let Some(close) = rest.find("}}") {
+            let Some(open) = rest[..close].rfind("{{") else {
+                out.push_str(&rest[..close + 2]);
+                rest = &rest[close + 2..];
+                continue;
+            };
+            out.push_str(&rest[..open]);
+            let name = &rest[open + 2..close];
+            match self.get(name) {
+                Some(variable) => {
+                    out.push_str(&variable.value);
+                    resolved.secret |= variable.secret;
+                    changed = true;
+                }
+                None => match dynamic_value(name) {
+                    Some(value) => {
+                        out.push_str(&value);
+                        changed = true;
+                    }
+                    None => out.push_str(&rest[open..close + 2]),
+                },
+            }
+            rest = &rest[close + 2..];
+        }
+        out.push_str(rest);
+        resolved.text = out;
+        changed
+    }
+
+    /// Resolves the variables in every string of a JSON value (keys included).
+    fn resolve_json(&self, value: &mut serde_json::Value) {
+        match value {
+            serde_json::Value::String(text) if text.contains("{{") => {
+                *text = self.resolve(text).text;
+            }
+            serde_json::Value::Array(items) => {
+                for item in items {
+                    self.resolve_json(item);
+                }
+            }
+            serde_json::Value::Object(map) if !map.is_empty() => {
+                let entries = std::mem::take(map);
+                for (key, mut item) in entries {
+                    self.resolve_json(&mut item);
+                    map.insert(self.resolve(&key).text, item);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// A value for one of Postman's dynamic variables that need no data table; `None` for the
+/// others, which are sent as written.
+fn dynamic_value(name: &str) -> Option<String> {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    Some(match name {
+        "$guid" | "$randomUUID" => {
+            let bits = fastrand::u128(..) & !(0xf000 << 64) & !(0xc000 << 48)
+                | (0x4000 << 64)
+                | (0x8000 << 48);
+            let hex = format!("{bits:032x}");
+            format!(
+                "{}-{}-{}-{}-{}",
+                &hex[..8],
+                &hex[8..12],
+                &hex[12..16],
+                &hex[16..20],
+                &hex[20..]
+            )
+        }
+        "$timestamp" => now.as_secs().to_string(),
+        "$isoTimestamp" => iso_timestamp(now),
+        "$randomInt" => fastrand::u32(0..=1000).to_string(),
+        "$randomBoolean" => fastrand::bool().to_string(),
+        _ => return None,
+    })
+}
+
+/// `2026-12-01T19:37:56.123Z` for a time since the Unix epoch.
+fn iso_timestamp(since_epoch: Duration) -> String {
+    let secs = since_epoch.as_secs();
+    let days = i64::try_from(secs / 86_400).unwrap_or_default();
+    let (hour, minute, second) = (secs % 86_400 / 3600, secs % 3600 / 60, secs % 60);
+    // Days to a civil date (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z.rem_euclid(146_097);
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let mp = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}.{:03}Z",
+        since_epoch.subsec_millis()
+    )
+}
+
+/// The enabled values of a Postman environment or globals file.
+fn variable_file(json: &str) -> Result<Vec<(String, Variable)>, BuildError> {
+    let file: serde_json::Value = serde_json::from_str(json.trim_start_matches('\u{feff}'))
+        .map_err(|e| BuildError::new(format!("not a Postman environment: {e}")))?;
+    let values = file
+        .get("values")
+        .and_then(serde_json::Value::as_array)
+        .ok_or_else(|| BuildError::new("not a Postman environment: it has no `values` list"))?;
+    Ok(values
+        .iter()
+        .filter(|v| v.get("enabled").and_then(serde_json::Value::as_bool) != Some(false))
+        .filter_map(|v| {
+            let name = v.get("key")?.as_str()?;
+            let value = match v.get("value")? {
+                serde_json::Value::String(text) => text.clone(),
+                serde_json::Value::Null => String::new(),
+                other => other.to_string(),
+            };
+            let secret = v.get("type").and_then(serde_json::Value::as_str) == Some("secret");
+            Some((name.to_owned(), Variable::new(name, &value, secret)))
+        })
+        .collect())
+}
+
+fn read_variable_file(path: &std::path::Path) -> Result<String, BuildError> {
+    std::fs::read_to_string(path)
+        .map_err(|e| BuildError::new(format!("cannot read {}: {e}", path.display())))
 }
 
 /// When to send a request again: on 429 and 503 responses and on connection errors and
@@ -899,6 +1220,9 @@ pub struct RequestBuilder {
     query: Vec<(String, String, bool)>,
     headers: http::HeaderMap,
     body: Body,
+    variables: std::sync::Arc<Variables>,
+    /// Path parameter values that came from secret variables, as encoded in the URL.
+    secret_path_values: Vec<String>,
 }
 
 impl RequestBuilder {
@@ -908,6 +1232,11 @@ impl RequestBuilder {
             .server(server)
             .filter(|s| !s.is_empty())
             .ok_or_else(|| BuildError::new(format!("no base URL set for server `{server}`")))?;
+        if base.contains("{{") {
+            return Err(BuildError::new(format!(
+                "the base URL `{base}` of server `{server}` has a variable the client does not know"
+            )));
+        }
         let method = http::Method::from_bytes(method.as_bytes())
             .map_err(|e| BuildError::new(format!("invalid method `{method}`: {e}")))?;
         Ok(Self {
@@ -916,6 +1245,8 @@ impl RequestBuilder {
             query: Vec::new(),
             headers: client.default_headers.clone(),
             body: Body::Empty,
+            variables: std::sync::Arc::clone(&client.variables),
+            secret_path_values: Vec::new(),
         })
     }
 
@@ -925,12 +1256,22 @@ impl RequestBuilder {
         self.url.push('/');
         for piece in pieces {
             match piece {
-                Piece::Lit(text) => self.url.extend(utf8_percent_encode(text, PATH_LITERAL)),
-                Piece::Param(value) => match *value {
-                    "." => self.url.push_str("%2E"),
-                    ".." => self.url.push_str("%2E%2E"),
-                    _ => self.url.extend(utf8_percent_encode(value, PATH_PARAM)),
-                },
+                Piece::Lit(text) => {
+                    let text = self.variables.resolve(text).text;
+                    self.url.extend(utf8_percent_encode(&text, PATH_LITERAL));
+                }
+                Piece::Param(value) => {
+                    let resolved = self.variables.resolve(value);
+                    let encoded = match resolved.text.as_str() {
+                        "." => "%2E".to_owned(),
+                        ".." => "%2E%2E".to_owned(),
+                        text => utf8_percent_encode(text, PATH_PARAM).collect(),
+                    };
+                    if resolved.secret && !encoded.is_empty() {
+                        self.secret_path_values.push(encoded.clone());
+                    }
+                    self.url.push_str(&encoded);
+                }
             }
         }
     }
@@ -938,13 +1279,18 @@ impl RequestBuilder {
     /// Adds a query parameter; values of keys that name credentials (`api_key`,
     /// `access_token`, ...) are redacted wherever the request is shown.
     pub fn query(&mut self, key: &str, value: &str) {
-        self.query
-            .push((key.to_owned(), value.to_owned(), is_secret_name(key)));
+        let (key, value) = (self.variables.resolve(key), self.variables.resolve(value));
+        let secret = is_secret_name(&key.text) || key.secret || value.secret;
+        self.query.push((key.text, value.text, secret));
     }
 
     /// Adds a header, checking its name and value.
     pub fn header(&mut self, name: &str, value: &str) -> Result<(), BuildError> {
-        let (name, value) = header_pair(name, value)?;
+        let resolved = self.variables.resolve(value);
+        let (name, mut value) = header_pair(name, &resolved.text)?;
+        if resolved.secret {
+            value.set_sensitive(true);
+        }
         self.headers.append(name, value);
         Ok(())
     }
@@ -952,42 +1298,60 @@ impl RequestBuilder {
     /// Applies the client's credentials the way `scheme` asks for.
     pub fn auth(&mut self, client: &Client, scheme: AuthScheme) -> Result<(), BuildError> {
         let creds = &client.credentials;
+        // A credential set on the client, else the collection's template if its variables
+        // are all known.
+        let pick = |set: Option<&Secret>, template: Option<&str>| -> Option<String> {
+            set.map(|s| s.expose().to_owned()).or_else(|| {
+                let resolved = self.variables.resolve(template?).text;
+                (!resolved.contains("{{")).then_some(resolved)
+            })
+        };
         match scheme {
             AuthScheme::None => Ok(()),
-            AuthScheme::Token { header, prefix } => match &creds.token {
+            AuthScheme::Token {
+                header,
+                prefix,
+                credential,
+            } => match pick(creds.token.as_ref(), credential) {
                 Some(token) => {
                     let prefix = creds.token_prefix.as_deref().unwrap_or(prefix);
-                    self.secret_header(header, &format!("{prefix}{}", token.expose()))
+                    self.secret_header(header, &format!("{prefix}{token}"))
                 }
                 None => Ok(()),
             },
-            AuthScheme::QueryToken { name } => {
-                if let Some(token) = &creds.token {
-                    self.query
-                        .push((name.to_owned(), token.expose().to_owned(), true));
+            AuthScheme::QueryToken { name, credential } => {
+                if let Some(token) = pick(creds.token.as_ref(), credential) {
+                    self.query.push((name.to_owned(), token, true));
                 }
                 Ok(())
             }
-            AuthScheme::Basic => match &creds.basic {
-                Some((user, password)) => {
-                    use base64::Engine as _;
-                    let raw = format!("{user}:{}", password.expose());
-                    let encoded = base64::engine::general_purpose::STANDARD.encode(raw);
-                    self.secret_header("authorization", &format!("Basic {encoded}"))
+            AuthScheme::Basic { user, password } => {
+                let pair = match &creds.basic {
+                    Some((user, password)) => Some((user.clone(), password.expose().to_owned())),
+                    None => pick(None, user).zip(pick(None, password)),
+                };
+                match pair {
+                    Some((user, password)) => {
+                        use base64::Engine as _;
+                        let encoded = base64::engine::general_purpose::STANDARD
+                            .encode(format!("{user}:{password}"));
+                        self.secret_header("authorization", &format!("Basic {encoded}"))
+                    }
+                    None => Ok(()),
                 }
-                None => Ok(()),
-            },
+            }
             AuthScheme::ApiKey {
                 name,
                 prefix,
                 in_query,
-            } => match &creds.api_key {
+                credential,
+            } => match pick(creds.api_key.as_ref(), credential) {
                 Some(key) if in_query => {
-                    let value = format!("{prefix}{}", key.expose());
-                    self.query.push((name.to_owned(), value, true));
+                    self.query
+                        .push((name.to_owned(), format!("{prefix}{key}"), true));
                     Ok(())
                 }
-                Some(key) => self.secret_header(name, &format!("{prefix}{}", key.expose())),
+                Some(key) => self.secret_header(name, &format!("{prefix}{key}")),
                 None => Ok(()),
             },
         }
@@ -1000,14 +1364,50 @@ impl RequestBuilder {
         Ok(())
     }
 
-    /// Sets the body.
+    /// Sets the body; variables in its text and fields are resolved.
     pub fn body(&mut self, body: Body) {
-        self.body = body;
+        let resolve = |text: &str| self.variables.resolve(text).text;
+        self.body = match body {
+            Body::Empty => Body::Empty,
+            Body::Bytes {
+                content_type,
+                bytes,
+            } => match String::from_utf8(bytes) {
+                Ok(text) => Body::Bytes {
+                    content_type,
+                    bytes: resolve(&text).into_bytes(),
+                },
+                Err(e) => Body::Bytes {
+                    content_type,
+                    bytes: e.into_bytes(),
+                },
+            },
+            Body::Form(fields) => Body::Form(
+                fields
+                    .iter()
+                    .map(|(key, value)| (resolve(key), resolve(value)))
+                    .collect(),
+            ),
+            Body::Multipart(parts) => Body::Multipart(
+                parts
+                    .into_iter()
+                    .map(|part| match part {
+                        Part::Text { name, value } => Part::Text {
+                            name: resolve(&name),
+                            value: resolve(&value),
+                        },
+                        file @ Part::File { .. } => file,
+                    })
+                    .collect(),
+            ),
+        };
     }
 
-    /// Sets a JSON body.
+    /// Sets a JSON body; variables in its strings are resolved.
     pub fn json<T: serde::Serialize + ?Sized>(&mut self, value: &T) -> Result<(), BuildError> {
-        let bytes = serde_json::to_vec(value).map_err(|e| BuildError::new(e.to_string()))?;
+        let mut value = serde_json::to_value(value).map_err(|e| BuildError::new(e.to_string()))?;
+        self.variables.resolve_json(&mut value);
+        let bytes = serde_json::to_vec(&value).map_err(|e| BuildError::new(e.to_string()))?;
         self.body = Body::Bytes {
             content_type: "application/json".to_owned(),
             bytes,
@@ -1038,7 +1438,11 @@ impl RequestBuilder {
             Ok(mut parsed) => {
                 let url = parsed.to_string();
                 parsed.set_query(None);
-                (url, format!("{parsed}{shown_query}"))
+                let mut shown = parsed.to_string();
+                for secret in &self.secret_path_values {
+                    shown = shown.replace(secret.as_str(), REDACTED);
+                }
+                (url, format!("{shown}{shown_query}"))
             }
             Err(_) => (url, format!("{}{shown_query}", self.url)),
         };

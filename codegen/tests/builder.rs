@@ -19,6 +19,7 @@ fn writes_only_when_changed() {
             "body_modes",
             "live_api",
             "postman_behaviour",
+            "variables",
             "zoho_mail",
             "zoom_users"
         ]

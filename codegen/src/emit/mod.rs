@@ -38,6 +38,7 @@ pub fn items(api: &Api) -> Result<TokenStream, syn::Error> {
         let (key, default) = (&s.key, &s.default);
         quote!((#key, #default))
     });
+    let variables = api.variables.iter().map(|(name, value)| quote!((#name, #value)));
     let body = module_body(&api.root, 0, "");
     let accessors = accessors(&api.root, quote!(self), 0);
     let doc = docs(Some(&format!(
@@ -53,9 +54,12 @@ pub fn items(api: &Api) -> Result<TokenStream, syn::Error> {
             #doc
             ///
             /// Servers default to the collection's variables; change them with
-            /// `with_base_url` or `with_server`.
+            /// `with_base_url` or `with_server`. The collection's variables are the defaults
+            /// of every `{{name}}` in its requests; `with_variable` and `with_environment`
+            /// override them.
             pub fn new() -> Self {
                 Self::with_servers(#primary, &[#(#servers),*])
+                    .with_collection_variables(&[#(#variables),*])
             }
 
             #accessors

@@ -239,8 +239,12 @@ fn prepare_body(op: &Operation) -> TokenStream {
             Piece::Param(field) => {
                 let param = op.params.iter().find(|p| p.field == *field);
                 let name = ident(field);
-                match param.map(|p| &p.ty) {
-                    Some(Ty::String) => quote!(runtime::Piece::Param(&self.#name)),
+                match param {
+                    Some(Param {
+                        default: Some(variable),
+                        ..
+                    }) => quote!(runtime::Piece::Param(self.#name.as_deref().unwrap_or(#variable))),
+                    Some(p) if p.ty == Ty::String => quote!(runtime::Piece::Param(&self.#name)),
                     _ => quote!(runtime::Piece::Param(&self.#name.to_string())),
                 }
             }
@@ -266,8 +270,14 @@ fn prepare_body(op: &Operation) -> TokenStream {
                 let call = call(value);
                 quote!(for value in &self.#name { #call })
             } else if p.optional {
-                let call = call(as_str(p, quote!(value), true));
-                quote!(if let Some(value) = &self.#name { #call })
+                let set = call(as_str(p, quote!(value), true));
+                match &p.default {
+                    Some(variable) => {
+                        let unset = call(quote!(#variable));
+                        quote!(if let Some(value) = &self.#name { #set } else { #unset })
+                    }
+                    None => quote!(if let Some(value) = &self.#name { #set }),
+                }
             } else {
                 call(as_str(p, quote!(self.#name), false))
             }
@@ -290,19 +300,36 @@ fn prepare_body(op: &Operation) -> TokenStream {
 }
 
 fn auth_tokens(auth: &Auth) -> TokenStream {
+    let option = |value: &Option<String>| match value {
+        Some(text) => quote!(Some(#text)),
+        None => quote!(None),
+    };
     match auth {
         Auth::None => quote!(runtime::AuthScheme::None),
-        Auth::Basic => quote!(runtime::AuthScheme::Basic),
-        Auth::QueryToken { name } => quote!(runtime::AuthScheme::QueryToken { name: #name }),
-        Auth::Token { header, prefix } => {
-            quote!(runtime::AuthScheme::Token { header: #header, prefix: #prefix })
+        Auth::Basic { user, password } => {
+            let (user, password) = (option(user), option(password));
+            quote!(runtime::AuthScheme::Basic { user: #user, password: #password })
+        }
+        Auth::QueryToken { name, credential } => {
+            let credential = option(credential);
+            quote!(runtime::AuthScheme::QueryToken { name: #name, credential: #credential })
+        }
+        Auth::Token {
+            header,
+            prefix,
+            credential,
+        } => {
+            let credential = option(credential);
+            quote!(runtime::AuthScheme::Token { header: #header, prefix: #prefix, credential: #credential })
         }
         Auth::ApiKey {
             name,
             prefix,
             in_query,
+            credential,
         } => {
-            quote!(runtime::AuthScheme::ApiKey { name: #name, prefix: #prefix, in_query: #in_query })
+            let credential = option(credential);
+            quote!(runtime::AuthScheme::ApiKey { name: #name, prefix: #prefix, in_query: #in_query, credential: #credential })
         }
     }
 }
@@ -368,10 +395,19 @@ fn form_entry(param: &Param, make: impl Fn(&str, TokenStream) -> TokenStream) ->
             let entry = make(key, quote!(value));
             quote!(self.body.#name.as_ref().map(runtime::to_json).transpose()?.map(|value| #entry))
         }
-        (true, false, true) => {
-            let entry = make(key, quote!(value));
-            quote!(self.body.#name.clone().map(|value| #entry))
-        }
+        (true, false, true) => match &param.default {
+            Some(variable) => {
+                let entry = make(key, quote!(value));
+                quote!(Some({
+                    let value = self.body.#name.clone().unwrap_or_else(|| #variable.to_owned());
+                    #entry
+                }))
+            }
+            None => {
+                let entry = make(key, quote!(value));
+                quote!(self.body.#name.clone().map(|value| #entry))
+            }
+        },
         (true, false, false) => {
             let entry = make(key, quote!(value.to_string()));
             quote!(self.body.#name.as_ref().map(|value| #entry))

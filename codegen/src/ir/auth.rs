@@ -12,22 +12,29 @@ pub fn resolve(block: Option<&AuthBlock>, item_path: &[String], diags: &mut Diag
     };
     match block.kind.as_str() {
         "noauth" | "inherit" => Auth::None,
-        "bearer" | "jwt" => token("Authorization", "Bearer "),
+        "bearer" | "jwt" => token("Authorization", "Bearer ", template(block.param("token"))),
         "oauth2" => {
+            let credential = template(block.param("accessToken"));
             if block.param("addTokenTo") == Some("queryParams") {
                 return Auth::QueryToken {
                     name: "access_token".to_owned(),
+                    credential,
                 };
             }
             let prefix = block.param("headerPrefix").unwrap_or("Bearer").trim();
-            token("Authorization", &with_space(prefix))
+            token("Authorization", &with_space(prefix), credential)
         }
-        "basic" => Auth::Basic,
+        "basic" => Auth::Basic {
+            user: template(block.param("username")),
+            password: template(block.param("password")),
+        },
         "apikey" => {
             let name = block.param("key").filter(|k| !k.trim().is_empty());
             let name = name.unwrap_or("X-API-Key").to_owned();
-            let prefix = value_prefix(block.param("value").unwrap_or_default());
+            let value = block.param("value").unwrap_or_default();
+            let prefix = value_prefix(value);
             Auth::ApiKey {
+                credential: template(value.get(prefix.len()..)),
                 name,
                 prefix,
                 in_query: block.param("in") == Some("query"),
@@ -48,16 +55,29 @@ pub fn resolve(block: Option<&AuthBlock>, item_path: &[String], diags: &mut Diag
 pub fn from_header(header: &collection::KeyValue) -> Auth {
     let value = header.value.as_deref().unwrap_or_default().trim();
     if value.to_ascii_lowercase().starts_with("basic ") {
-        return Auth::Basic;
+        return Auth::Basic {
+            user: None,
+            password: None,
+        };
     }
-    token(&header.key, &value_prefix(value))
+    let prefix = value_prefix(value);
+    token(&header.key, &prefix, template(value.get(prefix.len()..)))
 }
 
-fn token(header: &str, prefix: &str) -> Auth {
+fn token(header: &str, prefix: &str, credential: Option<String>) -> Auth {
     Auth::Token {
         header: header.to_owned(),
         prefix: prefix.to_owned(),
+        credential,
     }
+}
+
+/// A credential the collection gives through variables; literal ones stay out of the code.
+fn template(value: Option<&str>) -> Option<String> {
+    value
+        .map(str::trim)
+        .filter(|v| v.contains("{{"))
+        .map(str::to_owned)
 }
 
 /// The text before the credential: everything before `{{`, or the first word of a literal
@@ -103,7 +123,7 @@ mod tests {
             &[],
             &mut diags,
         );
-        assert_eq!(auth, token("Authorization", "Zoho-oauthtoken "));
+        assert_eq!(auth, token("Authorization", "Zoho-oauthtoken ", None));
     }
 
     #[test]
@@ -132,7 +152,8 @@ mod tests {
             Auth::ApiKey {
                 name: "token".into(),
                 prefix: "Key ".into(),
-                in_query: true
+                in_query: true,
+                credential: Some("{{k}}".into()),
             }
         );
     }

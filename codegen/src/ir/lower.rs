@@ -7,7 +7,7 @@ use super::body::{lower_body, BodyCtx};
 use super::infer::Typer;
 use super::params::{param, query_param, Entry};
 use super::responses::lower_responses;
-use super::url::lower_url;
+use super::url::{lower_url, whole_variable};
 use super::{Api, Auth, Body, Module, Operation, ParamIn, Server};
 use crate::collection::{self, Collection, Item, KeyValue, RequestItem};
 use crate::diagnostics::{pointer, Diagnostics};
@@ -18,6 +18,14 @@ const ROOT_RESERVED: &[&str] = &[
     "runtime",
     "new",
     "with_servers",
+    "with_collection_variables",
+    "with_variable",
+    "with_secret_variable",
+    "with_environment",
+    "with_environment_file",
+    "with_globals",
+    "with_globals_file",
+    "variable",
     "with_http_client",
     "with_base_url",
     "with_server",
@@ -69,11 +77,18 @@ pub fn lower(collection: &Collection, module: &str, diags: &mut Diagnostics) -> 
             default: String::new(),
         });
     }
+    let variables = collection
+        .variables
+        .iter()
+        .filter(|v| !v.disabled && !v.key.is_empty())
+        .map(|v| (v.key.clone(), v.value.clone().unwrap_or_default()))
+        .collect();
     Api {
         name: collection.name.clone(),
         doc: collection.description.clone(),
         servers,
         primary_server,
+        variables,
         root,
     }
 }
@@ -262,7 +277,9 @@ impl Lowerer<'_> {
                 continue;
             }
             let value = header.value.as_deref().unwrap_or_default();
-            if !header.disabled && !value.contains("{{") {
+            // A value with variables in other text is sent as it is; the client resolves them.
+            let mixed = value.contains("{{") && whole_variable(value.trim()).is_none();
+            if !header.disabled && (!value.contains("{{") || mixed) {
                 if http::HeaderName::from_bytes(key.as_bytes()).is_ok()
                     && http::HeaderValue::from_str(value).is_ok()
                 {

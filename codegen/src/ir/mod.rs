@@ -27,6 +27,8 @@ pub struct Api {
     pub servers: Vec<Server>,
     /// The server most operations use; `Client::with_base_url` replaces it.
     pub primary_server: String,
+    /// Collection variables (name, value): the client's defaults for `{{name}}`.
+    pub variables: Vec<(String, String)>,
     /// Root module.
     pub root: Module,
 }
@@ -127,6 +129,9 @@ pub struct Param {
     pub doc: Option<String>,
     /// Example value in the field's type.
     pub example: Option<Value>,
+    /// What is sent when the field is unset: the `{{variable}}` its example names, which the
+    /// client resolves.
+    pub default: Option<String>,
 }
 
 /// A Rust type in generated code.
@@ -190,7 +195,9 @@ pub struct EnumDef {
     pub variants: Vec<(String, String)>,
 }
 
-/// Resolved authentication of an operation.
+/// Resolved authentication of an operation. A `credential` is the collection's own value
+/// when it names variables (`{{accessToken}}`): the client resolves it when it has no
+/// credential of that kind set. Literal credentials never enter generated code.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Auth {
     /// No credentials.
@@ -201,14 +208,23 @@ pub enum Auth {
         header: String,
         /// Prefix before the token.
         prefix: String,
+        /// The token as a variable template.
+        credential: Option<String>,
     },
     /// A token (OAuth 2.0) in the query string.
     QueryToken {
         /// Query parameter name.
         name: String,
+        /// The token as a variable template.
+        credential: Option<String>,
     },
     /// HTTP basic.
-    Basic,
+    Basic {
+        /// User name as a variable template.
+        user: Option<String>,
+        /// Password as a variable template.
+        password: Option<String>,
+    },
     /// API key.
     ApiKey {
         /// Header or query name.
@@ -217,6 +233,8 @@ pub enum Auth {
         prefix: String,
         /// In the query string rather than a header.
         in_query: bool,
+        /// The key as a variable template.
+        credential: Option<String>,
     },
 }
 

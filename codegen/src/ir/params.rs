@@ -4,6 +4,7 @@ use serde_json::Value;
 
 use super::hints::{enum_values, is_required, json_object, scalar, value_labels};
 use super::infer::{Shape, Typer};
+use super::url::whole_variable;
 use super::{Param, ParamIn, Ty};
 use crate::naming::{snake, Namespace};
 
@@ -51,8 +52,22 @@ pub fn param(
     } else {
         scalar(entry.value)
     };
-    let optional = !entry.required && (entry.disabled || !is_required(entry.description));
+    // A value that is one variable defaults to it: the client's value for that variable.
+    let default = entry
+        .value
+        .map(str::trim)
+        .and_then(whole_variable)
+        .filter(|_| !matches!(ty, Ty::Named(_)) && !entry.disabled)
+        .map(|name| format!("{{{{{name}}}}}"));
+    let optional = default.is_some()
+        || !entry.required && (entry.disabled || !is_required(entry.description));
     let mut doc = entry.description.map(str::to_owned);
+    if let Some(variable) = &default {
+        doc = Some(append(
+            doc,
+            &format!("Unset, the client sends its value of the variable `{variable}`."),
+        ));
+    }
     if entry.disabled {
         if let Some(value) = entry.value.filter(|v| !v.is_empty()) {
             doc = Some(append(doc, &format!("Example: `{value}`.")));
@@ -66,7 +81,8 @@ pub fn param(
         optional,
         json,
         doc,
-        example: example.filter(|_| !entry.disabled),
+        example: example.filter(|_| !entry.disabled && default.is_none()),
+        default,
     }
 }
 
@@ -86,6 +102,7 @@ pub fn file_param(
         json: false,
         doc: description.map(str::to_owned),
         example: None,
+        default: None,
     }
 }
 
@@ -107,6 +124,7 @@ pub fn query_param(entries: &[Entry<'_>], typer: &mut Typer, fields: &mut Namesp
     }
     let is_enum = matches!(param.ty, Ty::Named(_));
     if enabled.len() >= 2 {
+        param.default = None;
         let values: Vec<&str> = enabled.iter().filter_map(|e| e.value).collect();
         let element = if is_enum {
             param.ty.clone()

@@ -80,6 +80,13 @@ pub fn lower_url(
                     .and_then(|v| v.value.as_deref())
                     .filter(|v| !v.is_empty())
                     .or_else(|| fallback.and_then(|v| v.value.as_deref()));
+                // A `{{name}}` in the path is the variable itself.
+                let variable = format!("{{{{{text}}}}}");
+                let example = if segment.contains(&variable) {
+                    Some(variable.as_str())
+                } else {
+                    example
+                };
                 let entry = Entry {
                     key: text,
                     value: example,
