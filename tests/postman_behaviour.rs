@@ -1,6 +1,8 @@
 //! Requests go out as Postman sends them: bodies of GET, HEAD, ... are pruned unless the item,
 //! a folder or the collection sets `protocolProfileBehavior.disableBodyPruning`, and a body
-//! marked `disabled` is not sent, and GraphQL bodies without variables leave the key out.
+//! marked `disabled` is not sent, GraphQL bodies without variables leave the key out, and a
+//! declared `Content-Type` goes out without a body too; a query key without a value is sent
+//! alone and a value written percent-encoded is not encoded twice.
 
 use postman_clients::postman_behaviour::{self, bodies_kept};
 use serde_json::{json, Value};
@@ -85,4 +87,42 @@ async fn a_disabled_body_is_not_sent() {
         .await
         .expect("200");
     assert!(received_body(&server).await.is_empty());
+}
+
+#[tokio::test]
+async fn a_declared_content_type_is_sent_without_a_body() {
+    let server = server().await;
+    let request = postman_behaviour::delete_with_a_declared_content_type::Request::example();
+    client(&server)
+        .delete_with_a_declared_content_type(&request)
+        .await
+        .expect("200");
+    let requests = server.received_requests().await.expect("recorded");
+    let content_type = requests[0].headers.get("content-type");
+    assert_eq!(
+        content_type.and_then(|v| v.to_str().ok()),
+        Some("application/json")
+    );
+    assert!(requests[0].body.is_empty());
+}
+
+#[tokio::test]
+async fn query_keys_alone_and_encoded_values_go_as_written() {
+    let server = server().await;
+    let request = postman_behaviour::search_with_flags::Request::example();
+    assert!(request.human);
+    assert_eq!(request.filter.as_deref(), Some("urn:li:person"));
+    client(&server)
+        .search_with_flags(&request)
+        .await
+        .expect("200");
+    let requests = server.received_requests().await.expect("recorded");
+    assert_eq!(
+        requests[0].url.query(),
+        Some("human&v=&filter=urn:li:person")
+    );
+    let mut request = request;
+    request.human = false;
+    let built = request.build(&client(&server)).expect("builds");
+    assert_eq!(built.uri().query(), Some("v=&filter=urn:li:person"));
 }

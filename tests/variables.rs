@@ -70,7 +70,11 @@ async fn the_environment_wins_over_the_collection_and_the_client_over_both() {
         .with_environment(ENVIRONMENT)
         .expect("an environment")
         .with_variable("apiVersion", "local");
-    assert_eq!(client.variable("which"), Some("world"), "disabled values are skipped");
+    assert_eq!(
+        client.variable("which"),
+        Some("world"),
+        "disabled values are skipped"
+    );
     tenants::list_items::Request::example()
         .send(&client)
         .await
@@ -102,7 +106,10 @@ async fn values_set_on_the_request_and_credentials_set_on_the_client_win() {
     let request = only_request(&server).await;
     assert_eq!(request.url.path(), "/tenants/mine/items");
     assert_eq!(header(&request, "x-api-key"), Some("my-key"));
-    assert_eq!(header(&request, "authorization"), Some("Bearer client-token"));
+    assert_eq!(
+        header(&request, "authorization"),
+        Some("Bearer client-token")
+    );
 }
 
 #[tokio::test]
@@ -120,7 +127,10 @@ async fn bodies_resolve_their_variables() {
     assert_eq!(body["tenant"], "acme");
     let created = body["created"].as_str().expect("a timestamp");
     assert_eq!(created.len(), "2026-12-01T19:37:56.123Z".len(), "{created}");
-    assert!(created.starts_with("20") && created.ends_with('Z'), "{created}");
+    assert!(
+        created.starts_with("20") && created.ends_with('Z'),
+        "{created}"
+    );
     assert_eq!(&created[10..11], "T");
 
     let server = self::server().await;
@@ -166,5 +176,10 @@ fn a_bad_environment_is_a_clear_error() {
     let error = variables::Client::new()
         .with_environment_file("/nonexistent/staging.postman_environment.json")
         .expect_err("no such file");
-    assert!(error.to_string().contains("staging.postman_environment.json"), "{error}");
+    assert!(
+        error
+            .to_string()
+            .contains("staging.postman_environment.json"),
+        "{error}"
+    );
 }

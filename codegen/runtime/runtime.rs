@@ -7,12 +7,29 @@ use std::time::Duration;
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
-/// Characters left as they are in a path parameter: RFC 3986 unreserved characters only.
-const PATH_PARAM: &AsciiSet = &NON_ALPHANUMERIC
+/// Characters left as they are in a url-encoded form: RFC 3986 unreserved characters only.
+const FORM: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'-')
     .remove(b'_')
     .remove(b'.')
     .remove(b'~');
+
+/// Characters left as they are in a path parameter: RFC 3986 `pchar`s (unreserved,
+/// sub-delims, `:` and `@`), which stay inside their segment; Postman sends them raw too.
+const PATH_PARAM: &AsciiSet = &FORM
+    .remove(b'!')
+    .remove(b'$')
+    .remove(b'&')
+    .remove(b'\'')
+    .remove(b'(')
+    .remove(b')')
+    .remove(b'*')
+    .remove(b'+')
+    .remove(b',')
+    .remove(b';')
+    .remove(b'=')
+    .remove(b':')
+    .remove(b'@');
 
 /// Characters escaped in a literal path segment taken from the collection (`\` too, which
 /// URL parsers read as `/`).
@@ -1216,8 +1233,8 @@ pub enum Body {
 pub struct RequestBuilder {
     method: http::Method,
     url: String,
-    /// Key, value and whether the value is a credential.
-    query: Vec<(String, String, bool)>,
+    /// Key, value (none for a key alone) and whether the value is a credential.
+    query: Vec<(String, Option<String>, bool)>,
     headers: http::HeaderMap,
     body: Body,
     variables: std::sync::Arc<Variables>,
@@ -1281,7 +1298,13 @@ impl RequestBuilder {
     pub fn query(&mut self, key: &str, value: &str) {
         let (key, value) = (self.variables.resolve(key), self.variables.resolve(value));
         let secret = is_secret_name(&key.text) || key.secret || value.secret;
-        self.query.push((key.text, value.text, secret));
+        self.query.push((key.text, Some(value.text), secret));
+    }
+
+    /// Adds a query key without a value (`?human`), as Postman sends a key with none.
+    pub fn query_flag(&mut self, key: &str) {
+        self.query
+            .push((self.variables.resolve(key).text, None, false));
     }
 
     /// Adds a header, checking its name and value.
@@ -1321,7 +1344,7 @@ impl RequestBuilder {
             },
             AuthScheme::QueryToken { name, credential } => {
                 if let Some(token) = pick(creds.token.as_ref(), credential) {
-                    self.query.push((name.to_owned(), token, true));
+                    self.query.push((name.to_owned(), Some(token), true));
                 }
                 Ok(())
             }
@@ -1348,7 +1371,7 @@ impl RequestBuilder {
             } => match pick(creds.api_key.as_ref(), credential) {
                 Some(key) if in_query => {
                     self.query
-                        .push((name.to_owned(), format!("{prefix}{key}"), true));
+                        .push((name.to_owned(), Some(format!("{prefix}{key}")), true));
                     Ok(())
                 }
                 Some(key) => self.secret_header(name, &format!("{prefix}{key}")),
@@ -1419,16 +1442,20 @@ impl RequestBuilder {
     pub fn finish(self) -> Prepared {
         let (mut query, mut shown_query) = (String::new(), String::new());
         for (i, (key, value, secret)) in self.query.iter().enumerate() {
-            let pair = format!(
-                "{}{}=",
+            let key = format!(
+                "{}{}",
                 if i == 0 { '?' } else { '&' },
                 utf8_percent_encode(key, QUERY)
             );
-            let value: String = utf8_percent_encode(value, QUERY).collect();
-            query.push_str(&pair);
-            query.push_str(&value);
-            shown_query.push_str(&pair);
-            shown_query.push_str(if *secret { REDACTED } else { &value });
+            query.push_str(&key);
+            shown_query.push_str(&key);
+            if let Some(value) = value {
+                let value: String = utf8_percent_encode(value, QUERY).collect();
+                query.push('=');
+                query.push_str(&value);
+                shown_query.push('=');
+                shown_query.push_str(if *secret { REDACTED } else { &value });
+            }
         }
         // What reqwest sends is this URL as its parser serializes it (dot segments resolved, ...):
         // the prepared request is that, so `build()` is exactly what goes on the wire. The shown
@@ -1642,7 +1669,7 @@ fn encode_body(body: Body) -> (Option<String>, Vec<u8>) {
 }
 
 fn form_encode(text: &str) -> impl Iterator<Item = &str> {
-    percent_encoding::percent_encode(text.as_bytes(), PATH_PARAM)
+    percent_encoding::percent_encode(text.as_bytes(), FORM)
 }
 
 fn pick_boundary(parts: &[Part]) -> String {

@@ -11,7 +11,7 @@ mod v1;
 
 pub use census::requests_in;
 pub use parse::parse_collection;
-pub use url::parse_raw_url;
+pub use url::{parse_raw_url, split_authority};
 
 /// A whole collection.
 #[derive(Debug, Clone, Default)]

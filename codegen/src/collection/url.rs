@@ -21,10 +21,14 @@ pub fn parse_raw_url(raw: &str) -> Url {
             .split('&')
             .filter(|pair| !pair.is_empty())
             .map(|pair| {
-                let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+                // `?human` has no value at all, unlike `?human=`.
+                let (key, value) = match pair.split_once('=') {
+                    Some((key, value)) => (key, Some(value.to_owned())),
+                    None => (pair, None),
+                };
                 KeyValue {
                     key: key.to_owned(),
-                    value: Some(value.to_owned()),
+                    value,
                     ..KeyValue::default()
                 }
             })
@@ -52,8 +56,8 @@ pub fn parse_raw_url(raw: &str) -> Url {
     url
 }
 
-/// Splits `host:port/path` at the first `/` that is not inside `{{...}}`.
-fn split_authority(text: &str) -> (&str, &str) {
+/// Splits `host:port/path` at the first `/`, `?` or `#` that is not inside `{{...}}`.
+pub fn split_authority(text: &str) -> (&str, &str) {
     let mut depth = 0usize;
     let bytes = text.as_bytes();
     let mut i = 0;
@@ -64,7 +68,7 @@ fn split_authority(text: &str) -> (&str, &str) {
         } else if bytes[i..].starts_with(b"}}") {
             depth = depth.saturating_sub(1);
             i += 2;
-        } else if bytes[i] == b'/' && depth == 0 {
+        } else if matches!(bytes[i], b'/' | b'?' | b'#') && depth == 0 {
             return (&text[..i], &text[i..]);
         } else {
             i += 1;

@@ -126,20 +126,30 @@ fn failure(message: &Value) -> Option<(String, Option<String>, String)> {
 
 /// Groups modules into crates of about [`LINES_PER_CRATE`] lines.
 fn split(modules: &[(String, String)]) -> Vec<Vec<&(String, String)>> {
-    let mut crates: Vec<Vec<&(String, String)>> = vec![Vec::new()];
+    split_by_lines(modules, LINES_PER_CRATE, |(_, code)| code.lines().count())
+}
+
+/// Groups `items` in order into runs of at most `limit` lines each (an item longer than that
+/// gets a run of its own).
+pub(super) fn split_by_lines<T>(
+    items: &[T],
+    limit: usize,
+    lines_of: impl Fn(&T) -> usize,
+) -> Vec<Vec<&T>> {
+    let mut groups: Vec<Vec<&T>> = vec![Vec::new()];
     let mut lines = 0;
-    for module in modules {
-        let module_lines = module.1.lines().count();
-        if lines + module_lines > LINES_PER_CRATE && !crates[crates.len() - 1].is_empty() {
-            crates.push(Vec::new());
+    for item in items {
+        let item_lines = lines_of(item);
+        if lines + item_lines > limit && !groups[groups.len() - 1].is_empty() {
+            groups.push(Vec::new());
             lines = 0;
         }
-        lines += module_lines;
-        if let Some(last) = crates.last_mut() {
-            last.push(module);
+        lines += item_lines;
+        if let Some(last) = groups.last_mut() {
+            last.push(item);
         }
     }
-    crates
+    groups
 }
 
 fn crate_name(i: usize) -> String {

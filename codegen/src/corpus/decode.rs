@@ -7,7 +7,7 @@ use std::path::Path;
 use postman_codegen::decode_check::{cases_file, parts, program, Case, Cases, Check};
 use postman_codegen::Error;
 
-use super::{collection_files, collection_name};
+use super::{collection_files, collection_name, percent};
 
 /// Failures printed in full before the rest are only counted.
 const SHOWN_FAILURES: usize = 40;
@@ -171,14 +171,6 @@ fn decode_all(scratch: &Path, cases: &Cases) -> Result<Vec<Result<(), String>>, 
         .into_iter()
         .map(|r| r.unwrap_or_else(|| Err("no result from the check program".to_owned())))
         .collect())
-}
-
-fn percent(ok: usize, total: usize) -> String {
-    if total == 0 {
-        "-".to_owned()
-    } else {
-        format!("{:.1}%", 100.0 * ok as f64 / total as f64)
-    }
 }
 
 fn print_table(tallies: &BTreeMap<String, Tally>) {

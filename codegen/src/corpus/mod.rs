@@ -128,11 +128,7 @@ pub(super) fn cargo_output(dir: &Path, args: &[&str]) -> Result<String, Error> {
         path: dir.display().to_string(),
         source,
     };
-    let output = cargo()
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .map_err(io)?;
+    let output = cargo().args(args).current_dir(dir).output().map_err(io)?;
     if !output.status.success() {
         return Err(io(std::io::Error::other(format!(
             "cargo {} failed:\n{}",
@@ -141,6 +137,15 @@ pub(super) fn cargo_output(dir: &Path, args: &[&str]) -> Result<String, Error> {
         ))));
     }
     Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+/// `ok` of `total` as a table cell: `99.5%`, or `-` when there is nothing to count.
+fn percent(ok: usize, total: usize) -> String {
+    if total == 0 {
+        "-".to_owned()
+    } else {
+        format!("{:.1}%", 100.0 * ok as f64 / total as f64)
+    }
 }
 
 /// Writes the manifest of a scratch workspace with these member directories.

@@ -38,7 +38,10 @@ pub fn items(api: &Api) -> Result<TokenStream, syn::Error> {
         let (key, default) = (&s.key, &s.default);
         quote!((#key, #default))
     });
-    let variables = api.variables.iter().map(|(name, value)| quote!((#name, #value)));
+    let variables = api
+        .variables
+        .iter()
+        .map(|(name, value)| quote!((#name, #value)));
     let body = module_body(&api.root, 0, "");
     let accessors = accessors(&api.root, quote!(self), 0);
     let doc = docs(Some(&format!(

@@ -113,7 +113,7 @@ fn field(param: &Param) -> TokenStream {
     }
     let place = match param.place {
         ParamIn::Path => "Path parameter",
-        ParamIn::Query => "Query parameter",
+        ParamIn::Query | ParamIn::QueryFlag => "Query parameter",
         ParamIn::Header => "Header",
         ParamIn::Form => "Form field",
     };
@@ -262,7 +262,9 @@ fn prepare_body(op: &Operation) -> TokenStream {
                 ParamIn::Header => quote!(builder.header(#key, #value)?;),
                 _ => quote!(builder.query(#key, #value);),
             };
-            if let Ty::Vec(element) = &p.ty {
+            if p.place == ParamIn::QueryFlag {
+                quote!(if self.#name { builder.query_flag(#key); })
+            } else if let Ty::Vec(element) = &p.ty {
                 let value = match **element {
                     Ty::String => quote!(value),
                     _ => quote!(&value.to_string()),

@@ -128,6 +128,13 @@ impl<'a> Inherited<'a> {
     }
 }
 
+/// `text` with its percent-escapes decoded, unless that gives invalid UTF-8.
+fn percent_decoded(text: &str) -> String {
+    percent_encoding::percent_decode_str(text)
+        .decode_utf8()
+        .map_or_else(|_| text.to_owned(), |decoded| decoded.into_owned())
+}
+
 /// Methods whose body Postman does not send unless `disableBodyPruning` is set.
 const PRUNED_BODY_METHODS: &[&str] = &["GET", "COPY", "HEAD", "PURGE", "UNLOCK"];
 
@@ -238,8 +245,15 @@ impl Lowerer<'_> {
         }
         let url = lower_url(&request.url, self.variables, &mut typer, &mut fields);
         let mut params = url.params;
+        // Query values are written as URL text (`urn%3Ali`); the fields hold what they mean.
+        let decoded: Vec<Option<String>> = request
+            .url
+            .query
+            .iter()
+            .map(|q| q.value.as_deref().map(percent_decoded))
+            .collect();
         let mut queries: Vec<(&str, Vec<Entry<'_>>)> = Vec::new();
-        for query in &request.url.query {
+        for (query, value) in request.url.query.iter().zip(&decoded) {
             if query.key.is_empty() {
                 self.diags.warn(
                     item_path,
@@ -250,7 +264,7 @@ impl Lowerer<'_> {
             }
             let entry = Entry {
                 key: &query.key,
-                value: query.value.as_deref(),
+                value: value.as_deref(),
                 description: query.description.as_deref(),
                 required: false,
                 disabled: query.disabled,
@@ -265,9 +279,11 @@ impl Lowerer<'_> {
         }
         let mut fixed_headers = Vec::new();
         let mut auth_header = None;
+        // The body sets its own content type; without one, a declared header goes as it is.
+        let has_body = !matches!(body, Body::None);
         for header in &request.headers {
             let key = header.key.trim();
-            if key.is_empty() || key.eq_ignore_ascii_case("content-type") {
+            if key.is_empty() || (has_body && key.eq_ignore_ascii_case("content-type")) {
                 continue;
             }
             if key.eq_ignore_ascii_case("authorization") {

@@ -13,8 +13,8 @@ mod url;
 pub(crate) use infer::Typer;
 pub use lower::lower;
 pub(crate) use responses::{lower_responses, status_of};
-pub use url::{substitute, whole_variable};
 use serde_json::Value;
+pub use url::{substitute, whole_variable};
 
 /// A whole client.
 #[derive(Debug, Clone)]
@@ -104,6 +104,8 @@ pub enum ParamIn {
     Path,
     /// The query string.
     Query,
+    /// A query key sent without a value (`?human`) when the `bool` field is true.
+    QueryFlag,
     /// A header.
     Header,
     /// A form or multipart field of the body.

@@ -59,8 +59,8 @@ pub fn param(
         .and_then(whole_variable)
         .filter(|_| !matches!(ty, Ty::Named(_)) && !entry.disabled)
         .map(|name| format!("{{{{{name}}}}}"));
-    let optional = default.is_some()
-        || !entry.required && (entry.disabled || !is_required(entry.description));
+    let optional =
+        default.is_some() || !entry.required && (entry.disabled || !is_required(entry.description));
     let mut doc = entry.description.map(str::to_owned);
     if let Some(variable) = &default {
         doc = Some(append(
@@ -120,6 +120,14 @@ pub fn query_param(entries: &[Entry<'_>], typer: &mut Typer, fields: &mut Namesp
     };
     let mut param = param(&entry, ParamIn::Query, false, typer, fields);
     if entries.len() == 1 {
+        if entry.value.is_none() && !entry.disabled {
+            // `?human`: Postman sends the key alone.
+            param.place = ParamIn::QueryFlag;
+            param.ty = Ty::Bool;
+            param.optional = false;
+            param.example = Some(Value::Bool(true));
+            param.doc = Some(append(param.doc, "Sent as the key alone when `true`."));
+        }
         return param;
     }
     let is_enum = matches!(param.ty, Ty::Named(_));

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
+use postman_codegen::collection::split_authority;
 use postman_codegen::ir::whole_variable;
 use serde_json::Value;
 
@@ -17,7 +18,12 @@ const RUN_TIMEOUT_MS: &str = "300000";
 
 /// Runs newman over `subject`; what it sent for each item. A collection newman cannot run
 /// gives an empty map (every item then counts as not sent by newman).
-pub fn run(newman: &Path, scratch: &Path, subject: &Subject, origin: &str) -> BTreeMap<ItemKey, Sent> {
+pub fn run(
+    newman: &Path,
+    scratch: &Path,
+    subject: &Subject,
+    origin: &str,
+) -> BTreeMap<ItemKey, Sent> {
     match try_run(newman, scratch, subject, origin) {
         Ok(sent) => sent,
         Err(message) => {
@@ -38,6 +44,7 @@ fn try_run(
     let mut collection: Value =
         serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| e.to_string())?;
     rewrite_hosts(&mut collection, origin);
+    comparable(&mut collection);
     let dir = scratch.join("newman");
     let input = dir.join(format!("{}.json", subject.module));
     let report = dir.join(format!("{}.report.json", subject.module));
@@ -54,7 +61,9 @@ fn try_run(
         .args(["--suppress-exit-code", "--ignore-redirects", "--insecure"]);
     for (key, path) in server_urls(&subject.api) {
         if is_variable_server(&key) {
-            command.arg("--env-var").arg(format!("{key}={origin}{path}"));
+            command
+                .arg("--env-var")
+                .arg(format!("{key}={origin}{path}"));
         }
     }
     let output = command.output().map_err(|e| e.to_string())?;
@@ -66,6 +75,26 @@ fn try_run(
     })?;
     let report: Value = serde_json::from_str(&report).map_err(|e| e.to_string())?;
     Ok(read_report(&report))
+}
+
+/// Makes the copy newman runs say what the client was generated from: scripts are removed
+/// (the client does not run JavaScript, and scripts that choose the next request would keep
+/// items from running), and `items`, which the generator reads as `item`, is renamed.
+fn comparable(value: &mut Value) {
+    let Value::Object(map) = value else {
+        return;
+    };
+    map.remove("event");
+    if !map.contains_key("item") {
+        if let Some(items) = map.remove("items") {
+            map.insert("item".to_owned(), items);
+        }
+    }
+    if let Some(Value::Array(items)) = map.get_mut("item") {
+        for item in items {
+            comparable(item);
+        }
+    }
 }
 
 /// Whether a server key names a variable (its value is redirected) rather than an origin
@@ -147,34 +176,11 @@ fn rewrite_raw(raw: &str, origin: &str) -> String {
         Some(i) if !text[..i].contains('/') => i + 3,
         _ => 0,
     };
-    let rest = &text[after_scheme..];
-    let end = authority_end(rest);
-    let host = &rest[..end];
+    let (host, rest) = split_authority(&text[after_scheme..]);
     if host.is_empty() || (after_scheme == 0 && whole_variable(host).is_some()) {
         return raw.to_owned();
     }
-    format!("{origin}{}", &rest[end..])
-}
-
-/// Where the authority of `text` ends: the first `/`, `?` or `#` outside `{{...}}`.
-fn authority_end(text: &str) -> usize {
-    let mut depth = 0usize;
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i..].starts_with(b"{{") {
-            depth += 1;
-            i += 2;
-        } else if bytes[i..].starts_with(b"}}") {
-            depth = depth.saturating_sub(1);
-            i += 2;
-        } else if matches!(bytes[i], b'/' | b'?' | b'#') && depth == 0 {
-            return i;
-        } else {
-            i += 1;
-        }
-    }
-    text.len()
+    format!("{origin}{rest}")
 }
 
 /// What each item of a newman report produced: the record number its response carries, or
@@ -237,10 +243,7 @@ fn item_keys(
     keys: &mut BTreeMap<String, ItemKey>,
 ) {
     for item in items.as_array().into_iter().flatten() {
-        let name = item
-            .get("name")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
+        let name = item.get("name").and_then(Value::as_str).unwrap_or_default();
         path.push(name.to_owned());
         match item.get("item") {
             Some(children) => item_keys(children, path, seen, keys),
@@ -268,12 +271,18 @@ mod tests {
             rewrite_raw("https://api.zoom.us/v2/users?x=1", ORIGIN),
             "http://127.0.0.1:9/v2/users?x=1"
         );
-        assert_eq!(rewrite_raw("{{baseUrl}}/users", ORIGIN), "{{baseUrl}}/users");
+        assert_eq!(
+            rewrite_raw("{{baseUrl}}/users", ORIGIN),
+            "{{baseUrl}}/users"
+        );
         assert_eq!(
             rewrite_raw("https://{{host}}/a/{{b}}", ORIGIN),
             "http://127.0.0.1:9/a/{{b}}"
         );
-        assert_eq!(rewrite_raw("{{host}}:8080/a", ORIGIN), "http://127.0.0.1:9/a");
+        assert_eq!(
+            rewrite_raw("{{host}}:8080/a", ORIGIN),
+            "http://127.0.0.1:9/a"
+        );
         assert_eq!(rewrite_raw("/relative", ORIGIN), "/relative");
     }
 

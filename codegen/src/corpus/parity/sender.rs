@@ -27,7 +27,8 @@ pub fn start_build(scratch: &Path, subjects: &[Subject]) -> Result<Child, Error>
         let manifest = crate::cargo_toml(&format!("parity-sender-{name}"), "2021", false)
             .lines()
             .map(|line| match line.strip_prefix("tokio = ") {
-                Some(_) => "tokio = { version = \"1\", features = [\"time\", \"rt\", \"net\"] }\n".to_owned(),
+                Some(_) => "tokio = { version = \"1\", features = [\"time\", \"rt\", \"net\"] }\n"
+                    .to_owned(),
                 None => format!("{line}\n"),
             })
             .collect::<String>();
@@ -68,7 +69,9 @@ pub fn finish_and_run(
     };
     let status = build.wait().map_err(io)?;
     if !status.success() {
-        return Err(io(std::io::Error::other("building the sender programs failed")));
+        return Err(io(std::io::Error::other(
+            "building the sender programs failed",
+        )));
     }
     let mut sent: BTreeMap<String, BTreeMap<ItemKey, Sent>> = BTreeMap::new();
     for i in 0..parts(subjects).len() {
@@ -112,20 +115,7 @@ fn parse_line(line: &str) -> Option<(String, ItemKey, Sent)> {
 const LINES_PER_PART: usize = 150_000;
 
 fn parts(subjects: &[Subject]) -> Vec<Vec<&Subject>> {
-    let mut parts: Vec<Vec<&Subject>> = vec![Vec::new()];
-    let mut lines = 0;
-    for subject in subjects {
-        let subject_lines = subject.code.lines().count();
-        if lines + subject_lines > LINES_PER_PART && !parts[parts.len() - 1].is_empty() {
-            parts.push(Vec::new());
-            lines = 0;
-        }
-        lines += subject_lines;
-        if let Some(last) = parts.last_mut() {
-            last.push(subject);
-        }
-    }
-    parts
+    super::super::compile::split_by_lines(subjects, LINES_PER_PART, |s| s.code.lines().count())
 }
 
 /// The program of one part: sends each collection's operations in item order.
@@ -232,9 +222,9 @@ fn operations(
     }
 }
 
-/// The credentials newman sends, given to the client as a user would: the first token,
-/// basic pair and API key of the collection's auth blocks and `Authorization` headers, with
-/// collection variables resolved.
+/// The literal credentials newman sends, given to the client as a user would: the first
+/// token, basic pair and API key of the collection's auth blocks and `Authorization`
+/// headers, with collection variables resolved.
 fn credentials(collection: &Collection) -> TokenStream {
     let mut blocks: Vec<&Auth> = collection.auth.iter().collect();
     let mut headers: Vec<&KeyValue> = Vec::new();
@@ -268,9 +258,16 @@ fn credentials(collection: &Collection) -> TokenStream {
             token = token.or_else(|| Some(resolve(after_prefix(value))));
         }
     }
-    let token = token.map(|t| quote!(.with_bearer_token(#t)));
-    let basic = basic.map(|(u, p)| quote!(.with_basic_auth(#u, #p)));
-    let api_key = api_key.map(|k| quote!(.with_api_key(#k)));
+    // Credentials written as variables are the client's to resolve; only literal ones,
+    // which generated code leaves out, are given as a user would.
+    let literal = |text: &String| !text.contains("{{");
+    let token = token
+        .filter(literal)
+        .map(|t| quote!(.with_bearer_token(#t)));
+    let basic = basic
+        .filter(|(u, p)| literal(u) && literal(p))
+        .map(|(u, p)| quote!(.with_basic_auth(#u, #p)));
+    let api_key = api_key.filter(literal).map(|k| quote!(.with_api_key(#k)));
     quote!(#token #basic #api_key)
 }
 
@@ -292,9 +289,11 @@ fn gather<'a>(items: &'a [Item], blocks: &mut Vec<&'a Auth>, headers: &mut Vec<&
             }
             Item::Request(request) => {
                 blocks.extend(&request.request.auth);
-                headers.extend(request.request.headers.iter().filter(|h| {
-                    !h.disabled && h.key.trim().eq_ignore_ascii_case("authorization")
-                }));
+                headers.extend(
+                    request.request.headers.iter().filter(|h| {
+                        !h.disabled && h.key.trim().eq_ignore_ascii_case("authorization")
+                    }),
+                );
             }
         }
     }
