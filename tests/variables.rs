@@ -183,3 +183,26 @@ fn a_bad_environment_is_a_clear_error() {
         "{error}"
     );
 }
+
+#[tokio::test]
+async fn basic_auth_takes_its_password_from_a_variable() {
+    use base64::Engine as _;
+    let server = server().await;
+    let client = postman_clients::body_modes::Client::new()
+        .with_base_url(server.uri())
+        .with_variable("adminPassword", "pw-SECRET");
+    let request = postman_clients::body_modes::admin::purge_cache::Request { scope: None };
+    let curl = request.to_curl(&client).expect("builds");
+    assert!(
+        !curl.contains("pw-SECRET") && !curl.contains("cHctU0VDUkVU"),
+        "{curl}"
+    );
+    // The server's empty body does not fit the saved example; the request is what counts.
+    let _ = client.admin().purge_cache(&request).await;
+    let request = only_request(&server).await;
+    let expected = base64::engine::general_purpose::STANDARD.encode("admin:pw-SECRET");
+    assert_eq!(
+        header(&request, "authorization"),
+        Some(format!("Basic {expected}").as_str())
+    );
+}

@@ -112,7 +112,7 @@ pub enum AuthScheme {
     },
     /// HTTP basic authentication.
     Basic {
-        /// The collection's user name, as a variable template.
+        /// The collection's user name (variables resolved).
         user: Option<&'static str>,
         /// The collection's password, as a variable template.
         password: Option<&'static str>,
@@ -1217,7 +1217,7 @@ pub enum Body {
     Empty,
     /// Bytes with a content type (JSON, XML, text, binary).
     Bytes {
-        /// Content type.
+        /// Content type; empty sends none.
         content_type: String,
         /// Encoded body.
         bytes: Vec<u8>,
@@ -1426,13 +1426,17 @@ impl RequestBuilder {
         };
     }
 
-    /// Sets a JSON body; variables in its strings are resolved.
-    pub fn json<T: serde::Serialize + ?Sized>(&mut self, value: &T) -> Result<(), BuildError> {
+    /// Sets a JSON body sent as `content_type`; variables in its strings are resolved.
+    pub fn json<T: serde::Serialize + ?Sized>(
+        &mut self,
+        value: &T,
+        content_type: &str,
+    ) -> Result<(), BuildError> {
         let mut value = serde_json::to_value(value).map_err(|e| BuildError::new(e.to_string()))?;
         self.variables.resolve_json(&mut value);
         let bytes = serde_json::to_vec(&value).map_err(|e| BuildError::new(e.to_string()))?;
         self.body = Body::Bytes {
-            content_type: "application/json".to_owned(),
+            content_type: content_type.to_owned(),
             bytes,
         };
         Ok(())
@@ -1564,9 +1568,14 @@ impl Prepared {
                 content_type,
                 bytes,
             } => {
+                if !content_type.is_empty() {
+                    out.push_str(&format!(
+                        " \\\n  -H {}",
+                        shell_quote(&format!("content-type: {content_type}"))
+                    ));
+                }
                 out.push_str(&format!(
-                    " \\\n  -H {} \\\n  --data-binary {}",
-                    shell_quote(&format!("content-type: {content_type}")),
+                    " \\\n  --data-binary {}",
                     shell_quote(&String::from_utf8_lossy(bytes))
                 ));
             }
@@ -1642,7 +1651,7 @@ fn encode_body(body: Body) -> (Option<String>, Vec<u8>) {
         Body::Bytes {
             content_type,
             bytes,
-        } => (Some(content_type), bytes),
+        } => (Some(content_type).filter(|c| !c.is_empty()), bytes),
         Body::Form(fields) => {
             let mut out = String::new();
             for (i, (key, value)) in fields.iter().enumerate() {

@@ -144,7 +144,9 @@ fn param_example(param: &Param, op: &Operation) -> TokenStream {
 fn body_parts(op: &Operation) -> (Option<TokenStream>, TokenStream, TokenStream) {
     match &op.body {
         Body::None => (None, TokenStream::new(), TokenStream::new()),
-        Body::Json { ty, example: value } => (
+        Body::Json {
+            ty, example: value, ..
+        } => (
             Some(ty_tokens(ty)),
             example(ty, Some(value), &op.types),
             TokenStream::new(),
@@ -339,16 +341,19 @@ fn auth_tokens(auth: &Auth) -> TokenStream {
 fn body_tokens(op: &Operation) -> TokenStream {
     match &op.body {
         Body::None => TokenStream::new(),
-        Body::Json { .. } | Body::GraphQl { .. } => quote!(builder.json(&self.body)?;),
+        Body::Json { mime, .. } => quote!(builder.json(&self.body, #mime)?;),
+        Body::GraphQl { .. } => quote!(builder.json(&self.body, "application/json")?;),
         Body::Raw { mime, .. } => quote! {
             builder.body(runtime::Body::Bytes {
                 content_type: #mime.to_owned(),
                 bytes: self.body.as_bytes().to_vec(),
             });
         },
+        // As in Postman, a file body has no content type unless the collection declares one
+        // (sent as a header).
         Body::Binary => quote! {
             builder.body(runtime::Body::Bytes {
-                content_type: "application/octet-stream".to_owned(),
+                content_type: String::new(),
                 bytes: self.body.clone(),
             });
         },

@@ -25,7 +25,11 @@ pub fn resolve(block: Option<&AuthBlock>, item_path: &[String], diags: &mut Diag
             token("Authorization", &with_space(prefix), credential)
         }
         "basic" => Auth::Basic {
-            user: template(block.param("username")),
+            user: block
+                .param("username")
+                .map(str::trim)
+                .filter(|u| !u.is_empty())
+                .map(str::to_owned),
             password: template(block.param("password")),
         },
         "apikey" => {

@@ -150,6 +150,7 @@ fn raw(
     Body::Json {
         ty: typer.ty(&shape, "Body"),
         example: value,
+        mime,
     }
 }
 

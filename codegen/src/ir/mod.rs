@@ -222,7 +222,7 @@ pub enum Auth {
     },
     /// HTTP basic.
     Basic {
-        /// User name as a variable template.
+        /// User name as written (not a secret; may name variables).
         user: Option<String>,
         /// Password as a variable template.
         password: Option<String>,
@@ -251,6 +251,8 @@ pub enum Body {
         ty: Ty,
         /// Example body.
         example: Value,
+        /// Content type (`application/json`, or what the collection declares).
+        mime: String,
     },
     /// `application/x-www-form-urlencoded` fields.
     Form(Vec<Param>),

@@ -80,12 +80,16 @@ pub fn lower_url(
                     .and_then(|v| v.value.as_deref())
                     .filter(|v| !v.is_empty())
                     .or_else(|| fallback.and_then(|v| v.value.as_deref()));
-                // A `{{name}}` in the path is the variable itself.
+                // A `{{name}}` in the path is the variable itself; a `:name` or `{name}`
+                // without a value is sent as written, as Postman does.
                 let variable = format!("{{{{{text}}}}}");
+                let as_written = [format!(":{text}"), format!("{{{text}}}")]
+                    .into_iter()
+                    .find(|written| segment.contains(written.as_str()));
                 let example = if segment.contains(&variable) {
                     Some(variable.as_str())
                 } else {
-                    example
+                    example.or(as_written.as_deref())
                 };
                 let entry = Entry {
                     key: text,

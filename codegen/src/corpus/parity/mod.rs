@@ -7,7 +7,7 @@ mod newman;
 mod recorder;
 mod sender;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use postman_codegen::collection::{parse_collection, Collection};
@@ -170,9 +170,45 @@ fn server_urls(api: &Api) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Variables the collection uses but does not define, each with a value both senders are
+/// given (`parity-NAME`), so that they send the same request rather than both the text
+/// `{{NAME}}`. Servers are set apart, and dynamic `{{$...}}` names are each sender's own.
+fn undefined_variables(subject: &Subject) -> Vec<(String, String)> {
+    let text = std::fs::read_to_string(&subject.file).unwrap_or_default();
+    let defined: BTreeSet<&str> = subject
+        .api
+        .variables
+        .iter()
+        .map(|(name, _)| name.as_str())
+        .chain(subject.api.servers.iter().map(|s| s.key.as_str()))
+        .collect();
+    let mut names = BTreeSet::new();
+    let mut rest = text.as_str();
+    while let Some(close) = rest.find("}}") {
+        if let Some(open) = rest[..close].rfind("{{") {
+            let name = &rest[open + 2..close];
+            let usable = !name.is_empty()
+                && !name.starts_with('$')
+                && !name.contains(['=', '"', '\\'])
+                && !name.chars().any(char::is_whitespace);
+            if usable && !defined.contains(name) {
+                names.insert(name.to_owned());
+            }
+        }
+        rest = &rest[close + 2..];
+    }
+    names
+        .into_iter()
+        .map(|name| {
+            let value = format!("parity-{name}");
+            (name, value)
+        })
+        .collect()
+}
+
 /// Pairs what the two senders sent for each item and compares the requests.
 fn compare_subject(
-    newman: &BTreeMap<ItemKey, Sent>,
+    newman: &newman::Report,
     client: &BTreeMap<ItemKey, Sent>,
     records: &BTreeMap<u64, Record>,
 ) -> (Tally, Vec<Difference>) {
@@ -184,6 +220,7 @@ fn compare_subject(
     for (key, ours) in client {
         let item = key.0.join(" / ");
         let theirs = newman
+            .sent
             .get(key)
             .cloned()
             .unwrap_or_else(|| Err("newman did not run this item".to_owned()));
@@ -191,7 +228,7 @@ fn compare_subject(
         let verdict = match (record(&theirs), record(ours)) {
             (Some(expected), Some(actual)) => {
                 tally.paired += 1;
-                compare::requests(expected, actual)
+                compare::items(expected, actual, newman.dynamic.contains(key))
             }
             (None, _) => Err(compare::unsent("not sent by newman", &theirs)),
             (_, None) => Err(compare::unsent("not sent by the client", ours)),

@@ -1,7 +1,7 @@
 //! The reference sender: newman runs a copy of the collection whose hosts point at the
 //! recording server, and its JSON report says which record each item produced.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::process::Command;
 
@@ -9,26 +9,30 @@ use postman_codegen::collection::split_authority;
 use postman_codegen::ir::whole_variable;
 use serde_json::Value;
 
-use super::{server_urls, ItemKey, Sent, Subject};
+use super::{server_urls, undefined_variables, ItemKey, Sent, Subject};
 
 /// Longest time newman may take over one request, in milliseconds.
 const REQUEST_TIMEOUT_MS: &str = "5000";
 /// Longest time newman may take over one collection, in milliseconds.
 const RUN_TIMEOUT_MS: &str = "300000";
 
-/// Runs newman over `subject`; what it sent for each item. A collection newman cannot run
-/// gives an empty map (every item then counts as not sent by newman).
-pub fn run(
-    newman: &Path,
-    scratch: &Path,
-    subject: &Subject,
-    origin: &str,
-) -> BTreeMap<ItemKey, Sent> {
+/// What newman did with one collection.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// What it sent for each item.
+    pub sent: BTreeMap<ItemKey, Sent>,
+    /// Items whose request uses dynamic variables (`{{$guid}}`, ...).
+    pub dynamic: BTreeSet<ItemKey>,
+}
+
+/// Runs newman over `subject`. A collection newman cannot run gives an empty report (every
+/// item then counts as not sent by newman).
+pub fn run(newman: &Path, scratch: &Path, subject: &Subject, origin: &str) -> Report {
     match try_run(newman, scratch, subject, origin) {
         Ok(sent) => sent,
         Err(message) => {
             eprintln!("{}: newman: {message}", subject.name);
-            BTreeMap::new()
+            Report::default()
         }
     }
 }
@@ -38,13 +42,13 @@ fn try_run(
     scratch: &Path,
     subject: &Subject,
     origin: &str,
-) -> Result<BTreeMap<ItemKey, Sent>, String> {
+) -> Result<Report, String> {
     let text = std::fs::read(&subject.file).map_err(|e| e.to_string())?;
     let text = String::from_utf8_lossy(&text);
     let mut collection: Value =
         serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| e.to_string())?;
-    rewrite_hosts(&mut collection, origin);
     comparable(&mut collection);
+    rewrite_hosts(&mut collection, origin);
     let dir = scratch.join("newman");
     let input = dir.join(format!("{}.json", subject.module));
     let report = dir.join(format!("{}.report.json", subject.module));
@@ -65,6 +69,9 @@ fn try_run(
                 .arg("--env-var")
                 .arg(format!("{key}={origin}{path}"));
         }
+    }
+    for (name, value) in undefined_variables(subject) {
+        command.arg("--env-var").arg(format!("{name}={value}"));
     }
     let output = command.output().map_err(|e| e.to_string())?;
     let report = std::fs::read_to_string(&report).map_err(|_| {
@@ -185,11 +192,12 @@ fn rewrite_raw(raw: &str, origin: &str) -> String {
 
 /// What each item of a newman report produced: the record number its response carries, or
 /// the failure newman reported.
-fn read_report(report: &Value) -> BTreeMap<ItemKey, Sent> {
+fn read_report(report: &Value) -> Report {
     let mut keys = BTreeMap::new();
     let mut seen = BTreeMap::new();
+    let mut dynamic = BTreeSet::new();
     if let Some(items) = report.pointer("/collection/item") {
-        item_keys(items, &mut Vec::new(), &mut seen, &mut keys);
+        item_keys(items, &mut Vec::new(), &mut seen, &mut keys, &mut dynamic);
     }
     let mut failures: BTreeMap<&str, String> = BTreeMap::new();
     for failure in report
@@ -232,25 +240,34 @@ fn read_report(report: &Value) -> BTreeMap<ItemKey, Sent> {
         });
         sent.entry(key.clone()).or_insert(outcome);
     }
-    sent
+    Report { sent, dynamic }
 }
 
-/// Item ids of a report's collection, with their item paths and occurrences.
+/// Item ids of a report's collection, with their item paths and occurrences, and the items
+/// whose request uses dynamic variables.
 fn item_keys(
     items: &Value,
     path: &mut Vec<String>,
     seen: &mut BTreeMap<Vec<String>, usize>,
     keys: &mut BTreeMap<String, ItemKey>,
+    dynamic: &mut BTreeSet<ItemKey>,
 ) {
     for item in items.as_array().into_iter().flatten() {
         let name = item.get("name").and_then(Value::as_str).unwrap_or_default();
         path.push(name.to_owned());
         match item.get("item") {
-            Some(children) => item_keys(children, path, seen, keys),
+            Some(children) => item_keys(children, path, seen, keys, dynamic),
             None => {
                 let occurrence = seen.entry(path.clone()).or_insert(0);
+                let key = (path.clone(), *occurrence);
+                if item
+                    .get("request")
+                    .is_some_and(|r| r.to_string().contains("{{$"))
+                {
+                    dynamic.insert(key.clone());
+                }
                 if let Some(id) = item.get("id").and_then(Value::as_str) {
-                    keys.insert(id.to_owned(), (path.clone(), *occurrence));
+                    keys.insert(id.to_owned(), key);
                 }
                 *occurrence += 1;
             }
@@ -317,7 +334,7 @@ mod tests {
                 "failures": [{"source": {"id": "c"}, "error": {"message": "Invalid URI"}}]
             }
         });
-        let sent = read_report(&report);
+        let sent = read_report(&report).sent;
         let key = |names: &[&str], n| (names.iter().map(|s| (*s).to_owned()).collect(), n);
         assert_eq!(sent[&key(&["F", "R"], 0)], Ok(7));
         assert_eq!(sent[&key(&["F", "R"], 1)], Ok(8));
