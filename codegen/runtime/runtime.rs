@@ -1351,7 +1351,10 @@ impl RequestBuilder {
             AuthScheme::Basic { user, password } => {
                 let pair = match &creds.basic {
                     Some((user, password)) => Some((user.clone(), password.expose().to_owned())),
-                    None => pick(None, user).zip(pick(None, password)),
+                    None => pick(None, password).map(|password| {
+                        let user = user.map(|u| self.variables.resolve(u).text);
+                        (user.unwrap_or_default(), password)
+                    }),
                 };
                 match pair {
                     Some((user, password)) => {

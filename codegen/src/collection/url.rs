@@ -126,10 +126,7 @@ pub fn read_url(value: Option<&Value>, location: &str, ctx: &mut Ctx<'_>) -> Url
         }
     }
     url.variables = key_values(map.get("variable"), &pointer(location, "variable"), ctx);
-    // `["", "v1"]` comes from splitting "/v1"; the empty head is not a segment.
-    while url.path.len() > 1 && url.path[0].is_empty() {
-        url.path.remove(0);
-    }
+    // A path list that starts with `""` (`["", "v1"]`) is sent by Postman as `//v1`: kept.
     if raw.is_none() && url.host.is_empty() && url.path.is_empty() {
         ctx.warn(location, "URL object has no `raw`, `host` or `path`");
     }

@@ -93,6 +93,8 @@ fn raw(
         return Body::None;
     }
     let trimmed = text.trim_start();
+    // Sent as Postman sends it: the declared type, else the one of the body's language
+    // (`text/plain` when none is set). A body that looks like JSON is typed as JSON even then.
     let mime = content_type
         .filter(|ct| !ct.trim().is_empty() && !ct.contains("{{"))
         .map(|ct| ct.trim().to_owned())
@@ -102,12 +104,13 @@ fn raw(
                 Some("xml") => "application/xml",
                 Some("html") => "text/html",
                 Some("javascript") => "application/javascript",
-                None if trimmed.starts_with('{') || trimmed.starts_with('[') => "application/json",
                 _ => "text/plain",
             }
             .to_owned()
         });
-    if !mime.to_ascii_lowercase().contains("json") {
+    let looks_like_json =
+        language.is_none() && (trimmed.starts_with('{') || trimmed.starts_with('['));
+    if !mime.to_ascii_lowercase().contains("json") && !looks_like_json {
         return Body::Raw {
             mime,
             example: text.to_owned(),

@@ -72,9 +72,9 @@ pub mod documented {
     /// Characters Postman leaves raw in a path or query (`{`, `}`, `'`, `|`, ...) are
     /// percent-encoded; every segment and query pair decodes to the same text.
     pub const ENCODING: &str = "percent-encoding of the same text";
-    /// A query parameter or header whose value is a type placeholder (`<string>`,
-    /// `<integer>`, as OpenAPI converters write them) is a typed field left unset in
-    /// `example()`; newman sends the placeholder text.
+    /// A query parameter, header, path segment or url-encoded field whose value is a
+    /// placeholder (`<string>`, `<integer>`) is a typed field that `example()` leaves unset or
+    /// empty; newman sends the placeholder text.
     pub const PLACEHOLDER: &str = "a `<type>` placeholder is not sent";
     /// Where the collection uses dynamic variables (`{{$guid}}`, `{{$timestamp}}`,
     /// `{{$isoTimestamp}}`), each sender generates its own value: UUIDs, Unix times and ISO
@@ -148,17 +148,11 @@ pub fn items(
     }
 }
 
-/// `<string>`, `<integer>`, `<dateTime>`: a type placeholder, not a value.
+/// `<string>`, `<integer>`, `<Merchant Key>`: a placeholder, not a value (the generator reads
+/// it the same way).
 fn is_placeholder(value: &str) -> bool {
-    value
-        .strip_prefix('<')
-        .and_then(|v| v.strip_suffix('>'))
-        .is_some_and(|word| {
-            !word.is_empty()
-                && word
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        })
+    let value = value.trim();
+    value.len() > 2 && value.starts_with('<') && value.ends_with('>')
 }
 
 /// Whether newman and the client sent the same request: `Ok(None)` when identical,
@@ -172,8 +166,18 @@ pub fn requests(newman: &Record, client: &Record) -> Result<Option<&'static str>
     let (client_path, client_query) = split_target(&client.target);
     if newman_path != client_path {
         let segments = |path: &str| path.split('/').map(decoded).collect::<Vec<_>>();
-        if segments(newman_path) != segments(client_path) {
-            return Err(Difference::new("path", newman_path, client_path));
+        let (theirs, ours) = (segments(newman_path), segments(client_path));
+        if theirs != ours {
+            // A placeholder segment is a typed parameter the example leaves empty.
+            let placeholders_only = theirs.len() == ours.len()
+                && theirs
+                    .iter()
+                    .zip(&ours)
+                    .all(|(t, o)| t == o || is_placeholder(t));
+            if !placeholders_only {
+                return Err(Difference::new("path", newman_path, client_path));
+            }
+            documented = Some(documented::PLACEHOLDER);
         }
         documented = documented.or(Some(documented::ENCODING));
     }
@@ -366,7 +370,13 @@ fn same_body(content_type: &str, newman: &[u8], client: &[u8]) -> bool {
                 .map(|(k, v)| (form_decoded(k), v.map(form_decoded)))
                 .collect()
         };
-        return fields(&text(newman)) == fields(&text(client));
+        let (theirs, ours) = (fields(&text(newman)), fields(&text(client)));
+        // A placeholder value (`<string>`) stands for whatever the typed field holds.
+        let placeholders_only = theirs.len() == ours.len()
+            && theirs.iter().zip(&ours).all(|(t, o)| {
+                t.0 == o.0 && (t.1 == o.1 || t.1.as_deref().is_some_and(is_placeholder))
+            });
+        return theirs == ours || placeholders_only;
     }
     if mime.starts_with("multipart/") {
         return multipart_parts(newman) == multipart_parts(client);

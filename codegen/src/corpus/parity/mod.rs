@@ -92,6 +92,13 @@ pub fn run(
     }
     print_table(&tallies);
     print_differences(&differences);
+    let listing: String = differences
+        .iter()
+        .map(|(collection, d)| format!("{collection}\t{}\t{}\n", d.kind, d.detail))
+        .collect();
+    let listing_path = scratch.join("differences.tsv");
+    crate::write(&listing_path, &listing)?;
+    println!("every difference: {}", listing_path.display());
     let Some(path) = baseline else {
         return Ok(());
     };
