@@ -7,7 +7,7 @@ use std::path::Path;
 use postman_codegen::decode_check::{cases_file, parts, program, Case, Cases, Check};
 use postman_codegen::Error;
 
-use super::{collection_files, collection_name, percent};
+use super::{collection_files, collection_name, counts, percent};
 
 /// Failures printed in full before the rest are only counted.
 const SHOWN_FAILURES: usize = 40;
@@ -78,26 +78,7 @@ pub fn run(
         eprintln!("... and {} more failures", failures.len() - SHOWN_FAILURES);
     }
     print_table(&tallies);
-    let Some(path) = baseline else {
-        return Ok(());
-    };
-    if update {
-        write_baseline(path, &tallies)?;
-        eprintln!("baseline written to {}", path.display());
-        return Ok(());
-    }
-    let regressions = compare(&read_baseline(path)?, &tallies);
-    for line in &regressions {
-        eprintln!("regression: {line}");
-    }
-    if regressions.is_empty() {
-        Ok(())
-    } else {
-        Err(Error::Io {
-            path: "decode".to_owned(),
-            source: std::io::Error::other(format!("{} regressions", regressions.len())),
-        })
-    }
+    counts::settle("decode", baseline, update, &tallies)
 }
 
 fn describe(collection: &str, case: &Case, error: &str) -> String {
@@ -198,86 +179,36 @@ fn print_table(tallies: &BTreeMap<String, Tally>) {
     row(&format!("total ({} collections)", tallies.len()), &sum);
 }
 
-const HEADER: &str = "collection\tcontrol\tcontrol_decoded\tleave_one_out\tleave_one_out_decoded";
+impl counts::Counts for Tally {
+    const COLUMNS: &'static [&'static str] = &[
+        "control",
+        "control_decoded",
+        "leave_one_out",
+        "leave_one_out_decoded",
+    ];
 
-fn write_baseline(path: &Path, tallies: &BTreeMap<String, Tally>) -> Result<(), Error> {
-    let mut text = format!("{HEADER}\n");
-    for (name, t) in tallies {
-        text.push_str(&format!(
-            "{name}\t{}\t{}\t{}\t{}\n",
-            t.control, t.control_ok, t.loo, t.loo_ok
-        ));
+    fn values(&self) -> Vec<usize> {
+        vec![self.control, self.control_ok, self.loo, self.loo_ok]
     }
-    crate::write(path, &text)
-}
 
-fn read_baseline(path: &Path) -> Result<BTreeMap<String, Tally>, Error> {
-    let rows = super::read_tsv(path, HEADER, |fields| {
-        let [name, control, control_ok, loo, loo_ok] = fields else {
+    fn from_values(values: &[usize]) -> Option<Self> {
+        let [control, control_ok, loo, loo_ok] = values else {
             return None;
         };
-        let tally = Tally {
-            control: control.parse().ok()?,
-            control_ok: control_ok.parse().ok()?,
-            loo: loo.parse().ok()?,
-            loo_ok: loo_ok.parse().ok()?,
-        };
-        Some(((*name).to_owned(), tally))
-    })?;
-    Ok(rows.into_iter().collect())
-}
-
-/// Regressions: fewer cases, or fewer decoded, than the baseline.
-fn compare(expected: &BTreeMap<String, Tally>, run: &BTreeMap<String, Tally>) -> Vec<String> {
-    let mut regressions = Vec::new();
-    for (name, before) in expected {
-        let now = run.get(name).copied().unwrap_or_default();
-        for (what, was, is) in [
-            ("control cases", before.control, now.control),
-            ("control decoded", before.control_ok, now.control_ok),
-            ("leave-one-out cases", before.loo, now.loo),
-            ("leave-one-out decoded", before.loo_ok, now.loo_ok),
-        ] {
-            if is < was {
-                regressions.push(format!("{name}: {is} {what}, was {was}"));
-            } else if is > was {
-                eprintln!("better than the baseline: {name}: {is} {what}, was {was}");
-            }
-        }
+        Some(Self {
+            control: *control,
+            control_ok: *control_ok,
+            loo: *loo,
+            loo_ok: *loo_ok,
+        })
     }
-    regressions
-}
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn fewer_decoded_or_fewer_cases_are_regressions() {
-        let tally = |control_ok, loo_ok| Tally {
-            control_ok,
-            control: 10,
-            loo_ok,
-            loo: 4,
-        };
-        let expected = BTreeMap::from([
-            ("a".to_owned(), tally(10, 3)),
-            ("b".to_owned(), tally(9, 4)),
-            ("gone".to_owned(), tally(10, 4)),
-        ]);
-        let run = BTreeMap::from([
-            ("a".to_owned(), tally(10, 4)),
-            ("b".to_owned(), tally(8, 4)),
-        ]);
-        assert_eq!(
-            compare(&expected, &run),
-            vec![
-                "b: 8 control decoded, was 9",
-                "gone: 0 control cases, was 10",
-                "gone: 0 control decoded, was 10",
-                "gone: 0 leave-one-out cases, was 4",
-                "gone: 0 leave-one-out decoded, was 4",
-            ]
-        );
+    fn checked(&self) -> Vec<(&'static str, usize)> {
+        vec![
+            ("control cases", self.control),
+            ("control decoded", self.control_ok),
+            ("leave-one-out cases", self.loo),
+            ("leave-one-out decoded", self.loo_ok),
+        ]
     }
 }

@@ -3,6 +3,7 @@
 
 mod baseline;
 mod compile;
+mod counts;
 pub mod decode;
 pub mod parity;
 

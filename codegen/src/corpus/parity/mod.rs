@@ -18,7 +18,7 @@ use postman_codegen::{generate, module_name_for, naming::Namespace, Error, Outpu
 use compare::Difference;
 use recorder::Record;
 
-use super::{collection_files, collection_name, percent};
+use super::{collection_files, collection_name, counts, percent};
 
 /// One collection taken through both senders.
 pub struct Subject {
@@ -99,26 +99,7 @@ pub fn run(
     let listing_path = scratch.join("differences.tsv");
     crate::write(&listing_path, &listing)?;
     println!("every difference: {}", listing_path.display());
-    let Some(path) = baseline else {
-        return Ok(());
-    };
-    if update {
-        write_baseline(path, &tallies)?;
-        eprintln!("baseline written to {}", path.display());
-        return Ok(());
-    }
-    let regressions = regressions(&read_baseline(path)?, &tallies);
-    for line in &regressions {
-        eprintln!("regression: {line}");
-    }
-    if regressions.is_empty() {
-        Ok(())
-    } else {
-        Err(Error::Io {
-            path: "parity".to_owned(),
-            source: std::io::Error::other(format!("{} regressions", regressions.len())),
-        })
-    }
+    counts::settle("parity", baseline, update, &tallies)
 }
 
 /// Every collection that parses and generates, with its IR and code.
@@ -298,79 +279,30 @@ fn print_differences(differences: &[(String, Difference)]) {
     }
 }
 
-const HEADER: &str = "collection\trequests\tpaired\tidentical\tdocumented";
+impl counts::Counts for Tally {
+    const COLUMNS: &'static [&'static str] = &["requests", "paired", "identical", "documented"];
 
-fn write_baseline(path: &Path, tallies: &BTreeMap<String, Tally>) -> Result<(), Error> {
-    let mut text = format!("{HEADER}\n");
-    for (name, t) in tallies {
-        text.push_str(&format!(
-            "{name}\t{}\t{}\t{}\t{}\n",
-            t.requests, t.paired, t.identical, t.documented
-        ));
+    fn values(&self) -> Vec<usize> {
+        vec![self.requests, self.paired, self.identical, self.documented]
     }
-    crate::write(path, &text)
-}
 
-fn read_baseline(path: &Path) -> Result<BTreeMap<String, Tally>, Error> {
-    let rows = super::read_tsv(path, HEADER, |fields| {
-        let [name, requests, paired, identical, documented] = fields else {
+    fn from_values(values: &[usize]) -> Option<Self> {
+        let [requests, paired, identical, documented] = values else {
             return None;
         };
-        let tally = Tally {
-            requests: requests.parse().ok()?,
-            paired: paired.parse().ok()?,
-            identical: identical.parse().ok()?,
-            documented: documented.parse().ok()?,
-        };
-        Some(((*name).to_owned(), tally))
-    })?;
-    Ok(rows.into_iter().collect())
-}
-
-/// Regressions: a collection with fewer requests, or fewer sent alike (identical or
-/// documented), than the baseline.
-fn regressions(expected: &BTreeMap<String, Tally>, run: &BTreeMap<String, Tally>) -> Vec<String> {
-    let mut found = Vec::new();
-    for (name, before) in expected {
-        let now = run.get(name).copied().unwrap_or_default();
-        let alike = |t: &Tally| t.identical + t.documented;
-        for (what, was, is) in [
-            ("requests", before.requests, now.requests),
-            ("sent alike", alike(before), alike(&now)),
-        ] {
-            if is < was {
-                found.push(format!("{name}: {is} {what}, was {was}"));
-            } else if is > was {
-                eprintln!("better than the baseline: {name}: {is} {what}, was {was}");
-            }
-        }
+        Some(Self {
+            requests: *requests,
+            paired: *paired,
+            identical: *identical,
+            documented: *documented,
+        })
     }
-    found
-}
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn fewer_identical_or_fewer_requests_are_regressions() {
-        let tally = |requests, identical| Tally {
-            requests,
-            paired: requests,
-            identical,
-            documented: 1,
-        };
-        let expected = BTreeMap::from([
-            ("a".to_owned(), tally(10, 8)),
-            ("b".to_owned(), tally(10, 8)),
-        ]);
-        let run = BTreeMap::from([
-            ("a".to_owned(), tally(10, 9)),
-            ("b".to_owned(), tally(9, 7)),
-        ]);
-        assert_eq!(
-            regressions(&expected, &run),
-            vec!["b: 9 requests, was 10", "b: 8 sent alike, was 9"]
-        );
+    /// Requests, and those sent alike (identical, or different only as documented).
+    fn checked(&self) -> Vec<(&'static str, usize)> {
+        vec![
+            ("requests", self.requests),
+            ("sent alike", self.identical + self.documented),
+        ]
     }
 }
