@@ -126,3 +126,19 @@ async fn query_keys_alone_and_encoded_values_go_as_written() {
     let built = request.build(&client(&server)).expect("builds");
     assert_eq!(built.uri().query(), Some("v=&filter=urn:li:person"));
 }
+
+#[test]
+fn a_form_with_no_field_set_has_no_body_and_no_content_type() {
+    use postman_behaviour::runtime;
+    let client = runtime::Client::with_servers("s", &[("s", "http://127.0.0.1:9")]);
+    for body in [
+        runtime::form_body(vec![None]),
+        runtime::multipart_body(vec![None]),
+    ] {
+        let mut builder = runtime::RequestBuilder::new(&client, "PUT", "s").expect("a builder");
+        builder.body(body);
+        let request = builder.finish().into_http().expect("builds");
+        assert!(request.headers().get("content-type").is_none());
+        assert!(request.body().is_empty());
+    }
+}

@@ -1324,10 +1324,13 @@ impl RequestBuilder {
         // A credential set on the client, else the collection's template if its variables
         // are all known.
         let pick = |set: Option<&Secret>, template: Option<&str>| -> Option<String> {
-            set.map(|s| s.expose().to_owned()).or_else(|| {
-                let resolved = self.variables.resolve(template?).text;
-                (!resolved.contains("{{")).then_some(resolved)
-            })
+            // An empty credential is not sent, as in Postman.
+            set.map(|s| s.expose().to_owned())
+                .or_else(|| {
+                    let resolved = self.variables.resolve(template?).text;
+                    (!resolved.contains("{{")).then_some(resolved)
+                })
+                .filter(|credential| !credential.is_empty())
         };
         match scheme {
             AuthScheme::None => Ok(()),
@@ -1655,6 +1658,9 @@ fn encode_body(body: Body) -> (Option<String>, Vec<u8>) {
             content_type,
             bytes,
         } => (Some(content_type).filter(|c| !c.is_empty()), bytes),
+        // An empty form goes as Postman sends it: no body and no content type.
+        Body::Form(fields) if fields.is_empty() => (None, Vec::new()),
+        Body::Multipart(parts) if parts.is_empty() => (None, Vec::new()),
         Body::Form(fields) => {
             let mut out = String::new();
             for (i, (key, value)) in fields.iter().enumerate() {
