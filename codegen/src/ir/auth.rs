@@ -24,14 +24,20 @@ pub fn resolve(block: Option<&AuthBlock>, item_path: &[String], diags: &mut Diag
             let prefix = block.param("headerPrefix").unwrap_or("Bearer").trim();
             token("Authorization", &with_space(prefix), credential)
         }
-        "basic" => Auth::Basic {
-            user: block
+        "basic" => {
+            let password = template(block.param("password"));
+            // A literal user name goes into the code only beside a password given through a
+            // variable: alone, it may be the secret itself (an API key sent as the user).
+            let user = block
                 .param("username")
                 .map(str::trim)
-                .filter(|u| !u.is_empty())
-                .map(str::to_owned),
-            password: template(block.param("password")),
-        },
+                .filter(|u| !u.is_empty());
+            let user = match user {
+                Some(user) if user.contains("{{") || password.is_some() => Some(user.to_owned()),
+                _ => None,
+            };
+            Auth::Basic { user, password }
+        }
         "apikey" => {
             let name = block.param("key").filter(|k| !k.trim().is_empty());
             let name = name.unwrap_or("X-API-Key").to_owned();
@@ -128,6 +134,27 @@ mod tests {
             &mut diags,
         );
         assert_eq!(auth, token("Authorization", "Zoho-oauthtoken ", None));
+    }
+
+    #[test]
+    fn basic_user_names_stay_out_of_the_code_unless_the_password_is_a_variable() {
+        let mut diags = Diagnostics::new("x.json");
+        let mut basic =
+            |params: &[(&str, &str)]| resolve(Some(&block("basic", params)), &[], &mut diags);
+        assert_eq!(
+            basic(&[("username", "admin"), ("password", "{{pw}}")]),
+            Auth::Basic {
+                user: Some("admin".into()),
+                password: Some("{{pw}}".into())
+            }
+        );
+        assert_eq!(
+            basic(&[("username", "sk_live_key"), ("password", "")]),
+            Auth::Basic {
+                user: None,
+                password: None
+            }
+        );
     }
 
     #[test]

@@ -222,7 +222,7 @@ pub enum Auth {
     },
     /// HTTP basic.
     Basic {
-        /// User name as written (not a secret; may name variables).
+        /// User name: a variable template, or as written beside a password template.
         user: Option<String>,
         /// Password as a variable template.
         password: Option<String>,
