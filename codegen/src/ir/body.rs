@@ -94,9 +94,10 @@ fn raw(
     }
     let trimmed = text.trim_start();
     // Sent as Postman sends it: the declared type, else the one of the body's language
-    // (`text/plain` when none is set). A body that looks like JSON is typed as JSON even then.
-    let mime = content_type
-        .filter(|ct| !ct.trim().is_empty() && !ct.contains("{{"))
+    // (`text/plain` when none is set). A body that looks like JSON and declares nothing is
+    // typed as JSON even then.
+    let declared = content_type.filter(|ct| !ct.trim().is_empty() && !ct.contains("{{"));
+    let mime = declared
         .map(|ct| ct.trim().to_owned())
         .unwrap_or_else(|| {
             match language {
@@ -108,8 +109,9 @@ fn raw(
             }
             .to_owned()
         });
-    let looks_like_json =
-        language.is_none() && (trimmed.starts_with('{') || trimmed.starts_with('['));
+    let looks_like_json = declared.is_none()
+        && language.is_none()
+        && (trimmed.starts_with('{') || trimmed.starts_with('['));
     if !mime.to_ascii_lowercase().contains("json") && !looks_like_json {
         return Body::Raw {
             mime,
