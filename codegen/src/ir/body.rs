@@ -97,18 +97,16 @@ fn raw(
     // (`text/plain` when none is set). A body that looks like JSON and declares nothing is
     // typed as JSON even then.
     let declared = content_type.filter(|ct| !ct.trim().is_empty() && !ct.contains("{{"));
-    let mime = declared
-        .map(|ct| ct.trim().to_owned())
-        .unwrap_or_else(|| {
-            match language {
-                Some("json") => "application/json",
-                Some("xml") => "application/xml",
-                Some("html") => "text/html",
-                Some("javascript") => "application/javascript",
-                _ => "text/plain",
-            }
-            .to_owned()
-        });
+    let mime = declared.map(|ct| ct.trim().to_owned()).unwrap_or_else(|| {
+        match language {
+            Some("json") => "application/json",
+            Some("xml") => "application/xml",
+            Some("html") => "text/html",
+            Some("javascript") => "application/javascript",
+            _ => "text/plain",
+        }
+        .to_owned()
+    });
     let looks_like_json = declared.is_none()
         && language.is_none()
         && (trimmed.starts_with('{') || trimmed.starts_with('['));
