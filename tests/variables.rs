@@ -206,14 +206,3 @@ async fn basic_auth_takes_its_password_from_a_variable() {
         Some(format!("Basic {expected}").as_str())
     );
 }
-
-#[test]
-fn an_empty_credential_is_not_sent() {
-    let client = variables::Client::new()
-        .with_variable("accessToken", "")
-        .with_bearer_token("");
-    let built = tenants::list_items::Request::example()
-        .build(&client)
-        .expect("builds");
-    assert!(built.headers().get("authorization").is_none());
-}

@@ -1324,13 +1324,10 @@ impl RequestBuilder {
         // A credential set on the client, else the collection's template if its variables
         // are all known.
         let pick = |set: Option<&Secret>, template: Option<&str>| -> Option<String> {
-            // An empty credential is not sent, as in Postman.
-            set.map(|s| s.expose().to_owned())
-                .or_else(|| {
-                    let resolved = self.variables.resolve(template?).text;
-                    (!resolved.contains("{{")).then_some(resolved)
-                })
-                .filter(|credential| !credential.is_empty())
+            set.map(|s| s.expose().to_owned()).or_else(|| {
+                let resolved = self.variables.resolve(template?).text;
+                (!resolved.contains("{{")).then_some(resolved)
+            })
         };
         match scheme {
             AuthScheme::None => Ok(()),

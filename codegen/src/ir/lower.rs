@@ -279,9 +279,12 @@ impl Lowerer<'_> {
         }
         let mut fixed_headers = Vec::new();
         let mut auth_header = None;
-        // The body sets its own content type; without one (or for a file), a declared header
-        // goes as it is.
-        let has_body = !matches!(body, Body::None | Body::Binary);
+        // A JSON or text body sets its own content type; otherwise a declared header goes as
+        // it is (a form that has fields replaces it with its own).
+        let has_body = matches!(
+            body,
+            Body::Json { .. } | Body::Raw { .. } | Body::GraphQl { .. }
+        );
         for header in &request.headers {
             let key = header.key.trim();
             if key.is_empty() || (has_body && key.eq_ignore_ascii_case("content-type")) {
