@@ -263,7 +263,7 @@ fn credentials(collection: &Collection) -> TokenStream {
     }
     // Credentials written as variables are the client's to resolve; only literal ones,
     // which generated code leaves out, are given as a user would.
-    let literal = |text: &String| !text.is_empty() && !text.contains("{{");
+    let literal = |text: &String| !text.contains("{{");
     let token = token
         .filter(literal)
         .map(|t| quote!(.with_bearer_token(#t)));
