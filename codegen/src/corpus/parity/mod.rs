@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use postman_codegen::collection::{parse_collection, Collection};
 use postman_codegen::diagnostics::Diagnostics;
 use postman_codegen::ir::{self, Api};
-use postman_codegen::{generate, module_name_for, naming::Namespace, Error, Output};
+use postman_codegen::{emit, module_name_for, naming::Namespace, Error};
 
 use compare::Difference;
 use recorder::Record;
@@ -26,8 +26,10 @@ pub struct Subject {
     name: String,
     /// Module the generated client is included as.
     module: String,
-    /// The collection file.
-    file: PathBuf,
+    /// The collection file's text.
+    source: String,
+    /// Variables it uses but does not define, with the value both senders get.
+    undefined: Vec<(String, String)>,
     /// The parsed collection (variables, auth values).
     collection: Collection,
     /// Its lowered API (servers, operations with item paths).
@@ -110,24 +112,26 @@ fn subjects(dirs: &[PathBuf]) -> Result<Vec<Subject>, Error> {
         let Ok(bytes) = std::fs::read(&file) else {
             continue;
         };
-        let source = String::from_utf8_lossy(&bytes);
+        let source = String::from_utf8_lossy(&bytes).into_owned();
         let label = file.display().to_string();
         let module = names.claim(&module_name_for(&file));
-        let Ok(generated) = generate(&source, &label, &Output::Module(module.clone())) else {
-            continue;
-        };
+        // Parsed and lowered once: the code from the same IR the senders are written from.
         let mut diags = Diagnostics::new(label);
         let Ok(collection) = parse_collection(&source, &mut diags) else {
             continue;
         };
         let api = ir::lower(&collection, &module, &mut diags);
+        let Ok(code) = emit::module(&api, &module).and_then(emit::format) else {
+            continue;
+        };
         subjects.push(Subject {
             name: collection_name(&file),
+            undefined: undefined_variables(&source, &api),
+            source,
             module,
-            file,
             collection,
             api,
-            code: generated.code,
+            code,
         });
     }
     Ok(subjects)
@@ -161,17 +165,15 @@ fn server_urls(api: &Api) -> Vec<(String, String)> {
 /// Variables the collection uses but does not define, each with a value both senders are
 /// given (`parity-NAME`), so that they send the same request rather than both the text
 /// `{{NAME}}`. Servers are set apart, and dynamic `{{$...}}` names are each sender's own.
-fn undefined_variables(subject: &Subject) -> Vec<(String, String)> {
-    let text = std::fs::read_to_string(&subject.file).unwrap_or_default();
-    let defined: BTreeSet<&str> = subject
-        .api
+fn undefined_variables(source: &str, api: &Api) -> Vec<(String, String)> {
+    let defined: BTreeSet<&str> = api
         .variables
         .iter()
         .map(|(name, _)| name.as_str())
-        .chain(subject.api.servers.iter().map(|s| s.key.as_str()))
+        .chain(api.servers.iter().map(|s| s.key.as_str()))
         .collect();
     let mut names = BTreeSet::new();
-    let mut rest = text.as_str();
+    let mut rest = source;
     while let Some(close) = rest.find("}}") {
         if let Some(open) = rest[..close].rfind("{{") {
             let name = &rest[open + 2..close];

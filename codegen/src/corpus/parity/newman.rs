@@ -9,7 +9,7 @@ use postman_codegen::collection::split_authority;
 use postman_codegen::ir::whole_variable;
 use serde_json::Value;
 
-use super::{server_urls, undefined_variables, ItemKey, Sent, Subject};
+use super::{server_urls, ItemKey, Sent, Subject};
 
 /// Longest time newman may take over one request, in milliseconds.
 const REQUEST_TIMEOUT_MS: &str = "5000";
@@ -43,10 +43,8 @@ fn try_run(
     subject: &Subject,
     origin: &str,
 ) -> Result<Report, String> {
-    let text = std::fs::read(&subject.file).map_err(|e| e.to_string())?;
-    let text = String::from_utf8_lossy(&text);
-    let mut collection: Value =
-        serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| e.to_string())?;
+    let text = subject.source.trim_start_matches('\u{feff}');
+    let mut collection: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
     comparable(&mut collection);
     rewrite_hosts(&mut collection, origin);
     let dir = scratch.join("newman");
@@ -70,7 +68,7 @@ fn try_run(
                 .arg(format!("{key}={origin}{path}"));
         }
     }
-    for (name, value) in undefined_variables(subject) {
+    for (name, value) in &subject.undefined {
         command.arg("--env-var").arg(format!("{name}={value}"));
     }
     let output = command.output().map_err(|e| e.to_string())?;

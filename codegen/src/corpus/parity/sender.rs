@@ -12,7 +12,7 @@ use postman_codegen::Error;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{server_urls, undefined_variables, ItemKey, Sent, Subject};
+use super::{server_urls, ItemKey, Sent, Subject};
 
 /// Writes the sender programs under `scratch/senders` and starts building them.
 pub fn start_build(scratch: &Path, subjects: &[Subject]) -> Result<Child, Error> {
@@ -183,8 +183,9 @@ fn collection_sender(subject: &Subject) -> TokenStream {
         .into_iter()
         .map(|(key, path)| quote!(.with_server(#key, format!("{origin}{}", #path))));
     let credentials = credentials(&subject.collection);
-    let variables = undefined_variables(subject)
-        .into_iter()
+    let variables = subject
+        .undefined
+        .iter()
         .map(|(name, value)| quote!(.with_variable(#name, #value)));
     let mut sends = Vec::new();
     let mut seen: BTreeMap<Vec<String>, usize> = BTreeMap::new();
