@@ -2,7 +2,9 @@
 //! a folder or the collection sets `protocolProfileBehavior.disableBodyPruning`, and a body
 //! marked `disabled` is not sent, GraphQL bodies without variables leave the key out, and a
 //! declared `Content-Type` goes out without a body too; a query key without a value is sent
-//! alone and a value written percent-encoded is not encoded twice.
+//! alone and a value written percent-encoded is not encoded twice; unquoted variables of a raw
+//! JSON body go as their text, keys in the order written; an empty bearer token sends nothing;
+//! a file field left empty is a part without a content type.
 
 use postman_clients::postman_behaviour::{self, bodies_kept};
 use serde_json::{json, Value};
@@ -141,4 +143,81 @@ fn a_form_with_no_field_set_has_no_body_and_no_content_type() {
         assert!(request.headers().get("content-type").is_none());
         assert!(request.body().is_empty());
     }
+}
+
+#[tokio::test]
+async fn unquoted_variables_are_sent_as_their_text_and_keys_in_written_order() {
+    let server = server().await;
+    let request = postman_behaviour::pay_with_unquoted_variables::Request::example();
+    client(&server)
+        .pay_with_unquoted_variables(&request)
+        .await
+        .expect("200");
+    assert_eq!(
+        String::from_utf8(received_body(&server).await).expect("text"),
+        r#"{"zeta":[{"amount":12.50,"note":null},{"amount":3,"note":"tip"}],"currency":"EUR","alpha":"\"EUR\""}"#,
+        "a quoted `{{{{currency}}}}` is a string holding the variable's text"
+    );
+
+    // A value set by the caller wins over the variable; an unknown variable stays `null`.
+    let mut request = request;
+    request.body.currency = json!("USD");
+    let client = client(&server).with_variable("amount", "{\"cents\": 1250}");
+    let built = request.build(&client).expect("builds");
+    assert_eq!(
+        std::str::from_utf8(built.body()).expect("text"),
+        r#"{"zeta":[{"amount":{"cents": 1250},"note":null},{"amount":3,"note":"tip"}],"currency":"USD","alpha":"\"EUR\""}"#
+    );
+    let unknown = postman_behaviour::runtime::Client::with_servers("s", &[("s", "http://x.test")]);
+    let mut builder =
+        postman_behaviour::runtime::RequestBuilder::new(&unknown, "POST", "s").expect("builds");
+    builder
+        .json_template(&json!({"a": null}), "application/json", &[("/a", "nobody")])
+        .expect("serializes");
+    let built = builder.finish().into_http().expect("builds");
+    assert_eq!(built.body(), br#"{"a":null}"#);
+}
+
+#[tokio::test]
+async fn a_bearer_token_that_resolves_to_nothing_sends_no_authorization() {
+    let server = server().await;
+    let request = postman_behaviour::bearer_with_an_empty_token::Request::example();
+    let built = request.build(&client(&server)).expect("builds");
+    assert!(built.headers().get("authorization").is_none());
+    let client = client(&server).with_variable("sessionToken", "s3cret");
+    client
+        .bearer_with_an_empty_token(&request)
+        .await
+        .expect("200");
+    let requests = server.received_requests().await.expect("recorded");
+    assert_eq!(requests[0].headers["authorization"], "Bearer s3cret");
+}
+
+#[tokio::test]
+async fn a_file_field_left_empty_is_a_part_without_a_content_type() {
+    let server = server().await;
+    let mut request = postman_behaviour::upload_with_an_empty_file_field::Request::example();
+    let body = request
+        .build(&client(&server))
+        .expect("builds")
+        .body()
+        .clone();
+    let text = String::from_utf8(body).expect("text");
+    let boundary = text.lines().next().expect("a first line");
+    assert_eq!(
+        text,
+        format!(
+            "{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\"\r\n\r\n\r\n\
+             {boundary}\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nempty\r\n{boundary}--\r\n"
+        )
+    );
+    request.body.file = postman_behaviour::runtime::FilePart::new("a.txt", "hi");
+    client(&server)
+        .upload_with_an_empty_file_field(&request)
+        .await
+        .expect("200");
+    let sent = String::from_utf8(received_body(&server).await).expect("text");
+    assert!(sent.contains(
+        "name=\"file\"; filename=\"a.txt\"\r\nContent-Type: application/octet-stream\r\n\r\nhi\r\n"
+    ));
 }

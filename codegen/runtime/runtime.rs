@@ -1119,7 +1119,8 @@ pub fn decode_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Jso
 pub struct FilePart {
     /// File name sent in `Content-Disposition`.
     pub file_name: String,
-    /// Content type of the part; `application/octet-stream` when unset.
+    /// Content type of the part; when unset, `application/octet-stream`, or none for an
+    /// empty part without a file name (what Postman sends for a file field left empty).
     pub content_type: Option<String>,
     /// File contents.
     pub bytes: Vec<u8>,
@@ -1329,13 +1330,17 @@ impl RequestBuilder {
                 (!resolved.contains("{{")).then_some(resolved)
             })
         };
+        // As in Postman, an empty token sends nothing (an empty key or password still goes).
+        let pick_token = |set: Option<&Secret>, template: Option<&str>| {
+            pick(set, template).filter(|token| !token.is_empty())
+        };
         match scheme {
             AuthScheme::None => Ok(()),
             AuthScheme::Token {
                 header,
                 prefix,
                 credential,
-            } => match pick(creds.token.as_ref(), credential) {
+            } => match pick_token(creds.token.as_ref(), credential) {
                 Some(token) => {
                     let prefix = creds.token_prefix.as_deref().unwrap_or(prefix);
                     self.secret_header(header, &format!("{prefix}{token}"))
@@ -1343,7 +1348,7 @@ impl RequestBuilder {
                 None => Ok(()),
             },
             AuthScheme::QueryToken { name, credential } => {
-                if let Some(token) = pick(creds.token.as_ref(), credential) {
+                if let Some(token) = pick_token(creds.token.as_ref(), credential) {
                     self.query.push((name.to_owned(), Some(token), true));
                 }
                 Ok(())
@@ -1435,12 +1440,43 @@ impl RequestBuilder {
         value: &T,
         content_type: &str,
     ) -> Result<(), BuildError> {
-        let mut value = serde_json::to_value(value).map_err(|e| BuildError::new(e.to_string()))?;
+        self.json_template(value, content_type, &[])
+    }
+
+    /// [`Self::json`] for a body the collection writes with unquoted variables
+    /// (`"amount": {{amount}}`): each `(JSON pointer, variable)` that holds `null` is sent as
+    /// the variable's text, as Postman substitutes it, when the client knows the variable.
+    pub fn json_template<T: serde::Serialize + ?Sized>(
+        &mut self,
+        value: &T,
+        content_type: &str,
+        unquoted: &[(&str, &str)],
+    ) -> Result<(), BuildError> {
+        let error = |e: serde_json::Error| BuildError::new(e.to_string());
+        let mut value = serde_json::to_value(value).map_err(error)?;
+        let mut substitutions = Vec::new();
+        for (pointer, name) in unquoted {
+            let Some(slot) = value.pointer_mut(pointer).filter(|v| v.is_null()) else {
+                continue;
+            };
+            let resolved = self.variables.resolve(&format!("{{{{{name}}}}}"));
+            if resolved.text.contains("{{") {
+                continue;
+            }
+            // A string no serialized value holds, replaced by the text once serialized.
+            let mark = format!("\u{0}postman-codegen-{}", substitutions.len());
+            let serialized = serde_json::Value::String(mark.clone()).to_string();
+            *slot = serde_json::Value::String(mark);
+            substitutions.push((serialized, resolved.text));
+        }
         self.variables.resolve_json(&mut value);
-        let bytes = serde_json::to_vec(&value).map_err(|e| BuildError::new(e.to_string()))?;
+        let mut text = serde_json::to_string(&value).map_err(error)?;
+        for (serialized, raw) in substitutions {
+            text = text.replacen(&serialized, &raw, 1);
+        }
         self.body = Body::Bytes {
             content_type: content_type.to_owned(),
-            bytes,
+            bytes: text.into_bytes(),
         };
         Ok(())
     }
@@ -1719,18 +1755,24 @@ fn encode_multipart(parts: &[Part], boundary: &str) -> Vec<u8> {
                 value.as_bytes()
             }
             Part::File { name, file } => {
-                let content_type = file
-                    .content_type
-                    .as_deref()
-                    .unwrap_or("application/octet-stream");
                 out.extend_from_slice(
                     format!(
-                        "Content-Disposition: form-data; name=\"{}\"; filename=\"{}\"\r\nContent-Type: {content_type}\r\n\r\n",
+                        "Content-Disposition: form-data; name=\"{}\"; filename=\"{}\"\r\n",
                         quote_param(name),
                         quote_param(&file.file_name)
                     )
                     .as_bytes(),
                 );
+                // As in Postman, a part without a file (no name, no bytes) has no type.
+                let no_file = file.file_name.is_empty() && file.bytes.is_empty();
+                let content_type = match &file.content_type {
+                    Some(content_type) => Some(content_type.as_str()),
+                    None => (!no_file).then_some("application/octet-stream"),
+                };
+                if let Some(content_type) = content_type {
+                    out.extend_from_slice(format!("Content-Type: {content_type}\r\n").as_bytes());
+                }
+                out.extend_from_slice(b"\r\n");
                 file.bytes.as_slice()
             }
         };

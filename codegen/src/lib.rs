@@ -131,7 +131,7 @@ http = "1"
 percent-encoding = "2"
 reqwest = { version = "0.12", default-features = false, features = ["rustls-tls"] }
 serde = { version = "1", features = ["derive"] }
-serde_json = "1"
+serde_json = { version = "1", features = ["preserve_order"] }
 serde_path_to_error = "0.1"
 thiserror = "2"
 tokio = { version = "1", features = ["time"] }

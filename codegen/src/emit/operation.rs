@@ -341,7 +341,15 @@ fn auth_tokens(auth: &Auth) -> TokenStream {
 fn body_tokens(op: &Operation) -> TokenStream {
     match &op.body {
         Body::None => TokenStream::new(),
-        Body::Json { mime, .. } => quote!(builder.json(&self.body, #mime)?;),
+        Body::Json { mime, unquoted, .. } if unquoted.is_empty() => {
+            quote!(builder.json(&self.body, #mime)?;)
+        }
+        Body::Json { mime, unquoted, .. } => {
+            let unquoted = unquoted
+                .iter()
+                .map(|(pointer, name)| quote!((#pointer, #name)));
+            quote!(builder.json_template(&self.body, #mime, &[#(#unquoted),*])?;)
+        }
         Body::GraphQl { .. } => quote!(builder.json(&self.body, "application/json")?;),
         Body::Raw { mime, .. } => quote! {
             builder.body(runtime::Body::Bytes {

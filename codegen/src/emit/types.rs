@@ -50,8 +50,14 @@ fn struct_def(def: &StructDef) -> TokenStream {
         let emitted = field_ident.to_string();
         let rename =
             (emitted.trim_start_matches("r#") != key).then(|| quote!(#[serde(rename = #key)]));
-        let optional = matches!(field.ty, Ty::Option(_))
-            .then(|| quote!(#[serde(default, skip_serializing_if = "Option::is_none")]));
+        // A key every example holds, sometimes as `null`, is sent as `null` when `None`.
+        let optional = match (&field.ty, field.optional) {
+            (Ty::Option(_), true) => {
+                quote!(#[serde(default, skip_serializing_if = "Option::is_none")])
+            }
+            (Ty::Option(_), false) => quote!(#[serde(default)]),
+            _ => TokenStream::new(),
+        };
         let doc = docs(Some(&format!("JSON field `{key}`.")));
         quote! {
             #doc

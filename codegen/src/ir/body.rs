@@ -154,6 +154,7 @@ fn raw(
         ty: typer.ty(&shape, "Body"),
         example: value,
         mime,
+        unquoted: repairs.variables,
     }
 }
 

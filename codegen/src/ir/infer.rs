@@ -283,6 +283,7 @@ impl Typer {
                         ident,
                         key: key.clone(),
                         ty,
+                        optional,
                     });
                 }
                 // The same shape seen again (a `status` object in every response) is one type.

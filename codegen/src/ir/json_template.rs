@@ -11,8 +11,9 @@ pub struct Repairs {
     pub comments: bool,
     /// Trailing commas were removed.
     pub trailing_commas: bool,
-    /// Unquoted variables, read as `null` (any JSON value).
-    pub variables: Vec<String>,
+    /// Unquoted variables, read as `null` (any JSON value): where each stands (a JSON
+    /// pointer into the parsed value) and its name.
+    pub variables: Vec<(String, String)>,
     /// Keys whose line ends in a comment saying "optional" (`"replyTo": "x" // Optional`).
     pub optional_keys: Vec<String>,
 }
@@ -37,7 +38,7 @@ impl Repairs {
             let names: Vec<String> = self
                 .variables
                 .iter()
-                .map(|v| format!("{{{{{v}}}}}"))
+                .map(|(_, v)| format!("{{{{{v}}}}}"))
                 .collect();
             parts.push(format!(
                 "unquoted {} typed as any JSON value",
@@ -56,11 +57,44 @@ pub fn parse_template(text: &str) -> Option<(Value, Repairs)> {
         &strip_comments_and_variables(text, &mut repairs),
         &mut repairs,
     );
-    let value = serde_json::from_str(&cleaned).ok()?;
+    let mut value = serde_json::from_str(&cleaned).ok()?;
+    take_variables(&mut value, &mut String::new(), &mut repairs.variables);
     Some((value, repairs))
 }
 
-/// Removes comments and replaces unquoted `{{name}}` with `null`.
+/// What an unquoted `{{name}}` is read as before parsing: a string no JSON text holds.
+const VARIABLE_MARK: &str = "\u{0}postman-codegen-variable:";
+
+/// Replaces the marked strings of unquoted variables with `null`, noting where they stood.
+fn take_variables(value: &mut Value, pointer: &mut String, found: &mut Vec<(String, String)>) {
+    let at = pointer.len();
+    match value {
+        Value::String(text) => {
+            if let Some(name) = text.strip_prefix(VARIABLE_MARK) {
+                found.push((pointer.clone(), name.to_owned()));
+                *value = Value::Null;
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter_mut().enumerate() {
+                pointer.push_str(&format!("/{i}"));
+                take_variables(item, pointer, found);
+                pointer.truncate(at);
+            }
+        }
+        Value::Object(map) => {
+            for (key, item) in map.iter_mut() {
+                pointer.push('/');
+                pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
+                take_variables(item, pointer, found);
+                pointer.truncate(at);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Removes comments and marks unquoted `{{name}}` (see [`VARIABLE_MARK`]).
 fn strip_comments_and_variables(text: &str, repairs: &mut Repairs) -> String {
     rewrite(text, |rest, out| {
         if let Some(after) = rest.strip_prefix("//") {
@@ -76,8 +110,8 @@ fn strip_comments_and_variables(text: &str, repairs: &mut Repairs) -> String {
             Some(after.find("*/").map_or("", |i| &after[i + 2..]))
         } else {
             let (name, after) = variable(rest)?;
-            repairs.variables.push(name.to_owned());
-            out.push_str("null");
+            let mark = format!("{VARIABLE_MARK}{name}");
+            out.push_str(&Value::String(mark).to_string());
             Some(after)
         }
     })
@@ -182,7 +216,10 @@ mod tests {
             })
         );
         assert!(repairs.comments && repairs.trailing_commas);
-        assert_eq!(repairs.variables, ["totalprice"]);
+        assert_eq!(
+            repairs.variables,
+            [("/totalprice".to_owned(), "totalprice".to_owned())]
+        );
         assert_eq!(repairs.optional_keys, ["replyTo"]);
         assert_eq!(
             repairs.describe(),

@@ -184,8 +184,10 @@ pub struct Field {
     pub ident: String,
     /// JSON key.
     pub key: String,
-    /// Type, `Option` for optional fields.
+    /// Type, `Option` for optional or nullable fields.
     pub ty: Ty,
+    /// Whether the key may be absent: `None` is left out rather than sent as `null`.
+    pub optional: bool,
 }
 
 /// An enum of allowed string values.
@@ -253,6 +255,9 @@ pub enum Body {
         example: Value,
         /// Content type (`application/json`, or what the collection declares).
         mime: String,
+        /// Unquoted variables of the collection's template (`"amount": {{amount}}`): JSON
+        /// pointer into the example and variable name.
+        unquoted: Vec<(String, String)>,
     },
     /// `application/x-www-form-urlencoded` fields.
     Form(Vec<Param>),

@@ -23,6 +23,8 @@ pub struct Difference {
     pub kind: String,
     /// The item and both sides, for an example.
     pub detail: String,
+    /// Numbers of the records newman's and the client's request were kept as.
+    pub records: Option<(u64, u64)>,
 }
 
 impl Difference {
@@ -34,7 +36,14 @@ impl Difference {
                 short(newman.as_ref()),
                 short(client.as_ref())
             ),
+            records: None,
         }
+    }
+
+    /// The same difference, with the records it was found between.
+    pub fn with_records(mut self, records: Option<(u64, u64)>) -> Self {
+        self.records = records;
+        self
     }
 
     /// The same difference, naming the item it was found in.
@@ -52,6 +61,7 @@ pub fn unsent(kind: &str, sent: &Sent) -> Difference {
             Ok(id) => format!("record {id} is missing"),
             Err(message) => short(message),
         },
+        records: None,
     }
 }
 
@@ -80,6 +90,9 @@ pub mod documented {
     /// `{{$isoTimestamp}}`), each sender generates its own value: UUIDs, Unix times and ISO
     /// timestamps are compared by their form.
     pub const DYNAMIC: &str = "dynamic values compared by form";
+    /// Postman sends a raw JSON body as written, trailing commas included; the client types
+    /// the body and sends it as JSON, without them.
+    pub const TRAILING_COMMAS: &str = "trailing commas of a JSON body are not sent";
 }
 
 /// `text` with UUIDs, ISO timestamps and ten-digit Unix times replaced by their kind.
@@ -232,11 +245,17 @@ pub fn requests(newman: &Record, client: &Record) -> Result<Option<&'static str>
         .or_else(|| header(&client_headers, "content-type"))
         .unwrap_or_default();
     if !same_body(content_type, &newman.body, &client.body) {
-        return Err(Difference::new(
-            "body",
-            String::from_utf8_lossy(&newman.body),
-            String::from_utf8_lossy(&client.body),
-        ));
+        let repaired = compact_json(&newman.body, true);
+        if repaired == compact_json(&newman.body, false)
+            || !same_body(content_type, &repaired, &client.body)
+        {
+            return Err(Difference::new(
+                "body",
+                String::from_utf8_lossy(&newman.body),
+                String::from_utf8_lossy(&client.body),
+            ));
+        }
+        documented = documented.or(Some(documented::TRAILING_COMMAS));
     }
     Ok(documented)
 }
@@ -355,6 +374,11 @@ fn same_body(content_type: &str, newman: &[u8], client: &[u8]) -> bool {
             return a == b;
         }
     }
+    // Text with unquoted variables substituted need not be JSON: compared but for
+    // whitespace outside strings.
+    if mime.contains("json") && compact_json(newman, false) == compact_json(client, false) {
+        return true;
+    }
     let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
     if mime.starts_with("application/x-www-form-urlencoded") {
         let fields = |body: &str| -> Vec<(String, Option<String>)> {
@@ -363,18 +387,72 @@ fn same_body(content_type: &str, newman: &[u8], client: &[u8]) -> bool {
                 .map(|(k, v)| (form_decoded(k), v.map(form_decoded)))
                 .collect()
         };
-        let (theirs, ours) = (fields(&text(newman)), fields(&text(client)));
-        // A placeholder value (`<string>`) stands for whatever the typed field holds.
-        let placeholders_only = theirs.len() == ours.len()
+        let (mut theirs, ours) = (fields(&text(newman)), fields(&text(client)));
+        // A placeholder value (`<string>`) stands for whatever the typed field holds, or for
+        // nothing.
+        theirs.retain(|(key, value)| {
+            !value.as_deref().is_some_and(is_placeholder) || ours.iter().any(|(k, _)| k == key)
+        });
+        return theirs.len() == ours.len()
             && theirs.iter().zip(&ours).all(|(t, o)| {
-                t.0 == o.0 && (t.1 == o.1 || t.1.as_deref().is_some_and(is_placeholder))
+                t.0 == o.0
+                    && (same_field_value(t.1.as_deref(), o.1.as_deref())
+                        || t.1.as_deref().is_some_and(is_placeholder))
             });
-        return theirs == ours || placeholders_only;
     }
     if mime.starts_with("multipart/") {
-        return multipart_parts(newman) == multipart_parts(client);
+        let (Some(theirs), Some(ours)) = (multipart_parts(newman), multipart_parts(client)) else {
+            return false;
+        };
+        return theirs.len() == ours.len()
+            && theirs.iter().zip(&ours).all(|(t, o)| {
+                t.0 == o.0
+                    && same_field_value(
+                        std::str::from_utf8(&t.1).ok(),
+                        std::str::from_utf8(&o.1).ok(),
+                    )
+            });
     }
     false
+}
+
+/// JSON-like text without the whitespace outside its strings and, if asked, without the
+/// commas before a closing `}` or `]`.
+fn compact_json(text: &[u8], drop_trailing_commas: bool) -> Vec<u8> {
+    let mut out = Vec::with_capacity(text.len());
+    let (mut in_string, mut escaped) = (false, false);
+    for &byte in text {
+        if in_string {
+            match byte {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+        } else if byte.is_ascii_whitespace() {
+            continue;
+        } else if byte == b'"' {
+            in_string = true;
+        } else if drop_trailing_commas && matches!(byte, b'}' | b']') && out.last() == Some(&b',') {
+            out.pop();
+        }
+        out.push(byte);
+    }
+    out
+}
+
+/// Whether two form field values are the same: equal, or the same JSON object or array
+/// written differently (a field that carries JSON is typed and serialized by the client).
+fn same_field_value(newman: Option<&str>, client: Option<&str>) -> bool {
+    if newman == client {
+        return true;
+    }
+    let container = |text: Option<&str>| {
+        serde_json::from_str::<Value>(text?)
+            .ok()
+            .filter(|v| v.is_object() || v.is_array())
+    };
+    matches!((container(newman), container(client)), (Some(a), Some(b)) if a == b)
 }
 
 fn form_decoded(text: &str) -> String {
@@ -526,6 +604,16 @@ mod tests {
         let form = "application/x-www-form-urlencoded";
         assert!(same_body(form, b"a=x+y&b=%21", b"a=x%20y&b=!"));
         assert!(!same_body(form, b"a=1&b=2", b"b=2&a=1"));
+        assert!(same_body(
+            form,
+            b"j=%7B%0A%20%20%22a%22%3A%201%7D&p=%3Cstring%3E",
+            b"j=%7B%22a%22%3A1%7D"
+        ));
+        assert!(!same_body(
+            form,
+            b"j=%7B%22a%22%3A1%7D",
+            b"j=%7B%22a%22%3A2%7D"
+        ));
         let part = |boundary: &str, value: &str| {
             format!(
                 "--{boundary}\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n{value}\r\n--{boundary}--\r\n"

@@ -96,7 +96,13 @@ pub fn run(
     print_differences(&differences);
     let listing: String = differences
         .iter()
-        .map(|(collection, d)| format!("{collection}\t{}\t{}\n", d.kind, d.detail))
+        .map(|(collection, d)| {
+            let records = d
+                .records
+                .map(|(newman, client)| format!("\t{newman}\t{client}"))
+                .unwrap_or_default();
+            format!("{collection}\t{}\t{}{records}\n", d.kind, d.detail)
+        })
         .collect();
     let listing_path = scratch.join("differences.tsv");
     crate::write(&listing_path, &listing)?;
@@ -218,7 +224,10 @@ fn compare_subject(
         let verdict = match (record(&theirs), record(ours)) {
             (Some(expected), Some(actual)) => {
                 tally.paired += 1;
-                compare::items(expected, actual, newman.dynamic.contains(key))
+                compare::items(expected, actual, newman.dynamic.contains(key)).map_err(|d| {
+                    let ids = theirs.as_ref().ok().zip(ours.as_ref().ok());
+                    d.with_records(ids.map(|(t, o)| (*t, *o)))
+                })
             }
             (None, _) => Err(compare::unsent("not sent by newman", &theirs)),
             (_, None) => Err(compare::unsent("not sent by the client", ours)),
@@ -230,6 +239,7 @@ fn compare_subject(
                 found.push(Difference {
                     kind: format!("documented: {reason}"),
                     detail: item,
+                    records: None,
                 });
             }
             Err(difference) => found.push(difference.at(&item)),

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::{Child, Stdio};
 
 use postman_codegen::collection::{Auth, Collection, Item, KeyValue};
-use postman_codegen::ir::{substitute, Module};
+use postman_codegen::ir::Module;
 use postman_codegen::naming::ident;
 use postman_codegen::Error;
 use proc_macro2::TokenStream;
@@ -182,7 +182,9 @@ fn collection_sender(subject: &Subject) -> TokenStream {
     let servers = server_urls(&subject.api)
         .into_iter()
         .map(|(key, path)| quote!(.with_server(#key, format!("{origin}{}", #path))));
-    let credentials = credentials(&subject.collection);
+    let literals = item_literals(&subject.collection);
+    // One client per set of literal credentials the items use, the first without any.
+    let mut credential_sets = vec![Literals::default()];
     let variables = subject
         .undefined
         .iter()
@@ -195,15 +197,28 @@ fn collection_sender(subject: &Subject) -> TokenStream {
         *occurrence += 1;
         let item = serde_json::to_string(&op.item_path).unwrap_or_default();
         let op_module = ident(&op.ident);
+        let own = literals
+            .get(&(op.item_path.clone(), n))
+            .cloned()
+            .unwrap_or_default();
+        let client = credential_sets
+            .iter()
+            .position(|set| *set == own)
+            .unwrap_or_else(|| {
+                credential_sets.push(own);
+                credential_sets.len() - 1
+            });
         sends.push(quote! {
             sends.push((#module_name, #item, #n, Box::pin(async {
-                outcome!(#path::#op_module::Request::example().send(&client).await)
+                outcome!(#path::#op_module::Request::example().send(&clients[#client]).await)
             })));
         });
     });
+    let clients = credential_sets.iter().map(Literals::setters);
     quote! {
         {
-            let client = #module::Client::new() #(#servers)* #(#variables)* #credentials;
+            let client = #module::Client::new() #(#servers)* #(#variables)*;
+            let clients = [#(client.clone() #clients),*];
             let mut sends: Sends<'_> = Vec::new();
             #(#sends)*
             run(sends).await;
@@ -226,53 +241,111 @@ fn operations(
     }
 }
 
-/// The literal credentials newman sends, given to the client as a user would: the first
-/// token, basic pair and API key of the collection's auth blocks and `Authorization`
-/// headers, with collection variables resolved.
-fn credentials(collection: &Collection) -> TokenStream {
-    let mut blocks: Vec<&Auth> = collection.auth.iter().collect();
-    let mut headers: Vec<&KeyValue> = Vec::new();
-    gather(&collection.items, &mut blocks, &mut headers);
-    let resolve = |text: &str| substitute(text, &collection.variables);
-    let mut token = None;
-    let mut basic = None;
-    let mut api_key = None;
-    for block in blocks {
+/// The literal credentials newman sends for one item, which generated code leaves out; the
+/// client is given them as a user would.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord)]
+struct Literals {
+    token: Option<String>,
+    basic: Option<(String, String)>,
+    api_key: Option<String>,
+}
+
+impl Literals {
+    /// What `block` holds literally; credentials written as variables are the client's to
+    /// resolve, so they are not given.
+    fn of_block(block: &Auth) -> Self {
+        let literal = |text: Option<&str>| {
+            let text = text.unwrap_or_default();
+            (!text.contains("{{")).then(|| text.to_owned())
+        };
+        let mut literals = Self::default();
         match block.kind.as_str() {
-            "bearer" | "jwt" => token = token.or(block.param("token").map(resolve)),
-            "oauth2" => token = token.or(block.param("accessToken").map(resolve)),
+            "bearer" | "jwt" => literals.token = literal(block.param("token")),
+            "oauth2" => literals.token = literal(block.param("accessToken")),
             "basic" => {
-                basic = basic.or_else(|| {
-                    let user = resolve(block.param("username").unwrap_or_default());
-                    Some((user, resolve(block.param("password").unwrap_or_default())))
-                });
+                let user = literal(block.param("username"));
+                let password = literal(block.param("password"));
+                literals.basic = user.zip(password);
             }
             "apikey" => {
-                api_key = api_key.or_else(|| {
-                    let value = block.param("value").unwrap_or_default();
-                    Some(resolve(after_prefix(value)))
-                });
+                let value = block.param("value").unwrap_or_default();
+                literals.api_key = literal(Some(after_prefix(value)));
             }
             _ => {}
         }
+        literals
     }
-    for header in headers {
+
+    /// The token of a hand-written `Authorization: Scheme token` header.
+    fn of_header(header: &KeyValue) -> Self {
         let value = header.value.as_deref().unwrap_or_default().trim();
-        if !value.to_ascii_lowercase().starts_with("basic ") {
-            token = token.or_else(|| Some(resolve(after_prefix(value))));
+        let token = after_prefix(value);
+        let literal = !value.to_ascii_lowercase().starts_with("basic ") && !token.contains("{{");
+        Self {
+            token: literal.then(|| token.to_owned()),
+            ..Self::default()
         }
     }
-    // Credentials written as variables are the client's to resolve; only literal ones,
-    // which generated code leaves out, are given as a user would.
-    let literal = |text: &String| !text.contains("{{");
-    let token = token
-        .filter(literal)
-        .map(|t| quote!(.with_bearer_token(#t)));
-    let basic = basic
-        .filter(|(u, p)| literal(u) && literal(p))
-        .map(|(u, p)| quote!(.with_basic_auth(#u, #p)));
-    let api_key = api_key.filter(literal).map(|k| quote!(.with_api_key(#k)));
-    quote!(#token #basic #api_key)
+
+    fn setters(&self) -> TokenStream {
+        let token = self.token.as_ref().map(|t| quote!(.with_bearer_token(#t)));
+        let basic = self
+            .basic
+            .as_ref()
+            .map(|(u, p)| quote!(.with_basic_auth(#u, #p)));
+        let api_key = self.api_key.as_ref().map(|k| quote!(.with_api_key(#k)));
+        quote!(#token #basic #api_key)
+    }
+}
+
+/// Each request item's literal credentials, from the auth block in effect (request, folder
+/// or collection, as the generator inherits it) or else its `Authorization` header.
+fn item_literals(collection: &Collection) -> BTreeMap<ItemKey, Literals> {
+    fn own(auth: Option<&Auth>) -> Option<&Auth> {
+        auth.filter(|a| a.kind != "inherit")
+    }
+    fn walk(
+        items: &[Item],
+        inherited: Option<&Auth>,
+        path: &mut Vec<String>,
+        out: &mut BTreeMap<ItemKey, Literals>,
+    ) {
+        for item in items {
+            match item {
+                Item::Folder(folder) => {
+                    path.push(folder.name.clone());
+                    let auth = own(folder.auth.as_ref()).or(inherited);
+                    walk(&folder.items, auth, path, out);
+                    path.pop();
+                }
+                Item::Request(request) => {
+                    path.push(request.name.clone());
+                    let auth = own(request.request.auth.as_ref()).or(inherited);
+                    let header = request.request.headers.iter().find(|h| {
+                        !h.disabled && h.key.trim().eq_ignore_ascii_case("authorization")
+                    });
+                    let literals = match (auth.map(Literals::of_block), header) {
+                        (Some(literals), _) if literals != Literals::default() => literals,
+                        (_, Some(header)) if auth.is_none_or(|a| a.kind == "noauth") => {
+                            Literals::of_header(header)
+                        }
+                        _ => Literals::default(),
+                    };
+                    let occurrence = (0..).find(|n| !out.contains_key(&(path.clone(), *n)));
+                    out.insert((path.clone(), occurrence.unwrap_or_default()), literals);
+                    path.pop();
+                }
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(
+        &collection.items,
+        collection.auth.as_ref(),
+        &mut Vec::new(),
+        &mut out,
+    );
+    out
 }
 
 /// The credential after the scheme of a header value: from the first `{{`, or after the
@@ -282,25 +355,6 @@ fn after_prefix(value: &str) -> &str {
         return &value[start..];
     }
     value.split_once(' ').map_or(value, |(_, rest)| rest)
-}
-
-fn gather<'a>(items: &'a [Item], blocks: &mut Vec<&'a Auth>, headers: &mut Vec<&'a KeyValue>) {
-    for item in items {
-        match item {
-            Item::Folder(folder) => {
-                blocks.extend(&folder.auth);
-                gather(&folder.items, blocks, headers);
-            }
-            Item::Request(request) => {
-                blocks.extend(&request.request.auth);
-                headers.extend(
-                    request.request.headers.iter().filter(|h| {
-                        !h.disabled && h.key.trim().eq_ignore_ascii_case("authorization")
-                    }),
-                );
-            }
-        }
-    }
 }
 
 #[cfg(test)]
