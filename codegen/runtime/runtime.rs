@@ -87,10 +87,18 @@ impl fmt::Debug for Secret {
     }
 }
 
+/// A scheme that signs the request once the rest of it is set (OAuth 1.0a, ...). Each lives in
+/// a module of the runtime that only clients whose collection uses it carry.
+pub trait Signer: fmt::Debug + Sync {
+    /// Adds the scheme's credentials to the request; a missing setting sends none, as in
+    /// Postman, and a setting the scheme cannot use is an error.
+    fn sign(&self, builder: &mut RequestBuilder, client: &Client) -> Result<(), BuildError>;
+}
+
 /// How an operation authenticates, as the collection declares it. A `credential` is the
 /// collection's value when it names variables (`{{accessToken}}`): used, resolved, when the
 /// client has no credential of that kind.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub enum AuthScheme {
     /// No credentials are sent.
     None,
@@ -128,6 +136,9 @@ pub enum AuthScheme {
         /// The collection's key, as a variable template.
         credential: Option<&'static str>,
     },
+    /// A scheme that signs the finished request; its settings come from the collection
+    /// (secrets only as variable templates) and from [`Client::with_auth_param`].
+    Signed(&'static dyn Signer),
 }
 
 /// The credentials a `Client` holds; each operation uses the one its scheme needs.
@@ -141,6 +152,9 @@ pub struct Credentials {
     pub basic: Option<(String, Secret)>,
     /// Value for API key schemes.
     pub api_key: Option<Secret>,
+    /// Settings of signing schemes by their names in Postman (`consumerKey`, `tokenSecret`,
+    /// `signatureMethod`, ...), over the collection's.
+    pub params: BTreeMap<String, Secret>,
 }
 
 /// Transport configuration and credentials shared by all operations.
@@ -306,6 +320,16 @@ impl Client {
     /// Uses HTTP basic authentication.
     pub fn with_basic_auth(mut self, user: impl Into<String>, password: impl Into<String>) -> Self {
         self.credentials.basic = Some((user.into(), Secret::new(password)));
+        self
+    }
+
+    /// Sets a setting of a signing scheme by its name in Postman (`consumerKey`,
+    /// `consumerSecret`, `token`, `tokenSecret`, `signatureMethod`, `realm`, ...), over the
+    /// collection's value; all are redacted like credentials.
+    pub fn with_auth_param(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.credentials
+            .params
+            .insert(name.to_owned(), Secret::new(value));
         self
     }
 
@@ -1371,6 +1395,7 @@ impl RequestBuilder {
                     None => Ok(()),
                 }
             }
+            AuthScheme::Signed(signer) => signer.sign(self, client),
             AuthScheme::ApiKey {
                 name,
                 prefix,
@@ -1386,6 +1411,29 @@ impl RequestBuilder {
                 None => Ok(()),
             },
         }
+    }
+
+    /// A setting of a signing scheme: the client's ([`Client::with_auth_param`]), else the
+    /// collection's with its variables resolved; `None` when empty or naming a variable the
+    /// client does not know.
+    pub fn auth_setting(
+        &self,
+        client: &Client,
+        collection: &[(&str, &str)],
+        name: &str,
+    ) -> Option<String> {
+        let value = match client.credentials.params.get(name) {
+            Some(value) => value.expose().to_owned(),
+            None => {
+                let (_, template) = collection.iter().find(|(key, _)| *key == name)?;
+                let resolved = self.variables.resolve(template).text;
+                if resolved.contains("{{") {
+                    return None;
+                }
+                resolved
+            }
+        };
+        (!value.is_empty()).then_some(value)
     }
 
     fn secret_header(&mut self, name: &str, value: &str) -> Result<(), BuildError> {

@@ -71,6 +71,9 @@ pub struct Generated {
     pub requests: usize,
     /// Operations generated.
     pub operations: usize,
+    /// The `[dependencies]` lines the code needs: [`CLIENT_DEPENDENCIES`] and those of the
+    /// signing schemes the collection uses ([`client_dependencies`]).
+    pub dependencies: String,
 }
 
 /// Generates one collection. `file` names the input in messages.
@@ -107,6 +110,7 @@ pub fn generate(source: &str, file: &str, output: &Output) -> Result<Generated, 
         diagnostics: diags.into_vec(),
         requests,
         operations,
+        dependencies: client_dependencies(api.signing()),
     })
 }
 
@@ -125,7 +129,23 @@ fn count_operations(module: &ir::Module) -> usize {
     module.operations.len() + module.modules.iter().map(count_operations).sum::<usize>()
 }
 
-/// The dependencies generated code needs, as `[dependencies]` lines of a `Cargo.toml`.
+/// [`CLIENT_DEPENDENCIES`] with the crates of the signing `schemes` (OAuth 1.0a brings
+/// `hmac`, `sha1` and `sha2`), each line once.
+pub fn client_dependencies(schemes: impl IntoIterator<Item = ir::Signing>) -> String {
+    let mut lines: Vec<&str> = CLIENT_DEPENDENCIES.lines().collect();
+    for scheme in schemes {
+        for line in scheme.dependencies().lines() {
+            if !lines.contains(&line) {
+                lines.push(line);
+            }
+        }
+    }
+    lines.join("\n")
+}
+
+/// The dependencies every generated client needs, as `[dependencies]` lines of a
+/// `Cargo.toml`; a collection whose auth signs requests needs more
+/// ([`Generated::dependencies`]).
 pub const CLIENT_DEPENDENCIES: &str = r#"base64 = "0.22"
 http = "1"
 percent-encoding = "2"

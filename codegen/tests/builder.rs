@@ -18,6 +18,7 @@ fn writes_only_when_changed() {
         [
             "body_modes",
             "live_api",
+            "oauth1",
             "postman_behaviour",
             "variables",
             "zoho_mail",
@@ -26,6 +27,12 @@ fn writes_only_when_changed() {
     );
     let code = std::fs::read_to_string(&first.output).expect("written");
     assert!(code.contains("pub mod zoom_users"));
+    assert!(
+        first.dependencies.starts_with(postman_codegen::CLIENT_DEPENDENCIES)
+            && first.dependencies.contains("\nhmac = "),
+        "the OAuth 1.0a collection brings its crates: {}",
+        first.dependencies
+    );
     let second = builder.generate().expect("generates again");
     assert!(!second.written, "unchanged content is not rewritten");
     std::fs::write(&first.output, "stale").expect("overwrite");

@@ -264,10 +264,16 @@ fn read_v1_auth(map: &Object, location: &str, ctx: &mut Ctx<'_>) -> Option<Auth>
         "awsSigV4" => "awsv4",
         other => other,
     };
+    // v1 names two OAuth 1.0 settings differently.
+    let v2_name = |key: &str| match (kind, key) {
+        ("oauth1", "header") => "addParamsToHeader".to_owned(),
+        ("oauth1", "includeEmpty") => "addEmptyParamsToSign".to_owned(),
+        _ => key.to_owned(),
+    };
     let params = match map.get("helperAttributes") {
         Some(Value::Object(attrs)) => attrs
             .iter()
-            .filter_map(|(k, v)| Some((k.clone(), text(v)?)))
+            .filter_map(|(k, v)| Some((v2_name(k), text(v)?)))
             .collect(),
         _ => Vec::new(),
     };

@@ -161,7 +161,8 @@ fn write_workspace(dir: &Path, crates: &[Vec<&(String, String)>]) -> Result<(), 
     super::write_workspace_manifest(dir, &members)?;
     for (i, part) in crates.iter().enumerate() {
         let crate_dir = dir.join(format!("part{i}"));
-        let manifest = crate::cargo_toml(&crate_name(i), EDITION, false);
+        let manifest =
+            crate::cargo_toml(&crate_name(i), EDITION, false, &super::all_dependencies());
         crate::write(&crate_dir.join("Cargo.toml"), &manifest)?;
         let mut lib = String::new();
         for (name, code) in part {

@@ -112,7 +112,7 @@ fn decode_all(scratch: &Path, cases: &Cases) -> Result<Vec<Result<(), String>>, 
         let package = format!("decode-check-{name}");
         crate::write(
             &dir.join("Cargo.toml"),
-            &crate::cargo_toml(&package, "2021", false),
+            &crate::cargo_toml(&package, "2021", false, &super::all_dependencies()),
         )?;
         let code = program(cases, part).map_err(emit_error)?;
         crate::write(&dir.join("src").join("main.rs"), &code)?;

@@ -99,6 +99,12 @@ pub fn run(dirs: &[PathBuf], options: &Options<'_>) -> Result<(), Error> {
 }
 
 /// The cargo that runs this program, or `cargo`.
+/// The dependencies of a scratch crate that holds the clients of many collections: every
+/// signing scheme's crates too.
+pub(super) fn all_dependencies() -> String {
+    postman_codegen::client_dependencies(postman_codegen::ir::Signing::ALL.iter().copied())
+}
+
 pub(super) fn cargo() -> std::process::Command {
     std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
 }

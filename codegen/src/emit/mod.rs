@@ -6,14 +6,23 @@ mod markdown;
 mod operation;
 pub(crate) mod types;
 
+use std::collections::BTreeSet;
+
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::ir::{Api, Module};
+use crate::ir::{Api, Module, Signing};
 use crate::naming::ident;
 
 /// Source of the runtime module every generated client carries.
 const RUNTIME: &str = include_str!("../../runtime/runtime.rs");
+
+/// Source of the runtime module of each signing scheme, carried only where it is used.
+fn signing_source(scheme: Signing) -> &'static str {
+    match scheme {
+        Signing::OAuth1 => include_str!("../../runtime/oauth1.rs"),
+    }
+}
 
 /// Lints allowed on generated code: the opinionated groups a user's crate may turn on
 /// (generated code cannot follow their advice), and those vendors' Markdown, kept as written,
@@ -32,7 +41,7 @@ fn generated_code_allows() -> TokenStream {
 
 /// The client as the items of a module (no wrapping `mod`).
 pub fn items(api: &Api) -> Result<TokenStream, syn::Error> {
-    let runtime = runtime_module()?;
+    let runtime = runtime_module(&api.signing())?;
     let primary = &api.primary_server;
     let servers = api.servers.iter().map(|s| {
         let (key, default) = (&s.key, &s.default);
@@ -78,13 +87,28 @@ pub fn items(api: &Api) -> Result<TokenStream, syn::Error> {
     })
 }
 
-/// `pub mod runtime { ... }`: the support code every client carries.
-pub(crate) fn runtime_module() -> Result<TokenStream, syn::Error> {
+/// `pub mod runtime { ... }`: the support code every client carries, with a module for each
+/// signing scheme in `signing`.
+pub(crate) fn runtime_module(signing: &BTreeSet<Signing>) -> Result<TokenStream, syn::Error> {
     let items = syn::parse_file(RUNTIME)?.items;
+    let mut schemes = Vec::new();
+    for &scheme in signing {
+        let file = syn::parse_file(signing_source(scheme))?;
+        let name = ident(scheme.module());
+        let doc = file.attrs;
+        let items = file.items;
+        schemes.push(quote! {
+            pub mod #name {
+                #(#doc)*
+                #(#items)*
+            }
+        });
+    }
     Ok(quote! {
         /// Support code shared by every operation of this client.
         pub mod runtime {
             #(#items)*
+            #(#schemes)*
         }
     })
 }

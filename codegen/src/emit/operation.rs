@@ -6,7 +6,9 @@ use quote::quote;
 
 use super::docs;
 use super::types::{example, ty_tokens, type_def};
-use crate::ir::{Auth, Body, Operation, Param, ParamIn, Piece, Response, ResponseKind, Ty};
+use crate::ir::{
+    Auth, Body, Operation, Param, ParamIn, Piece, Response, ResponseKind, Signing, Ty,
+};
 use crate::naming::ident;
 
 /// The `pub mod` of one operation; `use_runtime` imports the runtime module as `runtime`,
@@ -297,8 +299,8 @@ fn prepare_body(op: &Operation) -> TokenStream {
         #(#segments)*
         #(#params)*
         #(#fixed)*
-        builder.auth(client, #auth)?;
         #body
+        builder.auth(client, #auth)?;
         Ok(builder.finish())
     }
 }
@@ -334,6 +336,14 @@ fn auth_tokens(auth: &Auth) -> TokenStream {
         } => {
             let credential = option(credential);
             quote!(runtime::AuthScheme::ApiKey { name: #name, prefix: #prefix, in_query: #in_query, credential: #credential })
+        }
+        Auth::Signed { scheme, settings } => {
+            let settings = settings.iter().map(|(name, value)| quote!((#name, #value)));
+            match scheme {
+                Signing::OAuth1 => quote!(runtime::AuthScheme::Signed(
+                    &runtime::oauth1::OAuth1 { settings: &[#(#settings),*] }
+                )),
+            }
         }
     }
 }

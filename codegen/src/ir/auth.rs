@@ -1,7 +1,7 @@
 //! Authentication: the inherited auth block (collection → folder → request) or a hand-written
 //! `Authorization` header, resolved to one scheme.
 
-use super::Auth;
+use super::{Auth, Signing};
 use crate::collection::{self, Auth as AuthBlock};
 use crate::diagnostics::Diagnostics;
 
@@ -50,6 +50,7 @@ pub fn resolve(block: Option<&AuthBlock>, item_path: &[String], diags: &mut Diag
                 in_query: block.param("in") == Some("query"),
             }
         }
+        "oauth1" => oauth1(block, item_path, diags),
         other => {
             diags.warn(
                 item_path,
@@ -58,6 +59,47 @@ pub fn resolve(block: Option<&AuthBlock>, item_path: &[String], diags: &mut Diag
             );
             Auth::None
         }
+    }
+}
+
+/// OAuth 1.0a with the block's settings; literal credentials stay out of the code. Without a
+/// consumer key Postman signs nothing (a hand-written `Authorization` header then goes as it
+/// is), and RSA signatures are not supported.
+fn oauth1(block: &AuthBlock, item_path: &[String], diags: &mut Diagnostics) -> Auth {
+    const CREDENTIALS: &[&str] = &[
+        "consumerKey",
+        "consumerSecret",
+        "token",
+        "tokenSecret",
+        "privateKey",
+    ];
+    let method = block.param("signatureMethod").unwrap_or_default();
+    if method.trim().to_ascii_uppercase().starts_with("RSA") {
+        diags.warn(
+            item_path,
+            &block.location,
+            format!("OAuth 1.0 signature method `{method}` is not supported; requests are sent without it"),
+        );
+        return Auth::None;
+    }
+    if block
+        .param("consumerKey")
+        .is_none_or(|key| key.trim().is_empty())
+    {
+        return Auth::None;
+    }
+    let settings = block
+        .params
+        .iter()
+        .filter(|(name, value)| {
+            !value.trim().is_empty()
+                && (!CREDENTIALS.contains(&name.as_str()) || value.contains("{{"))
+        })
+        .map(|(name, value)| (name.clone(), value.clone()))
+        .collect();
+    Auth::Signed {
+        scheme: Signing::OAuth1,
+        settings,
     }
 }
 

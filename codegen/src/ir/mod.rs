@@ -33,6 +33,52 @@ pub struct Api {
     pub root: Module,
 }
 
+impl Api {
+    /// The signing schemes the operations use: each brings a runtime module and crates.
+    pub fn signing(&self) -> std::collections::BTreeSet<Signing> {
+        fn walk(module: &Module, found: &mut std::collections::BTreeSet<Signing>) {
+            for op in &module.operations {
+                if let Auth::Signed { scheme, .. } = &op.auth {
+                    found.insert(*scheme);
+                }
+            }
+            for child in &module.modules {
+                walk(child, found);
+            }
+        }
+        let mut found = std::collections::BTreeSet::new();
+        walk(&self.root, &mut found);
+        found
+    }
+}
+
+/// A scheme that signs each request, with code and crates that only the clients whose
+/// collection uses it carry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Signing {
+    /// OAuth 1.0a (RFC 5849).
+    OAuth1,
+}
+
+impl Signing {
+    /// Every scheme, for crates that hold clients of many collections.
+    pub const ALL: &'static [Signing] = &[Signing::OAuth1];
+
+    /// Name of its module in the runtime.
+    pub fn module(self) -> &'static str {
+        match self {
+            Self::OAuth1 => "oauth1",
+        }
+    }
+
+    /// The `[dependencies]` lines it adds to [`crate::CLIENT_DEPENDENCIES`].
+    pub fn dependencies(self) -> &'static str {
+        match self {
+            Self::OAuth1 => "hmac = \"0.12\"\nsha1 = \"0.10\"\nsha2 = \"0.10\"",
+        }
+    }
+}
+
 /// A base URL an operation can go to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Server {
@@ -239,6 +285,14 @@ pub enum Auth {
         in_query: bool,
         /// The key as a variable template.
         credential: Option<String>,
+    },
+    /// A scheme that signs the request, with the collection's settings by their names in
+    /// Postman (credentials only as variable templates).
+    Signed {
+        /// The scheme.
+        scheme: Signing,
+        /// Setting name and value.
+        settings: Vec<(String, String)>,
     },
 }
 

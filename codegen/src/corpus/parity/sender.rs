@@ -24,14 +24,20 @@ pub fn start_build(scratch: &Path, subjects: &[Subject]) -> Result<Child, Error>
     for (name, part) in names.iter().zip(&parts) {
         let crate_dir = dir.join(name);
         // The programs drive the clients on a tokio runtime: the client's tokio, with `rt`.
-        let manifest = crate::cargo_toml(&format!("parity-sender-{name}"), "2021", false)
-            .lines()
-            .map(|line| match line.strip_prefix("tokio = ") {
-                Some(_) => "tokio = { version = \"1\", features = [\"time\", \"rt\", \"net\"] }\n"
-                    .to_owned(),
-                None => format!("{line}\n"),
-            })
-            .collect::<String>();
+        let manifest = crate::cargo_toml(
+            &format!("parity-sender-{name}"),
+            "2021",
+            false,
+            &super::super::all_dependencies(),
+        )
+        .lines()
+        .map(|line| match line.strip_prefix("tokio = ") {
+            Some(_) => {
+                "tokio = { version = \"1\", features = [\"time\", \"rt\", \"net\"] }\n".to_owned()
+            }
+            None => format!("{line}\n"),
+        })
+        .collect::<String>();
         crate::write(&crate_dir.join("Cargo.toml"), &manifest)?;
         for subject in part {
             let file = crate_dir.join("src").join(format!("{}.rs", subject.module));
@@ -248,6 +254,8 @@ struct Literals {
     token: Option<String>,
     basic: Option<(String, String)>,
     api_key: Option<String>,
+    /// Settings of a signing scheme (`consumerSecret`, ...) that generated code leaves out.
+    params: Vec<(String, String)>,
 }
 
 impl Literals {
@@ -271,18 +279,46 @@ impl Literals {
                 let value = block.param("value").unwrap_or_default();
                 literals.api_key = literal(Some(after_prefix(value)));
             }
+            "oauth1" => {
+                let names = ["consumerKey", "consumerSecret", "token", "tokenSecret"];
+                literals.params = block
+                    .params
+                    .iter()
+                    .filter(|(name, value)| {
+                        names.contains(&name.as_str()) && !value.is_empty() && !value.contains("{{")
+                    })
+                    .cloned()
+                    .collect();
+            }
             _ => {}
         }
         literals
     }
 
-    /// The token of a hand-written `Authorization: Scheme token` header.
+    /// The token of a hand-written `Authorization: Scheme token` header, or the user and
+    /// password of a `Basic` one.
     fn of_header(header: &KeyValue) -> Self {
+        use base64::Engine as _;
         let value = header.value.as_deref().unwrap_or_default().trim();
         let token = after_prefix(value);
-        let literal = !value.to_ascii_lowercase().starts_with("basic ") && !token.contains("{{");
+        if token.contains("{{") {
+            return Self::default();
+        }
+        if !value.to_ascii_lowercase().starts_with("basic ") {
+            return Self {
+                token: Some(token.to_owned()),
+                ..Self::default()
+            };
+        }
+        let decoded = base64::engine::general_purpose::STANDARD
+            .decode(token.trim())
+            .ok()
+            .and_then(|bytes| String::from_utf8(bytes).ok());
         Self {
-            token: literal.then(|| token.to_owned()),
+            basic: decoded.and_then(|pair| {
+                let (user, password) = pair.split_once(':')?;
+                Some((user.to_owned(), password.to_owned()))
+            }),
             ..Self::default()
         }
     }
@@ -294,7 +330,11 @@ impl Literals {
             .as_ref()
             .map(|(u, p)| quote!(.with_basic_auth(#u, #p)));
         let api_key = self.api_key.as_ref().map(|k| quote!(.with_api_key(#k)));
-        quote!(#token #basic #api_key)
+        let params = self
+            .params
+            .iter()
+            .map(|(name, value)| quote!(.with_auth_param(#name, #value)));
+        quote!(#token #basic #api_key #(#params)*)
     }
 }
 
