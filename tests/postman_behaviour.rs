@@ -191,6 +191,21 @@ async fn a_bearer_token_that_resolves_to_nothing_sends_no_authorization() {
         .expect("200");
     let requests = server.received_requests().await.expect("recorded");
     assert_eq!(requests[0].headers["authorization"], "Bearer s3cret");
+
+    // A header written by hand goes as written, empty token or not.
+    use postman_behaviour::runtime;
+    let client = runtime::Client::with_servers("s", &[("s", "http://127.0.0.1:9")])
+        .with_collection_variables(&[("token", "")]);
+    let mut builder = runtime::RequestBuilder::new(&client, "GET", "s").expect("a builder");
+    let written = runtime::AuthScheme::Token {
+        header: "Authorization",
+        prefix: "Bearer ",
+        credential: Some("{{token}}"),
+        written: true,
+    };
+    builder.auth(&client, written).expect("applies");
+    let request = builder.finish().into_http().expect("builds");
+    assert_eq!(request.headers()["authorization"], "Bearer ");
 }
 
 #[tokio::test]

@@ -110,6 +110,9 @@ pub enum AuthScheme {
         prefix: &'static str,
         /// The collection's token, as a variable template.
         credential: Option<&'static str>,
+        /// Written by hand as a header: sent even when the token is empty, as Postman sends
+        /// headers (an empty bearer or OAuth 2.0 token sends nothing).
+        written: bool,
     },
     /// A token (OAuth 2.0) in the query string.
     QueryToken {
@@ -1354,25 +1357,28 @@ impl RequestBuilder {
                 (!resolved.contains("{{")).then_some(resolved)
             })
         };
-        // As in Postman, an empty token sends nothing (an empty key or password still goes).
-        let pick_token = |set: Option<&Secret>, template: Option<&str>| {
-            pick(set, template).filter(|token| !token.is_empty())
-        };
         match scheme {
             AuthScheme::None => Ok(()),
             AuthScheme::Token {
                 header,
                 prefix,
                 credential,
-            } => match pick_token(creds.token.as_ref(), credential) {
-                Some(token) => {
-                    let prefix = creds.token_prefix.as_deref().unwrap_or(prefix);
-                    self.secret_header(header, &format!("{prefix}{token}"))
+                written,
+            } => {
+                // As in Postman, an empty bearer or OAuth 2.0 token sends nothing; a header
+                // written by hand goes as written.
+                match pick(creds.token.as_ref(), credential).filter(|t| written || !t.is_empty()) {
+                    Some(token) => {
+                        let prefix = creds.token_prefix.as_deref().unwrap_or(prefix);
+                        self.secret_header(header, &format!("{prefix}{token}"))
+                    }
+                    None => Ok(()),
                 }
-                None => Ok(()),
-            },
+            }
             AuthScheme::QueryToken { name, credential } => {
-                if let Some(token) = pick_token(creds.token.as_ref(), credential) {
+                // As in Postman, an empty token sends nothing (an empty key or password goes).
+                let token = pick(creds.token.as_ref(), credential).filter(|t| !t.is_empty());
+                if let Some(token) = token {
                     self.query.push((name.to_owned(), Some(token), true));
                 }
                 Ok(())

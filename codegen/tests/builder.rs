@@ -28,7 +28,9 @@ fn writes_only_when_changed() {
     let code = std::fs::read_to_string(&first.output).expect("written");
     assert!(code.contains("pub mod zoom_users"));
     assert!(
-        first.dependencies.starts_with(postman_codegen::CLIENT_DEPENDENCIES)
+        first
+            .dependencies
+            .starts_with(postman_codegen::CLIENT_DEPENDENCIES)
             && first.dependencies.contains("\nhmac = "),
         "the OAuth 1.0a collection brings its crates: {}",
         first.dependencies

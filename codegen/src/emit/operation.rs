@@ -324,9 +324,10 @@ fn auth_tokens(auth: &Auth) -> TokenStream {
             header,
             prefix,
             credential,
+            written,
         } => {
             let credential = option(credential);
-            quote!(runtime::AuthScheme::Token { header: #header, prefix: #prefix, credential: #credential })
+            quote!(runtime::AuthScheme::Token { header: #header, prefix: #prefix, credential: #credential, written: #written })
         }
         Auth::ApiKey {
             name,

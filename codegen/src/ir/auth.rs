@@ -12,7 +12,12 @@ pub fn resolve(block: Option<&AuthBlock>, item_path: &[String], diags: &mut Diag
     };
     match block.kind.as_str() {
         "noauth" | "inherit" => Auth::None,
-        "bearer" | "jwt" => token("Authorization", "Bearer ", template(block.param("token"))),
+        "bearer" | "jwt" => token(
+            "Authorization",
+            "Bearer ",
+            template(block.param("token")),
+            false,
+        ),
         "oauth2" => {
             let credential = template(block.param("accessToken"));
             if block.param("addTokenTo") == Some("queryParams") {
@@ -22,7 +27,7 @@ pub fn resolve(block: Option<&AuthBlock>, item_path: &[String], diags: &mut Diag
                 };
             }
             let prefix = block.param("headerPrefix").unwrap_or("Bearer").trim();
-            token("Authorization", &with_space(prefix), credential)
+            token("Authorization", &with_space(prefix), credential, false)
         }
         "basic" => {
             let password = template(block.param("password"));
@@ -113,14 +118,20 @@ pub fn from_header(header: &collection::KeyValue) -> Auth {
         };
     }
     let prefix = value_prefix(value);
-    token(&header.key, &prefix, template(value.get(prefix.len()..)))
+    token(
+        &header.key,
+        &prefix,
+        template(value.get(prefix.len()..)),
+        true,
+    )
 }
 
-fn token(header: &str, prefix: &str, credential: Option<String>) -> Auth {
+fn token(header: &str, prefix: &str, credential: Option<String>, written: bool) -> Auth {
     Auth::Token {
         header: header.to_owned(),
         prefix: prefix.to_owned(),
         credential,
+        written,
     }
 }
 
@@ -175,7 +186,7 @@ mod tests {
             &[],
             &mut diags,
         );
-        assert_eq!(auth, token("Authorization", "Zoho-oauthtoken ", None));
+        assert_eq!(auth, token("Authorization", "Zoho-oauthtoken ", None, true));
     }
 
     #[test]

@@ -260,6 +260,9 @@ pub enum Auth {
         prefix: String,
         /// The token as a variable template.
         credential: Option<String>,
+        /// Written by hand as a header: sent even when the token is empty, as Postman sends
+        /// headers (a bearer or OAuth 2.0 token that is empty sends nothing).
+        written: bool,
     },
     /// A token (OAuth 2.0) in the query string.
     QueryToken {
