@@ -95,6 +95,14 @@ pub trait Signer: fmt::Debug + Sync {
     fn sign(&self, builder: &mut RequestBuilder, client: &Client) -> Result<(), BuildError>;
 }
 
+/// A scheme that answers a server's challenge (`401` with `WWW-Authenticate`), such as Digest:
+/// [`Prepared::answer_challenge`] asks it, and [`Client::send`] does so once per request.
+pub trait Challenge: fmt::Debug + Send + Sync {
+    /// The request again, signed for the `WWW-Authenticate` value `challenge`; `None` when
+    /// the challenge is not for this scheme.
+    fn answer(&self, prepared: &Prepared, challenge: &str) -> Option<Result<Prepared, BuildError>>;
+}
+
 /// How an operation authenticates, as the collection declares it. A `credential` is the
 /// collection's value when it names variables (`{{accessToken}}`): used, resolved, when the
 /// client has no credential of that kind.
@@ -375,9 +383,18 @@ impl Client {
                 source: source.without_url(),
             }))
         };
+        let (mut prepared, mut challenged) = (prepared, false);
         let mut retries = 0;
         loop {
             let outcome = self.send_once(prepared.clone().into_http()?).await;
+            // A challenge (Digest) is answered once, before any retry.
+            if let (false, Ok(response)) = (challenged, &outcome) {
+                if let Some(answered) = prepared.answer_challenge(response) {
+                    prepared = answered?;
+                    challenged = true;
+                    continue;
+                }
+            }
             let delay = self
                 .retry
                 .as_ref()
@@ -1268,6 +1285,8 @@ pub struct RequestBuilder {
     variables: std::sync::Arc<Variables>,
     /// Path parameter values that came from secret variables, as encoded in the URL.
     secret_path_values: Vec<String>,
+    /// What answers the server's challenge, set by a signing scheme that has one.
+    challenge: Option<std::sync::Arc<dyn Challenge>>,
 }
 
 impl RequestBuilder {
@@ -1292,6 +1311,7 @@ impl RequestBuilder {
             body: Body::Empty,
             variables: std::sync::Arc::clone(&client.variables),
             secret_path_values: Vec::new(),
+            challenge: None,
         })
     }
 
@@ -1537,23 +1557,7 @@ impl RequestBuilder {
 
     /// Finishes the request.
     pub fn finish(self) -> Prepared {
-        let (mut query, mut shown_query) = (String::new(), String::new());
-        for (i, (key, value, secret)) in self.query.iter().enumerate() {
-            let key = format!(
-                "{}{}",
-                if i == 0 { '?' } else { '&' },
-                utf8_percent_encode(key, QUERY)
-            );
-            query.push_str(&key);
-            shown_query.push_str(&key);
-            if let Some(value) = value {
-                let value: String = utf8_percent_encode(value, QUERY).collect();
-                query.push('=');
-                query.push_str(&value);
-                shown_query.push('=');
-                shown_query.push_str(if *secret { REDACTED } else { &value });
-            }
-        }
+        let (query, shown_query) = self.query_strings();
         // What reqwest sends is this URL as its parser serializes it (dot segments resolved, ...):
         // the prepared request is that, so `build()` is exactly what goes on the wire. The shown
         // URL is the same with credentials redacted (the query is already in its final form).
@@ -1576,7 +1580,36 @@ impl RequestBuilder {
             shown_url,
             headers: self.headers,
             body: self.body,
+            challenge: self.challenge,
         }
+    }
+
+    /// The URL [`Self::finish`] gives the request as it stands, for schemes that sign it.
+    pub fn preview_url(&self) -> String {
+        let url = format!("{}{}", self.url, self.query_strings().0);
+        reqwest::Url::parse(&url).map_or(url, |parsed| parsed.to_string())
+    }
+
+    /// The query string (`?a=1&b`) as sent, and as shown with credentials redacted.
+    fn query_strings(&self) -> (String, String) {
+        let (mut query, mut shown_query) = (String::new(), String::new());
+        for (i, (key, value, secret)) in self.query.iter().enumerate() {
+            let key = format!(
+                "{}{}",
+                if i == 0 { '?' } else { '&' },
+                utf8_percent_encode(key, QUERY)
+            );
+            query.push_str(&key);
+            shown_query.push_str(&key);
+            if let Some(value) = value {
+                let value: String = utf8_percent_encode(value, QUERY).collect();
+                query.push('=');
+                query.push_str(&value);
+                shown_query.push('=');
+                shown_query.push_str(if *secret { REDACTED } else { &value });
+            }
+        }
+        (query, shown_query)
     }
 }
 
@@ -1603,6 +1636,8 @@ pub struct Prepared {
     pub headers: http::HeaderMap,
     /// Body before encoding.
     pub body: Body,
+    /// The scheme that answers the server's challenge, if the request's auth has one.
+    challenge: Option<std::sync::Arc<dyn Challenge>>,
 }
 
 /// What a credential is shown as.
@@ -1624,6 +1659,34 @@ const BOUNDARY: &str = "postman-codegen-boundary-7MA4YWxkTrZu0gW";
 
 impl Prepared {
     /// Encodes the request.
+    /// The request signed for the challenge in `response` (a `401` or `403` whose
+    /// `WWW-Authenticate` the request's auth scheme answers, such as Digest), or `None`.
+    /// [`Client::send`] sends it once; a sans-IO caller sends it itself.
+    pub fn answer_challenge(
+        &self,
+        response: &http::Response<Vec<u8>>,
+    ) -> Option<Result<Prepared, BuildError>> {
+        let status = response.status();
+        if status != http::StatusCode::UNAUTHORIZED && status != http::StatusCode::FORBIDDEN {
+            return None;
+        }
+        let scheme = self.challenge.as_ref()?;
+        response
+            .headers()
+            .get_all(http::header::WWW_AUTHENTICATE)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .find_map(|value| scheme.answer(self, value))
+    }
+
+    /// Sets a header whose value is a credential (marked sensitive, redacted when shown).
+    pub fn set_secret_header(&mut self, name: &str, value: &str) -> Result<(), BuildError> {
+        let (name, mut value) = header_pair(name, value)?;
+        value.set_sensitive(true);
+        self.headers.insert(name, value);
+        Ok(())
+    }
+
     pub fn into_http(self) -> Result<http::Request<Vec<u8>>, BuildError> {
         let mut builder = http::Request::builder()
             .method(self.method)

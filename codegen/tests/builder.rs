@@ -17,6 +17,7 @@ fn writes_only_when_changed() {
         names,
         [
             "body_modes",
+            "digest",
             "live_api",
             "oauth1",
             "postman_behaviour",

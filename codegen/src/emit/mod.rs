@@ -21,6 +21,7 @@ const RUNTIME: &str = include_str!("../../runtime/runtime.rs");
 fn signing_source(scheme: Signing) -> &'static str {
     match scheme {
         Signing::OAuth1 => include_str!("../../runtime/oauth1.rs"),
+        Signing::Digest => include_str!("../../runtime/digest.rs"),
     }
 }
 

@@ -344,6 +344,9 @@ fn auth_tokens(auth: &Auth) -> TokenStream {
                 Signing::OAuth1 => quote!(runtime::AuthScheme::Signed(
                     &runtime::oauth1::OAuth1 { settings: &[#(#settings),*] }
                 )),
+                Signing::Digest => quote!(runtime::AuthScheme::Signed(
+                    &runtime::digest::Digest { settings: &[#(#settings),*] }
+                )),
             }
         }
     }

@@ -56,6 +56,7 @@ pub fn resolve(block: Option<&AuthBlock>, item_path: &[String], diags: &mut Diag
             }
         }
         "oauth1" => oauth1(block, item_path, diags),
+        "digest" => digest(block),
         other => {
             diags.warn(
                 item_path,
@@ -104,6 +105,32 @@ fn oauth1(block: &AuthBlock, item_path: &[String], diags: &mut Diagnostics) -> A
         .collect();
     Auth::Signed {
         scheme: Signing::OAuth1,
+        settings,
+    }
+}
+
+/// Digest with the block's settings. The password goes into the code only as a variable
+/// template, and a literal user name only beside one (alone, it may be the secret itself).
+/// Without a user name Postman signs nothing.
+fn digest(block: &AuthBlock) -> Auth {
+    let templated = |name: &str| block.param(name).is_some_and(|v| v.contains("{{"));
+    if block.param("username").is_none_or(|u| u.trim().is_empty()) {
+        return Auth::None;
+    }
+    let keep_user = templated("username") || templated("password");
+    let settings = block
+        .params
+        .iter()
+        .filter(|(name, value)| match name.as_str() {
+            _ if value.trim().is_empty() => false,
+            "password" => value.contains("{{"),
+            "username" => keep_user,
+            _ => true,
+        })
+        .map(|(name, value)| (name.clone(), value.clone()))
+        .collect();
+    Auth::Signed {
+        scheme: Signing::Digest,
         settings,
     }
 }

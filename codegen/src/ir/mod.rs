@@ -58,16 +58,19 @@ impl Api {
 pub enum Signing {
     /// OAuth 1.0a (RFC 5849).
     OAuth1,
+    /// HTTP Digest (RFC 7616).
+    Digest,
 }
 
 impl Signing {
     /// Every scheme, for crates that hold clients of many collections.
-    pub const ALL: &'static [Signing] = &[Signing::OAuth1];
+    pub const ALL: &'static [Signing] = &[Signing::OAuth1, Signing::Digest];
 
     /// Name of its module in the runtime.
     pub fn module(self) -> &'static str {
         match self {
             Self::OAuth1 => "oauth1",
+            Self::Digest => "digest",
         }
     }
 
@@ -75,6 +78,7 @@ impl Signing {
     pub fn dependencies(self) -> &'static str {
         match self {
             Self::OAuth1 => "hmac = \"0.12\"\nsha1 = \"0.10\"\nsha2 = \"0.10\"",
+            Self::Digest => "md-5 = \"0.10\"\nsha2 = \"0.10\"",
         }
     }
 }

@@ -261,7 +261,9 @@ struct Literals {
 impl Literals {
     /// What `block` holds literally; credentials written as variables are the client's to
     /// resolve, so they are not given.
-    fn of_block(block: &Auth) -> Self {
+    /// `None` where the generator sends no credentials for the block (`noauth`, kinds it does
+    /// not support, OAuth 1.0 without a consumer key), so that a hand-written header applies.
+    fn of_block(block: &Auth) -> Option<Self> {
         let literal = |text: Option<&str>| {
             let text = text.unwrap_or_default();
             (!text.contains("{{")).then(|| text.to_owned())
@@ -279,8 +281,17 @@ impl Literals {
                 let value = block.param("value").unwrap_or_default();
                 literals.api_key = literal(Some(after_prefix(value)));
             }
-            "oauth1" => {
+            "oauth1" | "digest"
+                if block.params.iter().any(|(k, v)| {
+                    matches!(k.as_str(), "consumerKey" | "username") && !v.trim().is_empty()
+                }) =>
+            {
                 let names = ["consumerKey", "consumerSecret", "token", "tokenSecret"];
+                let names = if block.kind == "digest" {
+                    &["username", "password"][..]
+                } else {
+                    &names[..]
+                };
                 literals.params = block
                     .params
                     .iter()
@@ -290,9 +301,9 @@ impl Literals {
                     .cloned()
                     .collect();
             }
-            _ => {}
+            _ => return None,
         }
-        literals
+        Some(literals)
     }
 
     /// The token of a hand-written `Authorization: Scheme token` header, or the user and
@@ -364,12 +375,10 @@ fn item_literals(collection: &Collection) -> BTreeMap<ItemKey, Literals> {
                     let header = request.request.headers.iter().find(|h| {
                         !h.disabled && h.key.trim().eq_ignore_ascii_case("authorization")
                     });
-                    let literals = match (auth.map(Literals::of_block), header) {
-                        (Some(literals), _) if literals != Literals::default() => literals,
-                        (_, Some(header)) if auth.is_none_or(|a| a.kind == "noauth") => {
-                            Literals::of_header(header)
-                        }
-                        _ => Literals::default(),
+                    let literals = match (auth.and_then(Literals::of_block), header) {
+                        (Some(literals), _) => literals,
+                        (None, Some(header)) => Literals::of_header(header),
+                        (None, None) => Literals::default(),
                     };
                     let occurrence = (0..).find(|n| !out.contains_key(&(path.clone(), *n)));
                     out.insert((path.clone(), occurrence.unwrap_or_default()), literals);
