@@ -206,3 +206,15 @@ async fn basic_auth_takes_its_password_from_a_variable() {
         Some(format!("Basic {expected}").as_str())
     );
 }
+
+#[tokio::test]
+async fn a_nested_variable_names_a_path_segment() {
+    let server = server().await;
+    let client = variables::Client::new().with_base_url(server.uri());
+    let request = tenants::greeting_by_nested_name::Request::example();
+    request.send(&client).await.expect("sent");
+    assert_eq!(
+        only_request(&server).await.url.path(),
+        "/greetings/nested%20value"
+    );
+}

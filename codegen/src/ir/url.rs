@@ -130,7 +130,11 @@ fn split_segment(segment: &str) -> Vec<(&str, bool)> {
             (None, None) => break,
         };
         let after = &rest[open + close.len()..];
-        let Some(end) = after.find(close).filter(|&e| e > 0) else {
+        let end = match close {
+            "}}" => closing_braces(after),
+            _ => after.find(close),
+        };
+        let Some(end) = end.filter(|&e| e > 0) else {
             break;
         };
         if open > 0 {
@@ -143,6 +147,30 @@ fn split_segment(segment: &str) -> Vec<(&str, bool)> {
         out.push((rest, false));
     }
     out
+}
+
+/// Where the `}}` that closes a `{{` just before `text` starts, past nested `{{...}}`
+/// (`hello_{{var}}}}`).
+fn closing_braces(text: &str) -> Option<usize> {
+    let mut depth = 1;
+    let mut i = 0;
+    while i + 1 < text.len() {
+        match &text.as_bytes()[i..i + 2] {
+            b"{{" => {
+                depth += 1;
+                i += 2;
+            }
+            b"}}" => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i);
+                }
+                i += 2;
+            }
+            _ => i += 1,
+        }
+    }
+    None
 }
 
 /// The server of a URL: a host that is one variable is keyed by the variable's name; any other
@@ -205,6 +233,11 @@ mod tests {
             vec![("v", false), ("version", true), (".json", false)]
         );
         assert_eq!(split_segment("{id}"), vec![("id", true)]);
+        assert_eq!(
+            split_segment("{{hello_{{var}}}}.json"),
+            vec![("hello_{{var}}", true), (".json", false)]
+        );
+        assert_eq!(split_segment("{{a}}}}"), vec![("a", true), ("}}", false)]);
         assert_eq!(split_segment("users"), vec![("users", false)]);
         assert_eq!(split_segment("a{"), vec![("a{", false)]);
     }
