@@ -18,6 +18,7 @@ fn writes_only_when_changed() {
         [
             "body_modes",
             "digest",
+            "hawk",
             "live_api",
             "oauth1",
             "postman_behaviour",

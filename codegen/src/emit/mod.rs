@@ -22,6 +22,7 @@ fn signing_source(scheme: Signing) -> &'static str {
     match scheme {
         Signing::OAuth1 => include_str!("../../runtime/oauth1.rs"),
         Signing::Digest => include_str!("../../runtime/digest.rs"),
+        Signing::Hawk => include_str!("../../runtime/hawk.rs"),
     }
 }
 

@@ -347,6 +347,9 @@ fn auth_tokens(auth: &Auth) -> TokenStream {
                 Signing::Digest => quote!(runtime::AuthScheme::Signed(
                     &runtime::digest::Digest { settings: &[#(#settings),*] }
                 )),
+                Signing::Hawk => quote!(runtime::AuthScheme::Signed(
+                    &runtime::hawk::Hawk { settings: &[#(#settings),*] }
+                )),
             }
         }
     }

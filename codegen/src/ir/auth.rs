@@ -57,6 +57,7 @@ pub fn resolve(block: Option<&AuthBlock>, item_path: &[String], diags: &mut Diag
         }
         "oauth1" => oauth1(block, item_path, diags),
         "digest" => digest(block),
+        "hawk" => hawk(block),
         other => {
             diags.warn(
                 item_path,
@@ -131,6 +132,26 @@ fn digest(block: &AuthBlock) -> Auth {
         .collect();
     Auth::Signed {
         scheme: Signing::Digest,
+        settings,
+    }
+}
+
+/// Hawk with the block's settings; the key goes into the code only as a variable template.
+/// Without an id Postman signs nothing.
+fn hawk(block: &AuthBlock) -> Auth {
+    if block.param("authId").is_none_or(|id| id.trim().is_empty()) {
+        return Auth::None;
+    }
+    let settings = block
+        .params
+        .iter()
+        .filter(|(name, value)| {
+            !value.trim().is_empty() && (name != "authKey" || value.contains("{{"))
+        })
+        .map(|(name, value)| (name.clone(), value.clone()))
+        .collect();
+    Auth::Signed {
+        scheme: Signing::Hawk,
         settings,
     }
 }

@@ -60,24 +60,27 @@ pub enum Signing {
     OAuth1,
     /// HTTP Digest (RFC 7616).
     Digest,
+    /// Hawk.
+    Hawk,
 }
 
 impl Signing {
     /// Every scheme, for crates that hold clients of many collections.
-    pub const ALL: &'static [Signing] = &[Signing::OAuth1, Signing::Digest];
+    pub const ALL: &'static [Signing] = &[Signing::OAuth1, Signing::Digest, Signing::Hawk];
 
     /// Name of its module in the runtime.
     pub fn module(self) -> &'static str {
         match self {
             Self::OAuth1 => "oauth1",
             Self::Digest => "digest",
+            Self::Hawk => "hawk",
         }
     }
 
     /// The `[dependencies]` lines it adds to [`crate::CLIENT_DEPENDENCIES`].
     pub fn dependencies(self) -> &'static str {
         match self {
-            Self::OAuth1 => "hmac = \"0.12\"\nsha1 = \"0.10\"\nsha2 = \"0.10\"",
+            Self::OAuth1 | Self::Hawk => "hmac = \"0.12\"\nsha1 = \"0.10\"\nsha2 = \"0.10\"",
             Self::Digest => "md-5 = \"0.10\"\nsha2 = \"0.10\"",
         }
     }

@@ -93,10 +93,10 @@ pub mod documented {
     /// Postman sends a raw JSON body as written, trailing commas included; the client types
     /// the body and sends it as JSON, without them.
     pub const TRAILING_COMMAS: &str = "trailing commas of a JSON body are not sent";
-    /// Where the collection fixes no OAuth 1.0 nonce and timestamp, each sender generates
-    /// its own, so the signatures differ: the `Authorization` headers are compared without
-    /// those three values.
-    pub const OAUTH1_NONCE: &str = "OAuth 1.0 nonce, timestamp and signature generated";
+    /// Where the collection fixes no OAuth 1.0 or Hawk nonce and timestamp, each sender
+    /// generates its own, so the signatures differ: the `Authorization` headers are compared
+    /// without those three values.
+    pub const GENERATED_NONCE: &str = "nonce, timestamp and signature generated";
 }
 
 /// `text` with UUIDs, ISO timestamps and ten-digit Unix times replaced by their kind.
@@ -227,8 +227,8 @@ pub fn requests(newman: &Record, client: &Record) -> Result<Option<&'static str>
         documented = documented.or(Some(documented::ENCODING));
     }
     let (mut newman_headers, mut client_headers) = (headers(newman), headers(client));
-    if generated_oauth1(&mut newman_headers, &mut client_headers) {
-        documented = documented.or(Some(documented::OAUTH1_NONCE));
+    if generated_signature(&mut newman_headers, &mut client_headers) {
+        documented = documented.or(Some(documented::GENERATED_NONCE));
     }
     let no_cache = ("cache-control".to_owned(), "no-cache".to_owned());
     if header(&client_headers, "cache-control").is_none() && newman_headers.contains(&no_cache) {
@@ -267,31 +267,45 @@ pub fn requests(newman: &Record, client: &Record) -> Result<Option<&'static str>
     Ok(documented)
 }
 
-/// Where both senders sent an OAuth 1.0 `Authorization` header with a nonce or timestamp of
-/// their own, replaces the nonce, timestamp and signature in both by a mark; whether it did.
-fn generated_oauth1(newman: &mut [(String, String)], client: &mut [(String, String)]) -> bool {
-    let oauth = |headers: &mut [(String, String)]| -> Option<usize> {
+/// Where both senders sent an OAuth 1.0 or Hawk `Authorization` header with a nonce or
+/// timestamp of their own, replaces the nonce, timestamp and signature in both by a mark;
+/// whether it did.
+fn generated_signature(newman: &mut [(String, String)], client: &mut [(String, String)]) -> bool {
+    const SCHEMES: &[(&str, [&str; 3])] = &[
+        (
+            "OAuth ",
+            ["oauth_nonce", "oauth_timestamp", "oauth_signature"],
+        ),
+        ("Hawk ", ["nonce", "ts", "mac"]),
+    ];
+    let find = |headers: &[(String, String)], scheme: &str| {
         headers
             .iter()
-            .position(|(name, value)| name == "authorization" && value.starts_with("OAuth "))
+            .position(|(name, value)| name == "authorization" && value.starts_with(scheme))
     };
-    let (Some(theirs), Some(ours)) = (oauth(newman), oauth(client)) else {
+    let Some((theirs, ours, [nonce, timestamp, signature])) = SCHEMES
+        .iter()
+        .find_map(|(scheme, names)| Some((find(newman, scheme)?, find(client, scheme)?, *names)))
+    else {
         return false;
     };
     let param = |header: &str, name: &str| -> Option<String> {
-        let start = header.find(&format!("{name}=\""))? + name.len() + 2;
+        let at = header
+            .find(&format!(" {name}=\""))
+            .or_else(|| header.find(&format!(",{name}=\"")))?;
+        let start = at + name.len() + 3;
         let end = header[start..].find('"')? + start;
         Some(header[start..end].to_owned())
     };
     let (newman_value, client_value) = (&newman[theirs].1, &client[ours].1);
-    let generated = ["oauth_nonce", "oauth_timestamp"]
+    let generated = [nonce, timestamp]
         .iter()
         .any(|name| param(newman_value, name) != param(client_value, name));
     if !generated {
         return false;
     }
     for value in [&mut newman[theirs].1, &mut client[ours].1] {
-        for name in ["oauth_nonce", "oauth_timestamp", "oauth_signature"] {
+        for name in [nonce, timestamp, signature] {
             if let Some(old) = param(value, name) {
                 *value = value.replacen(&format!("{name}=\"{old}\""), &format!("{name}=\"*\""), 1);
             }
@@ -602,6 +616,30 @@ mod tests {
         let other = record("/b?t=1796156801", &[], "");
         assert!(items(&newman, &other, true).is_err());
         assert_eq!(mask_dynamic("id 12345678901"), "id 12345678901");
+    }
+
+    #[test]
+    fn generated_nonces_compare_by_form_and_fixed_ones_exactly() {
+        let hawk = |ts: &str, nonce: &str, mac: &str| {
+            let value = format!("Hawk id=\"a\", ts=\"{ts}\", nonce=\"{nonce}\", mac=\"{mac}\"");
+            record("/a", &[("Authorization", value.as_str())], "")
+        };
+        assert_eq!(
+            requests(&hawk("1", "n1", "m1"), &hawk("2", "n2", "m2")),
+            Ok(Some(documented::GENERATED_NONCE))
+        );
+        assert!(requests(&hawk("1", "n1", "m1"), &hawk("1", "n1", "m2")).is_err());
+        let oauth = |nonce: &str, signature: &str| {
+            let value = format!(
+                "OAuth oauth_consumer_key=\"k\",oauth_nonce=\"{nonce}\",oauth_signature=\"{signature}\""
+            );
+            record("/a", &[("Authorization", value.as_str())], "")
+        };
+        assert_eq!(
+            requests(&oauth("x", "s1"), &oauth("y", "s2")),
+            Ok(Some(documented::GENERATED_NONCE))
+        );
+        assert!(requests(&oauth("x", "s1"), &oauth("x", "s2")).is_err());
     }
 
     #[test]

@@ -281,16 +281,16 @@ impl Literals {
                 let value = block.param("value").unwrap_or_default();
                 literals.api_key = literal(Some(after_prefix(value)));
             }
-            "oauth1" | "digest"
+            "oauth1" | "digest" | "hawk"
                 if block.params.iter().any(|(k, v)| {
-                    matches!(k.as_str(), "consumerKey" | "username") && !v.trim().is_empty()
+                    matches!(k.as_str(), "consumerKey" | "username" | "authId")
+                        && !v.trim().is_empty()
                 }) =>
             {
-                let names = ["consumerKey", "consumerSecret", "token", "tokenSecret"];
-                let names = if block.kind == "digest" {
-                    &["username", "password"][..]
-                } else {
-                    &names[..]
+                let names: &[&str] = match block.kind.as_str() {
+                    "digest" => &["username", "password"],
+                    "hawk" => &["authId", "authKey"],
+                    _ => &["consumerKey", "consumerSecret", "token", "tokenSecret"],
                 };
                 literals.params = block
                     .params
