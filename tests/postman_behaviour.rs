@@ -236,3 +236,11 @@ async fn a_file_field_left_empty_is_a_part_without_a_content_type() {
         "name=\"file\"; filename=\"a.txt\"\r\nContent-Type: application/octet-stream\r\n\r\nhi\r\n"
     ));
 }
+
+#[test]
+fn a_query_key_goes_where_its_first_enabled_entry_is() {
+    let client = postman_behaviour::Client::new();
+    let request = postman_behaviour::search_with_a_disabled_alternative_first::Request::example();
+    let built = request.build(&client).expect("builds");
+    assert_eq!(built.uri().query(), Some("q=rust&key=k1"));
+}

@@ -19,8 +19,8 @@ pub struct Digest {
     pub settings: &'static [(&'static str, &'static str)],
 }
 
-/// What a Digest response is computed from.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// What a Digest response is computed from; its `Debug` leaves the password out.
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct Params {
     /// User name.
     pub username: String,
@@ -107,6 +107,19 @@ pub fn header(params: &Params, method: &str, uri: &str, body: &[u8]) -> Result<S
         fields.push(format!("opaque=\"{opaque}\""));
     }
     Ok(format!("Digest {}", fields.join(", ")))
+}
+
+impl std::fmt::Debug for Params {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Params")
+            .field("username", &self.username)
+            .field("password", &"<redacted>")
+            .field("realm", &self.realm)
+            .field("nonce", &self.nonce)
+            .field("algorithm", &self.algorithm)
+            .field("qop", &self.qop)
+            .finish_non_exhaustive()
+    }
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -1463,10 +1463,7 @@ impl RequestBuilder {
     }
 
     fn secret_header(&mut self, name: &str, value: &str) -> Result<(), BuildError> {
-        let (name, mut value) = header_pair(name, value)?;
-        value.set_sensitive(true);
-        self.headers.insert(name, value);
-        Ok(())
+        insert_secret_header(&mut self.headers, name, value)
     }
 
     /// Sets the body; variables in its text and fields are resolved.
@@ -1681,10 +1678,7 @@ impl Prepared {
 
     /// Sets a header whose value is a credential (marked sensitive, redacted when shown).
     pub fn set_secret_header(&mut self, name: &str, value: &str) -> Result<(), BuildError> {
-        let (name, mut value) = header_pair(name, value)?;
-        value.set_sensitive(true);
-        self.headers.insert(name, value);
-        Ok(())
+        insert_secret_header(&mut self.headers, name, value)
     }
 
     pub fn into_http(self) -> Result<http::Request<Vec<u8>>, BuildError> {
@@ -1763,6 +1757,18 @@ fn shell_quote(text: &str) -> String {
 
 /// A checked header; values of headers that name credentials (`Authorization`, `Cookie`,
 /// `X-Api-Key`, ...) are marked sensitive, so they are redacted wherever shown.
+/// Inserts a header whose value is a credential: marked sensitive, so it is redacted when shown.
+fn insert_secret_header(
+    headers: &mut http::HeaderMap,
+    name: &str,
+    value: &str,
+) -> Result<(), BuildError> {
+    let (name, mut value) = header_pair(name, value)?;
+    value.set_sensitive(true);
+    headers.insert(name, value);
+    Ok(())
+}
+
 fn header_pair(
     name: &str,
     value: &str,

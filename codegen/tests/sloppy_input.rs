@@ -125,3 +125,26 @@ fn v1_warnings_point_at_v1_keys() {
     assert!(warning_at(&generated, "/requests/0/method").contains("no method"));
     assert!(warning_at(&generated, "/requests/1/rawModeData").contains("read leniently"));
 }
+
+#[test]
+fn a_v1_request_with_null_query_params_keeps_the_query_of_its_url() {
+    use postman_codegen::collection::{parse_collection, Item};
+    use postman_codegen::diagnostics::Diagnostics;
+    let text = r#"{"id": "c", "name": "v1", "order": ["r"], "requests": [{"id": "r", "name": "Find",
+        "method": "GET", "url": "https://x.test/pets?status={{status}}&limit=2", "queryParams": null}]}"#;
+    let collection = parse_collection(text, &mut Diagnostics::new("v1.json")).expect("parses");
+    let Some(Item::Request(request)) = collection.items.first() else {
+        panic!("one request: {:?}", collection.items)
+    };
+    let query: Vec<(&str, Option<&str>)> = request
+        .request
+        .url
+        .query
+        .iter()
+        .map(|q| (q.key.as_str(), q.value.as_deref()))
+        .collect();
+    assert_eq!(
+        query,
+        [("status", Some("{{status}}")), ("limit", Some("2"))]
+    );
+}

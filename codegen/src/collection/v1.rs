@@ -161,7 +161,12 @@ impl Reader<'_> {
 
 fn read_request(map: &Object, location: &str, name: String, ctx: &mut Ctx<'_>) -> RequestItem {
     let mut url = parse_raw_url(map.get("url").and_then(Value::as_str).unwrap_or_default());
-    if map.contains_key("queryParams") {
+    // `queryParams` null or empty leaves the query the URL holds, as Postman reads it.
+    if map
+        .get("queryParams")
+        .and_then(Value::as_array)
+        .is_some_and(|list| !list.is_empty())
+    {
         url.query = key_values(
             map.get("queryParams"),
             &pointer(location, "queryParams"),

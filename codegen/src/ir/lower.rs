@@ -252,8 +252,10 @@ impl Lowerer<'_> {
             .iter()
             .map(|q| q.value.as_deref().map(percent_decoded))
             .collect();
-        let mut queries: Vec<(&str, Vec<Entry<'_>>)> = Vec::new();
-        for (query, value) in request.url.query.iter().zip(&decoded) {
+        // Each key with its entries and where it goes on the wire: at its first enabled entry,
+        // as Postman sends it (a disabled alternative written first does not move it).
+        let mut queries: Vec<(&str, Vec<Entry<'_>>, usize)> = Vec::new();
+        for (position, (query, value)) in request.url.query.iter().zip(&decoded).enumerate() {
             if query.key.is_empty() {
                 self.diags.warn(
                     item_path,
@@ -269,12 +271,18 @@ impl Lowerer<'_> {
                 required: false,
                 disabled: query.disabled,
             };
-            match queries.iter_mut().find(|(key, _)| *key == query.key) {
-                Some((_, entries)) => entries.push(entry),
-                None => queries.push((&query.key, vec![entry])),
+            match queries.iter_mut().find(|(key, _, _)| *key == query.key) {
+                Some((_, entries, at)) => {
+                    if entries.iter().all(|e| e.disabled) && !query.disabled {
+                        *at = position;
+                    }
+                    entries.push(entry);
+                }
+                None => queries.push((&query.key, vec![entry], position)),
             }
         }
-        for (_, entries) in &queries {
+        queries.sort_by_key(|(_, _, at)| *at);
+        for (_, entries, _) in &queries {
             params.push(query_param(entries, &mut typer, &mut fields));
         }
         let mut fixed_headers = Vec::new();

@@ -249,7 +249,7 @@ fn operations(
 
 /// The literal credentials newman sends for one item, which generated code leaves out; the
 /// client is given them as a user would.
-#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 struct Literals {
     token: Option<String>,
     basic: Option<(String, String)>,
@@ -259,10 +259,10 @@ struct Literals {
 }
 
 impl Literals {
-    /// What `block` holds literally; credentials written as variables are the client's to
-    /// resolve, so they are not given.
-    /// `None` where the generator sends no credentials for the block (`noauth`, kinds it does
-    /// not support, OAuth 1.0 without a consumer key), so that a hand-written header applies.
+    /// What `block` holds literally (credentials written as variables are the client's to
+    /// resolve, so they are not given); `None` where the generator sends no credentials for
+    /// the block (`noauth`, kinds it does not support, a signing scheme without its key), so
+    /// that a hand-written header applies.
     fn of_block(block: &Auth) -> Option<Self> {
         let literal = |text: Option<&str>| {
             let text = text.unwrap_or_default();
