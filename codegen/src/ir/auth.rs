@@ -234,7 +234,10 @@ mod tests {
             &[],
             &mut diags,
         );
-        assert_eq!(auth, token("Authorization", "Zoho-oauthtoken ", None, true));
+        assert_eq!(
+            auth,
+            token("Authorization", "Zoho-oauthtoken ", None, false)
+        );
     }
 
     #[test]
@@ -262,10 +265,53 @@ mod tests {
     fn unsupported_kind_warns() {
         let mut diags = Diagnostics::new("x.json");
         assert_eq!(
-            resolve(Some(&block("hawk", &[])), &["A".into()], &mut diags),
+            resolve(Some(&block("ntlm", &[])), &["A".into()], &mut diags),
             Auth::None
         );
         assert_eq!(diags.into_vec().len(), 1);
+    }
+
+    #[test]
+    fn signing_schemes_keep_settings_and_templates_but_no_literal_secret() {
+        let mut diags = Diagnostics::new("x.json");
+        let mut signed = |kind: &str, params: &[(&str, &str)]| {
+            resolve(Some(&block(kind, params)), &["A".into()], &mut diags)
+        };
+        let settings = |auth: Auth| match auth {
+            Auth::Signed { settings, .. } => settings,
+            other => panic!("{other:?}"),
+        };
+        let oauth1 = signed(
+            "oauth1",
+            &[
+                ("consumerKey", "{{key}}"),
+                ("consumerSecret", "literal-secret"),
+                ("signatureMethod", "HMAC-SHA256"),
+            ],
+        );
+        assert_eq!(
+            settings(oauth1),
+            [
+                ("consumerKey".to_owned(), "{{key}}".to_owned()),
+                ("signatureMethod".to_owned(), "HMAC-SHA256".to_owned())
+            ]
+        );
+        let digest = signed(
+            "digest",
+            &[("username", "u"), ("password", "pw"), ("qop", "auth")],
+        );
+        assert_eq!(settings(digest), [("qop".to_owned(), "auth".to_owned())]);
+        let hawk = signed("hawk", &[("authId", "id"), ("authKey", "k")]);
+        assert_eq!(settings(hawk), [("authId".to_owned(), "id".to_owned())]);
+        assert_eq!(signed("hawk", &[("authKey", "{{k}}")]), Auth::None);
+        let rsa = signed(
+            "oauth1",
+            &[("consumerKey", "k"), ("signatureMethod", "RSA-SHA1")],
+        );
+        assert_eq!(rsa, Auth::None);
+        let warnings = diags.into_vec();
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(warnings[0].message.contains("RSA-SHA1"));
     }
 
     #[test]
