@@ -60,13 +60,15 @@ fn mac(algorithm: &str, key: &str, text: &str) -> Result<String, BuildError> {
             .finalize()
             .into_bytes()
             .to_vec(),
-        other => {
-            return Err(BuildError::new(format!(
-                "unsupported Hawk algorithm `{other}` (sha256 and sha1 are)"
-            )))
-        }
+        other => return Err(unsupported(other)),
     };
     Ok(base64::engine::general_purpose::STANDARD.encode(digest))
+}
+
+fn unsupported(algorithm: &str) -> BuildError {
+    BuildError::new(format!(
+        "unsupported Hawk algorithm `{algorithm}` (sha256 and sha1 are)"
+    ))
 }
 
 /// The payload hash of `payload` sent as `content_type` (its media type only).
@@ -87,11 +89,7 @@ pub fn payload_hash(
     let digest = match algorithm {
         "sha256" => sha2::Sha256::digest(&text).to_vec(),
         "sha1" => sha1::Sha1::digest(&text).to_vec(),
-        other => {
-            return Err(BuildError::new(format!(
-                "unsupported Hawk algorithm `{other}` (sha256 and sha1 are)"
-            )))
-        }
+        other => return Err(unsupported(other)),
     };
     Ok(base64::engine::general_purpose::STANDARD.encode(digest))
 }

@@ -95,19 +95,20 @@ fn oauth1(block: &AuthBlock, item_path: &[String], diags: &mut Diagnostics) -> A
     {
         return Auth::None;
     }
+    signed(Signing::OAuth1, block, |name, value| {
+        !CREDENTIALS.contains(&name) || value.contains("{{")
+    })
+}
+
+/// `scheme` with the block's settings that have a value and that `keep` keeps.
+fn signed(scheme: Signing, block: &AuthBlock, keep: impl Fn(&str, &str) -> bool) -> Auth {
     let settings = block
         .params
         .iter()
-        .filter(|(name, value)| {
-            !value.trim().is_empty()
-                && (!CREDENTIALS.contains(&name.as_str()) || value.contains("{{"))
-        })
+        .filter(|(name, value)| !value.trim().is_empty() && keep(name, value))
         .map(|(name, value)| (name.clone(), value.clone()))
         .collect();
-    Auth::Signed {
-        scheme: Signing::OAuth1,
-        settings,
-    }
+    Auth::Signed { scheme, settings }
 }
 
 /// Digest with the block's settings. The password goes into the code only as a variable
@@ -119,21 +120,11 @@ fn digest(block: &AuthBlock) -> Auth {
         return Auth::None;
     }
     let keep_user = templated("username") || templated("password");
-    let settings = block
-        .params
-        .iter()
-        .filter(|(name, value)| match name.as_str() {
-            _ if value.trim().is_empty() => false,
-            "password" => value.contains("{{"),
-            "username" => keep_user,
-            _ => true,
-        })
-        .map(|(name, value)| (name.clone(), value.clone()))
-        .collect();
-    Auth::Signed {
-        scheme: Signing::Digest,
-        settings,
-    }
+    signed(Signing::Digest, block, |name, value| match name {
+        "password" => value.contains("{{"),
+        "username" => keep_user,
+        _ => true,
+    })
 }
 
 /// Hawk with the block's settings; the key goes into the code only as a variable template.
@@ -142,18 +133,9 @@ fn hawk(block: &AuthBlock) -> Auth {
     if block.param("authId").is_none_or(|id| id.trim().is_empty()) {
         return Auth::None;
     }
-    let settings = block
-        .params
-        .iter()
-        .filter(|(name, value)| {
-            !value.trim().is_empty() && (name != "authKey" || value.contains("{{"))
-        })
-        .map(|(name, value)| (name.clone(), value.clone()))
-        .collect();
-    Auth::Signed {
-        scheme: Signing::Hawk,
-        settings,
-    }
+    signed(Signing::Hawk, block, |name, value| {
+        name != "authKey" || value.contains("{{")
+    })
 }
 
 /// The scheme a hand-written `Authorization: Scheme {{token}}` header describes.
