@@ -218,3 +218,34 @@ async fn a_nested_variable_names_a_path_segment() {
         "/greetings/nested%20value"
     );
 }
+
+#[test]
+fn every_dynamic_variable_the_generator_counts_on_is_produced() {
+    use postman_codegen::ir::dynamic::{FIXED_DYNAMIC, GENERATED_DYNAMIC};
+    let client = variables::runtime::Client::with_servers("s", &[("s", "http://127.0.0.1:9")]);
+    let value = |name: &str| {
+        let mut builder =
+            variables::runtime::RequestBuilder::new(&client, "GET", "s").expect("a builder");
+        builder.query("v", &format!("{{{{{name}}}}}"));
+        let request = builder.finish().into_http().expect("builds");
+        let query = request.uri().query().unwrap_or_default().to_owned();
+        let value = query.strip_prefix("v=").expect("the pair").to_owned();
+        percent_encoding::percent_decode_str(&value)
+            .decode_utf8_lossy()
+            .into_owned()
+    };
+    for name in GENERATED_DYNAMIC {
+        let first = value(name);
+        assert!(
+            !first.is_empty() && !first.contains("{{"),
+            "{name}: {first}"
+        );
+    }
+    for (name, fixed) in FIXED_DYNAMIC {
+        assert_eq!(value(name), *fixed);
+    }
+    let phone = value("$randomPhoneNumber");
+    let groups: Vec<usize> = phone.split('-').map(str::len).collect();
+    assert_eq!(groups, [3, 3, 4], "{phone}");
+    assert_eq!(value("$notAVariable"), "{{$notAVariable}}");
+}

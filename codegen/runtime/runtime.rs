@@ -579,8 +579,9 @@ impl Variables {
     }
 }
 
-/// A value for one of Postman's dynamic variables that need no data table; `None` for the
-/// others, which are sent as written.
+/// A value for one of Postman's dynamic variables: a fresh one for those that need no data
+/// table ([`GENERATED_DYNAMIC`]), a fixed one for the others the client knows
+/// ([`FIXED_DYNAMIC`]); `None` for the rest, which are sent as written.
 fn dynamic_value(name: &str) -> Option<String> {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -604,8 +605,56 @@ fn dynamic_value(name: &str) -> Option<String> {
         "$isoTimestamp" => iso_timestamp(now),
         "$randomInt" => fastrand::u32(0..=1000).to_string(),
         "$randomBoolean" => fastrand::bool().to_string(),
-        _ => return None,
+        "$randomAlphaNumeric" => random_chars(1, ALPHANUMERIC),
+        "$randomPhoneNumber" => phone_number(),
+        "$randomPhoneNumberExt" => format!("{}-{}", fastrand::u8(1..=99), phone_number()),
+        "$randomHexColor" => format!("#{:06x}", fastrand::u32(..0x0100_0000)),
+        "$randomIP" => {
+            let octets: Vec<String> = (0..4).map(|_| fastrand::u8(..).to_string()).collect();
+            octets.join(".")
+        }
+        "$randomMACAddress" => {
+            let octets: Vec<String> = (0..6)
+                .map(|_| format!("{:02x}", fastrand::u8(..)))
+                .collect();
+            octets.join(":")
+        }
+        "$randomPassword" => random_chars(15, ALPHANUMERIC),
+        "$randomLatitude" => format!("{:.4}", fastrand::f64() * 180.0 - 90.0),
+        "$randomLongitude" => format!("{:.4}", fastrand::f64() * 360.0 - 180.0),
+        "$randomBankAccount" => random_chars(8, b"0123456789"),
+        "$randomCreditCardMask" => random_chars(4, b"0123456789"),
+        "$randomPrice" => format!("{}.{:02}", fastrand::u32(0..1000), fastrand::u8(..100)),
+        "$randomSemver" => {
+            let parts: Vec<String> = (0..3).map(|_| fastrand::u8(..10).to_string()).collect();
+            parts.join(".")
+        }
+        _ => {
+            let (_, value) = FIXED_DYNAMIC.iter().find(|(fixed, _)| *fixed == name)?;
+            (*value).to_owned()
+        }
     })
+}
+
+const ALPHANUMERIC: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+
+/// `count` characters drawn from `alphabet`.
+fn random_chars(count: usize, alphabet: &[u8]) -> String {
+    (0..count)
+        .map(|_| char::from(alphabet[fastrand::usize(..alphabet.len())]))
+        .collect()
+}
+
+/// A ten-digit North American number as Postman writes one: `682-324-9084`.
+fn phone_number() -> String {
+    format!(
+        "{}{}-{}{}-{}",
+        fastrand::u8(2..=9),
+        random_chars(2, b"0123456789"),
+        fastrand::u8(2..=9),
+        random_chars(2, b"0123456789"),
+        random_chars(4, b"0123456789")
+    )
 }
 
 /// `2026-12-01T19:37:56.123Z` for a time since the Unix epoch.

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::naming::Namespace;
-use crate::{generate, module_name_for, Diagnostic, Error, Output};
+use crate::{generate_with_environment, module_name_for, Diagnostic, Environment, Error, Output};
 
 /// Generates clients for a set of collections into one file, as `prost-build` does for protos.
 #[derive(Debug, Clone)]
@@ -13,6 +13,7 @@ pub struct Builder {
     out_dir: Option<PathBuf>,
     file_name: String,
     cargo_instructions: bool,
+    environment: Option<PathBuf>,
 }
 
 /// What a [`Builder`] run did.
@@ -46,12 +47,20 @@ impl Builder {
             out_dir: None,
             file_name: "postman_clients.rs".to_owned(),
             cargo_instructions: true,
+            environment: None,
         }
     }
 
     /// Adds one collection file.
     pub fn collection(mut self, path: impl Into<PathBuf>) -> Self {
         self.collections.push(path.into());
+        self
+    }
+
+    /// Takes the values of a Postman environment file as the defaults of every collection's
+    /// variables (base URLs, `{{name}}` defaults); its secrets stay out of the code.
+    pub fn environment(mut self, path: impl Into<PathBuf>) -> Self {
+        self.environment = Some(path.into());
         self
     }
 
@@ -93,6 +102,13 @@ impl Builder {
                     ),
                 })?,
         };
+        let environment = match &self.environment {
+            Some(path) => {
+                self.rerun_if_changed(path);
+                Environment::read(path)?
+            }
+            None => Environment::default(),
+        };
         let mut files = self.collections.clone();
         for dir in &self.dirs {
             self.rerun_if_changed(dir);
@@ -110,10 +126,11 @@ impl Builder {
                 source,
             })?;
             let name = names.claim(&module_name_for(&file));
-            let generated = generate(
+            let generated = generate_with_environment(
                 &source,
                 &file.display().to_string(),
                 &Output::Module(name.clone()),
+                &environment,
             )?;
             code.push('\n');
             code.push_str(&generated.code);

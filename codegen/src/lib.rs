@@ -16,6 +16,7 @@ pub mod collection;
 pub mod decode_check;
 pub mod diagnostics;
 pub mod emit;
+pub mod environment;
 pub mod ir;
 pub mod naming;
 
@@ -23,6 +24,7 @@ mod builder;
 
 pub use builder::{Builder, Report};
 pub use diagnostics::{Diagnostic, Severity};
+pub use environment::Environment;
 
 use diagnostics::Diagnostics;
 
@@ -78,8 +80,20 @@ pub struct Generated {
 
 /// Generates one collection. `file` names the input in messages.
 pub fn generate(source: &str, file: &str, output: &Output) -> Result<Generated, Error> {
+    generate_with_environment(source, file, output, &Environment::default())
+}
+
+/// [`generate`] with `environment`'s values as the defaults of the collection's variables
+/// (base URLs, `{{name}}` defaults); its secrets never enter the code.
+pub fn generate_with_environment(
+    source: &str,
+    file: &str,
+    output: &Output,
+    environment: &Environment,
+) -> Result<Generated, Error> {
     let mut diags = Diagnostics::new(file);
-    let collection = collection::parse_collection(source, &mut diags).map_err(Error::Input)?;
+    let mut collection = collection::parse_collection(source, &mut diags).map_err(Error::Input)?;
+    environment.apply(&mut collection.variables);
     let module_name = match output {
         Output::Module(name) => name.as_str(),
         Output::CrateRoot => "",

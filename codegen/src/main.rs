@@ -6,7 +6,7 @@ use std::process::ExitCode;
 mod corpus;
 
 use clap::{Parser, Subcommand};
-use postman_codegen::{generate, module_name_for, Error, Output};
+use postman_codegen::{generate_with_environment, module_name_for, Environment, Error, Output};
 
 #[derive(Parser)]
 #[command(version, about = "Typed Rust clients from Postman collections")]
@@ -34,6 +34,10 @@ enum Command {
         /// generated (for CI of repositories that commit generated clients).
         #[arg(long)]
         check: bool,
+        /// A Postman environment whose values are the defaults of the collection's variables
+        /// (secrets are left out).
+        #[arg(long, value_name = "FILE")]
+        environment: Option<PathBuf>,
     },
     /// Generate every collection in the given directories and print a table; with `--compile`,
     /// also build all outputs in scratch crates with `cargo clippy -D warnings`.
@@ -108,7 +112,15 @@ fn run(command: Command) -> Result<(), Error> {
             crate_dir,
             name,
             check,
-        } => run_generate(&collection, output, crate_dir, name, check),
+            environment,
+        } => run_generate(
+            &collection,
+            output,
+            crate_dir,
+            name,
+            check,
+            environment.as_deref(),
+        ),
         Command::Corpus {
             dirs,
             compile,
@@ -150,6 +162,7 @@ fn run_generate(
     crate_dir: Option<PathBuf>,
     name: Option<String>,
     check: bool,
+    environment: Option<&Path>,
 ) -> Result<(), Error> {
     let source = std::fs::read_to_string(collection).map_err(|source| Error::Io {
         path: collection.display().to_string(),
@@ -161,7 +174,16 @@ fn run_generate(
     } else {
         Output::Module(postman_codegen::naming::snake(&name, "client"))
     };
-    let generated = generate(&source, &collection.display().to_string(), &target)?;
+    let environment = match environment {
+        Some(path) => Environment::read(path)?,
+        None => Environment::default(),
+    };
+    let generated = generate_with_environment(
+        &source,
+        &collection.display().to_string(),
+        &target,
+        &environment,
+    )?;
     for diagnostic in &generated.diagnostics {
         eprintln!("{diagnostic}");
     }

@@ -147,3 +147,71 @@ fn check_passes_on_fresh_output_and_fails_on_stale() {
     std::fs::write(krate.join("Cargo.toml"), "[package]\n").expect("overwrite");
     assert_eq!(generate_zoho(&check_args).status.code(), Some(1));
 }
+
+#[test]
+fn an_environment_gives_the_defaults_but_never_its_secrets() {
+    let dir = scratch("environment");
+    let collection = dir.join("env.postman_collection.json");
+    std::fs::write(
+        &collection,
+        r#"{"info": {"name": "env"}, "variable": [{"key": "baseUrl", "value": "https://collection.test"}],
+            "item": [{"name": "Get", "request": {"method": "GET", "url": "{{baseUrl}}/a?region={{region}}",
+            "header": [{"key": "X-Key", "value": "{{apiKey}}"}]}}]}"#,
+    )
+    .expect("written");
+    let environment = dir.join("staging.postman_environment.json");
+    std::fs::write(
+        &environment,
+        r#"{"name": "Staging", "values": [
+            {"key": "baseUrl", "value": "https://staging.test", "enabled": true},
+            {"key": "region", "value": "eu-west", "enabled": true},
+            {"key": "apiKey", "value": "hidden-key-1", "enabled": true},
+            {"key": "session", "value": "hidden-session-2", "type": "secret", "enabled": true},
+            {"key": "old", "value": "unused-OLD", "enabled": false}]}"#,
+    )
+    .expect("written");
+    let out = bin()
+        .arg("generate")
+        .arg(&collection)
+        .arg("--environment")
+        .arg(&environment)
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let code = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        code.contains("\"https://staging.test\""),
+        "the environment wins"
+    );
+    assert!(!code.contains("https://collection.test"));
+    assert!(code.contains("\"eu-west\""));
+    for left_out in ["hidden-", "unused-OLD"] {
+        assert!(!code.contains(left_out), "{left_out} is in the code");
+    }
+
+    let builder = postman_codegen::Builder::new()
+        .collection(&collection)
+        .environment(&environment)
+        .out_dir(&dir)
+        .cargo_instructions(false)
+        .generate()
+        .expect("generates");
+    let written = std::fs::read_to_string(builder.output).expect("written");
+    assert!(written.contains("\"https://staging.test\"") && !written.contains("hidden-"));
+
+    let broken = dir.join("broken.json");
+    std::fs::write(&broken, r#"{"name": "no values"}"#).expect("written");
+    let out = bin()
+        .arg("generate")
+        .arg(&collection)
+        .arg("--environment")
+        .arg(&broken)
+        .output()
+        .expect("runs");
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("broken.json") && stderr(&out).contains("environment"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -17,6 +17,10 @@ use crate::naming::ident;
 /// Source of the runtime module every generated client carries.
 const RUNTIME: &str = include_str!("../../runtime/runtime.rs");
 
+/// The dynamic variables the runtime generates or fixes, shared with the generator's warnings
+/// ([`crate::ir::dynamic`]).
+const DYNAMIC_NAMES: &str = include_str!("../../runtime/dynamic_names.rs");
+
 /// Source of the runtime module of each signing scheme, carried only where it is used.
 fn signing_source(scheme: Signing) -> &'static str {
     match scheme {
@@ -92,7 +96,8 @@ pub fn items(api: &Api) -> Result<TokenStream, syn::Error> {
 /// `pub mod runtime { ... }`: the support code every client carries, with a module for each
 /// signing scheme in `signing`.
 pub(crate) fn runtime_module(signing: &BTreeSet<Signing>) -> Result<TokenStream, syn::Error> {
-    let items = syn::parse_file(RUNTIME)?.items;
+    let mut items = syn::parse_file(RUNTIME)?.items;
+    items.extend(syn::parse_file(DYNAMIC_NAMES)?.items);
     let mut schemes = Vec::new();
     for &scheme in signing {
         let file = syn::parse_file(signing_source(scheme))?;

@@ -220,6 +220,7 @@ impl Lowerer<'_> {
         inherited: Inherited<'_>,
     ) -> Operation {
         let request = &item.request;
+        super::dynamic::warn_ungenerated(request, item_path, self.diags);
         let mut typer = Typer::new();
         let mut fields = Namespace::default();
         let content_type = request

@@ -2,6 +2,7 @@
 
 mod auth;
 mod body;
+pub mod dynamic;
 mod hints;
 mod infer;
 mod json_template;
