@@ -6,9 +6,7 @@ use quote::quote;
 
 use super::docs;
 use super::types::{example, ty_tokens, type_def};
-use crate::ir::{
-    Auth, Body, Operation, Param, ParamIn, Piece, Response, ResponseKind, Signing, Ty,
-};
+use crate::ir::{Auth, Body, Operation, Param, ParamIn, Piece, Response, ResponseKind, Ty};
 use crate::naming::ident;
 
 /// The `pub mod` of one operation; `use_runtime` imports the runtime module as `runtime`,
@@ -340,17 +338,10 @@ fn auth_tokens(auth: &Auth) -> TokenStream {
         }
         Auth::Signed { scheme, settings } => {
             let settings = settings.iter().map(|(name, value)| quote!((#name, #value)));
-            match scheme {
-                Signing::OAuth1 => quote!(runtime::AuthScheme::Signed(
-                    &runtime::oauth1::OAuth1 { settings: &[#(#settings),*] }
-                )),
-                Signing::Digest => quote!(runtime::AuthScheme::Signed(
-                    &runtime::digest::Digest { settings: &[#(#settings),*] }
-                )),
-                Signing::Hawk => quote!(runtime::AuthScheme::Signed(
-                    &runtime::hawk::Hawk { settings: &[#(#settings),*] }
-                )),
-            }
+            let (module, signer) = (ident(scheme.module()), ident(scheme.signer()));
+            quote!(runtime::AuthScheme::Signed(
+                &runtime::#module::#signer { settings: &[#(#settings),*] }
+            ))
         }
     }
 }

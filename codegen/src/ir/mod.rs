@@ -78,6 +78,15 @@ impl Signing {
         }
     }
 
+    /// Name of the type in its module that signs requests.
+    pub fn signer(self) -> &'static str {
+        match self {
+            Self::OAuth1 => "OAuth1",
+            Self::Digest => "Digest",
+            Self::Hawk => "Hawk",
+        }
+    }
+
     /// The `[dependencies]` lines it adds to [`crate::CLIENT_DEPENDENCIES`].
     pub fn dependencies(self) -> &'static str {
         match self {
