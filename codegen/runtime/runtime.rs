@@ -388,12 +388,14 @@ impl Client {
         loop {
             let outcome = self.send_once(prepared.clone().into_http()?).await;
             // A challenge (Digest) is answered once, before any retry.
-            if let (false, Ok(response)) = (challenged, &outcome) {
-                if let Some(answered) = prepared.answer_challenge(response) {
-                    prepared = answered?;
-                    challenged = true;
-                    continue;
-                }
+            let answered = match (&outcome, challenged) {
+                (Ok(response), false) => prepared.answer_challenge(response),
+                _ => None,
+            };
+            if let Some(answered) = answered {
+                prepared = answered?;
+                challenged = true;
+                continue;
             }
             let delay = self
                 .retry
@@ -1704,7 +1706,6 @@ impl fmt::Debug for Prepared {
 const BOUNDARY: &str = "postman-codegen-boundary-7MA4YWxkTrZu0gW";
 
 impl Prepared {
-    /// Encodes the request.
     /// The request signed for the challenge in `response` (a `401` or `403` whose
     /// `WWW-Authenticate` the request's auth scheme answers, such as Digest), or `None`.
     /// [`Client::send`] sends it once; a sans-IO caller sends it itself.
@@ -1730,6 +1731,7 @@ impl Prepared {
         insert_secret_header(&mut self.headers, name, value)
     }
 
+    /// Encodes the request.
     pub fn into_http(self) -> Result<http::Request<Vec<u8>>, BuildError> {
         let mut builder = http::Request::builder()
             .method(self.method)
@@ -1804,8 +1806,6 @@ fn shell_quote(text: &str) -> String {
     format!("'{}'", text.replace('\'', "'\\''"))
 }
 
-/// A checked header; values of headers that name credentials (`Authorization`, `Cookie`,
-/// `X-Api-Key`, ...) are marked sensitive, so they are redacted wherever shown.
 /// Inserts a header whose value is a credential: marked sensitive, so it is redacted when shown.
 fn insert_secret_header(
     headers: &mut http::HeaderMap,
@@ -1818,6 +1818,8 @@ fn insert_secret_header(
     Ok(())
 }
 
+/// A checked header; values of headers that name credentials (`Authorization`, `Cookie`,
+/// `X-Api-Key`, ...) are marked sensitive, so they are redacted wherever shown.
 fn header_pair(
     name: &str,
     value: &str,
