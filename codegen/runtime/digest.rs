@@ -8,7 +8,9 @@ use std::sync::Arc;
 use md5::Md5;
 use sha2::{Digest as _, Sha256, Sha512_256};
 
-use super::{encode_body, BuildError, Challenge, Client, Prepared, RequestBuilder, Signer};
+use super::{
+    encode_body, random_chars, BuildError, Challenge, Client, Prepared, RequestBuilder, Signer,
+};
 
 /// The Digest settings of a collection, by their names in Postman (`algorithm`, `qop`,
 /// `realm`, `nonce`, `nonceCount`, `clientNonce`, `opaque`, ...). The password appears only as
@@ -203,9 +205,7 @@ impl Challenge for Params {
             if !offers(&params.qop) {
                 params.qop = if offers("auth") { "auth" } else { "auth-int" }.to_owned();
             }
-            params.client_nonce = (0..8)
-                .map(|_| char::from(b"0123456789abcdef"[fastrand::usize(..16)]))
-                .collect();
+            params.client_nonce = random_chars(8, b"0123456789abcdef");
             params.nonce_count = "00000001".to_owned();
         }
         let body = encode_body(prepared.body.clone()).1;

@@ -4,10 +4,9 @@
 use hmac::{Hmac, Mac};
 use sha2::Digest as _;
 
-use super::{encode_body, BuildError, Client, RequestBuilder, Signer};
-
-/// Characters of a nonce Postman generates.
-const NONCE_CHARS: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+use super::{
+    encode_body, random_chars, unix_time, BuildError, Client, RequestBuilder, Signer, NONCE_CHARS,
+};
 
 /// The Hawk settings of a collection, by their names in Postman (`algorithm`, `nonce`,
 /// `timestamp`, `extraData`, `app`, `delegation`, `includePayloadHash`, ...). The key appears
@@ -168,16 +167,10 @@ impl Signer for Hawk {
         };
         let ts = match setting("timestamp") {
             ts if ts.parse::<u64>().is_ok_and(|t| t > 0) => ts,
-            _ => std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap_or_default()
-                .as_secs()
-                .to_string(),
+            _ => unix_time(),
         };
         let nonce = match setting("nonce") {
-            nonce if nonce.is_empty() => (0..6)
-                .map(|_| char::from(NONCE_CHARS[fastrand::usize(..NONCE_CHARS.len())]))
-                .collect(),
+            nonce if nonce.is_empty() => random_chars(6, NONCE_CHARS),
             nonce => nonce,
         };
         let artifacts = Artifacts {

@@ -4,7 +4,9 @@
 use hmac::{Hmac, Mac};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
-use super::{Body, BuildError, Client, RequestBuilder, Signer};
+use super::{
+    random_chars, unix_time, Body, BuildError, Client, RequestBuilder, Signer, NONCE_CHARS,
+};
 
 /// RFC 3986 unreserved characters stay; everything else is percent-encoded.
 const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
@@ -12,9 +14,6 @@ const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'.')
     .remove(b'_')
     .remove(b'~');
-
-/// Characters of a nonce Postman generates.
-const NONCE_CHARS: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
 /// The OAuth 1.0a settings of a collection, by their names in Postman (`signatureMethod`,
 /// `addParamsToHeader`, `consumerKey`, ...). Secrets appear only as variable templates; the
@@ -133,18 +132,8 @@ impl Signer for OAuth1 {
             return Ok(());
         };
         let method = setting("signatureMethod").unwrap_or_else(|| "HMAC-SHA1".to_owned());
-        let timestamp = setting("timestamp").unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap_or_default()
-                .as_secs()
-                .to_string()
-        });
-        let nonce = setting("nonce").unwrap_or_else(|| {
-            (0..11)
-                .map(|_| char::from(NONCE_CHARS[fastrand::usize(..NONCE_CHARS.len())]))
-                .collect()
-        });
+        let timestamp = setting("timestamp").unwrap_or_else(unix_time);
+        let nonce = setting("nonce").unwrap_or_else(|| random_chars(11, NONCE_CHARS));
         let add_empty = flag("addEmptyParamsToSign");
         let mut oauth: Vec<(String, String)> = [
             ("oauth_consumer_key", Some(consumer_key)),

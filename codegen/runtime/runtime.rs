@@ -585,9 +585,6 @@ impl Variables {
 /// table ([`GENERATED_DYNAMIC`]), a fixed one for the others the client knows
 /// ([`FIXED_DYNAMIC`]); `None` for the rest, which are sent as written.
 fn dynamic_value(name: &str) -> Option<String> {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default();
     Some(match name {
         "$guid" | "$randomUUID" => {
             let bits = fastrand::u128(..) & !(0xf000 << 64) & !(0xc000 << 48)
@@ -603,8 +600,8 @@ fn dynamic_value(name: &str) -> Option<String> {
                 &hex[20..]
             )
         }
-        "$timestamp" => now.as_secs().to_string(),
-        "$isoTimestamp" => iso_timestamp(now),
+        "$timestamp" => unix_time(),
+        "$isoTimestamp" => iso_timestamp(since_epoch()),
         "$randomInt" => fastrand::u32(0..=1000).to_string(),
         "$randomBoolean" => fastrand::bool().to_string(),
         "$randomAlphaNumeric" => random_chars(1, ALPHANUMERIC),
@@ -639,6 +636,21 @@ fn dynamic_value(name: &str) -> Option<String> {
 }
 
 const ALPHANUMERIC: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+
+/// Characters of the nonces that signing schemes (OAuth 1.0a, Hawk) generate, as Postman
+/// draws them.
+pub const NONCE_CHARS: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+fn since_epoch() -> Duration {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default()
+}
+
+/// Seconds since the Unix epoch, as text.
+fn unix_time() -> String {
+    since_epoch().as_secs().to_string()
+}
 
 /// `count` characters drawn from `alphabet`.
 fn random_chars(count: usize, alphabet: &[u8]) -> String {
