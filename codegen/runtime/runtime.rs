@@ -7,6 +7,8 @@ use std::time::Duration;
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
+pub use tokens::{AccessToken, TokenError, TokenFuture, TokenGrant, TokenSource};
+
 /// Characters left as they are in a url-encoded form: RFC 3986 unreserved characters only.
 const FORM: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'-')
@@ -122,12 +124,18 @@ pub enum AuthScheme {
         /// headers (an empty bearer or OAuth 2.0 token sends nothing).
         written: bool,
     },
-    /// A token (OAuth 2.0) in the query string.
-    QueryToken {
-        /// Query parameter name.
-        name: &'static str,
+    /// An OAuth 2.0 access token: the client's ([`Client::with_oauth2_token`]), else one from
+    /// its [`TokenSource`], else the collection's, else one fetched with the collection's
+    /// `grant`.
+    OAuth2 {
+        /// Text sent before the token in the `Authorization` header, e.g. `"Bearer "`.
+        prefix: &'static str,
+        /// Whether the token goes into the `access_token` query parameter instead.
+        in_query: bool,
         /// The collection's token, as a variable template.
         credential: Option<&'static str>,
+        /// The collection's way to fetch a token, when it names a token URL.
+        grant: Option<&'static dyn TokenGrant>,
     },
     /// HTTP basic authentication.
     Basic {
@@ -180,6 +188,7 @@ pub struct Client {
     default_headers: http::HeaderMap,
     timeout: Option<Duration>,
     retry: Option<RetryPolicy>,
+    tokens: tokens::Tokens,
 }
 
 impl Client {
@@ -199,6 +208,7 @@ impl Client {
             default_headers: http::HeaderMap::new(),
             timeout: None,
             retry: None,
+            tokens: tokens::Tokens::default(),
         }
     }
 
@@ -313,6 +323,26 @@ impl Client {
         self.with_bearer_token(token)
     }
 
+    /// Gets OAuth 2.0 access tokens (and bearer tokens) from `source`, for flows the client
+    /// cannot run itself (authorization code, device code, your own token service). Tokens are
+    /// cached, shared with the client's clones, and asked for again before they expire or after
+    /// a `401`. A token set with [`Client::with_oauth2_token`] still comes first.
+    pub fn with_token_source(mut self, source: impl TokenSource + 'static) -> Self {
+        self.tokens = tokens::Tokens::with_source(std::sync::Arc::new(source));
+        self
+    }
+
+    /// `prepared` with the access token it waits for (from the client's [`TokenSource`] or the
+    /// collection's grant), fetched or from the cache; as it is when it needs none.
+    /// [`Client::send`] does this itself: call it when you send requests yourself.
+    pub async fn authorize(&self, mut prepared: Prepared) -> Result<Prepared, TokenError> {
+        if let Some(slot) = prepared.token_slot.take() {
+            let token = self.tokens.get(&slot, &self.http, None).await?;
+            slot.apply(&mut prepared, &token)?;
+        }
+        Ok(prepared)
+    }
+
     /// Sends the token after a custom scheme, e.g. `Zoho-oauthtoken`.
     pub fn with_token_scheme(
         mut self,
@@ -383,10 +413,40 @@ impl Client {
                 source: source.without_url(),
             }))
         };
-        let (mut prepared, mut challenged) = (prepared, false);
+        let token_error = Error::Token;
+        // A request that waits for a fetched token: the token, and the request without it.
+        let mut fetched = match prepared.token_slot.clone() {
+            Some(slot) => {
+                let token = self.tokens.get(&slot, &self.http, None).await;
+                Some((slot, token.map_err(token_error)?, prepared.clone()))
+            }
+            None => None,
+        };
+        let mut prepared = match &fetched {
+            Some((slot, token, unsigned)) => {
+                let mut signed = unsigned.clone();
+                slot.apply(&mut signed, token).map_err(token_error)?;
+                signed
+            }
+            None => prepared,
+        };
+        let (mut challenged, mut renewed) = (false, false);
         let mut retries = 0;
         loop {
             let outcome = self.send_once(prepared.clone().into_http()?).await;
+            // A fetched token that is refused is renewed once.
+            let refused = matches!(&outcome, Ok(r) if r.status() == http::StatusCode::UNAUTHORIZED);
+            if let (true, false, Some((slot, token, unsigned))) = (refused, renewed, &mut fetched) {
+                *token = self
+                    .tokens
+                    .get(slot, &self.http, Some(token))
+                    .await
+                    .map_err(token_error)?;
+                prepared = unsigned.clone();
+                slot.apply(&mut prepared, token).map_err(token_error)?;
+                renewed = true;
+                continue;
+            }
             // A challenge (Digest) is answered once, before any retry.
             let answered = match (&outcome, challenged) {
                 (Ok(response), false) => prepared.answer_challenge(response),
@@ -907,6 +967,8 @@ pub enum Error<E> {
     Build(BuildError),
     /// The request could not be sent or the response not read.
     Transport(Box<TransportError>),
+    /// No OAuth 2.0 access token could be had for the request.
+    Token(TokenError),
 }
 
 impl<E> Error<E> {
@@ -920,7 +982,7 @@ impl<E> Error<E> {
         match self {
             Self::Api(e) => Some(&e.response),
             Self::Decode(e) => Some(&e.response),
-            Self::Build(_) | Self::Transport(_) => None,
+            Self::Build(_) | Self::Transport(_) | Self::Token(_) => None,
         }
     }
 
@@ -930,7 +992,7 @@ impl<E> Error<E> {
             Self::Api(e) => Some(e.operation),
             Self::Decode(e) => Some(e.operation),
             Self::Transport(e) => Some(e.operation),
-            Self::Build(_) => None,
+            Self::Build(_) | Self::Token(_) => None,
         }
     }
 }
@@ -942,6 +1004,7 @@ impl<E> fmt::Display for Error<E> {
             Self::Decode(e) => e.fmt(f),
             Self::Build(e) => e.fmt(f),
             Self::Transport(e) => e.fmt(f),
+            Self::Token(e) => e.fmt(f),
         }
     }
 }
@@ -950,6 +1013,7 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Self::Transport(e) => Some(&e.source),
+            Self::Token(e) => Some(e),
             Self::Api(_) | Self::Decode(_) | Self::Build(_) => None,
         }
     }
@@ -1350,6 +1414,8 @@ pub struct RequestBuilder {
     secret_path_values: Vec<String>,
     /// What answers the server's challenge, set by a signing scheme that has one.
     challenge: Option<std::sync::Arc<dyn Challenge>>,
+    /// Where the access token that the client fetches goes, when the auth waits for one.
+    token_slot: Option<tokens::TokenSlot>,
 }
 
 impl RequestBuilder {
@@ -1375,6 +1441,7 @@ impl RequestBuilder {
             variables: std::sync::Arc::clone(&client.variables),
             secret_path_values: Vec::new(),
             challenge: None,
+            token_slot: None,
         })
     }
 
@@ -1448,23 +1515,53 @@ impl RequestBuilder {
                 credential,
                 written,
             } => {
-                // As in Postman, an empty bearer or OAuth 2.0 token sends nothing; a header
-                // written by hand goes as written.
+                let prefix = creds.token_prefix.as_deref().unwrap_or(prefix);
+                // A bearer token from the client's token source, unless one is set.
+                if let (false, None, Some(source)) = (written, &creds.token, &client.tokens.source)
+                {
+                    let slot = tokens::TokenSlot::new(prefix, false, String::new(), source.clone());
+                    self.token_slot = Some(slot);
+                    return Ok(());
+                }
+                // As in Postman, an empty bearer token sends nothing; a header written by hand
+                // goes as written.
                 match pick(creds.token.as_ref(), credential).filter(|t| written || !t.is_empty()) {
-                    Some(token) => {
-                        let prefix = creds.token_prefix.as_deref().unwrap_or(prefix);
-                        self.secret_header(header, &format!("{prefix}{token}"))
-                    }
+                    Some(token) => self.secret_header(header, &format!("{prefix}{token}")),
                     None => Ok(()),
                 }
             }
-            AuthScheme::QueryToken { name, credential } => {
-                // As in Postman, an empty token sends nothing (an empty key or password goes).
-                let token = pick(creds.token.as_ref(), credential).filter(|t| !t.is_empty());
-                if let Some(token) = token {
-                    self.query.push((name.to_owned(), Some(token), true));
+            AuthScheme::OAuth2 {
+                prefix,
+                in_query,
+                credential,
+                grant,
+            } => {
+                let prefix = creds.token_prefix.as_deref().unwrap_or(prefix);
+                let user_source = match (&creds.token, &client.tokens.source) {
+                    (None, Some(source)) => Some((String::new(), source.clone())),
+                    _ => None,
+                };
+                // As in Postman, an empty token sends nothing.
+                let token = match user_source {
+                    Some(_) => None,
+                    None => pick(creds.token.as_ref(), credential).filter(|t| !t.is_empty()),
+                };
+                match token {
+                    Some(token) if in_query => {
+                        self.query
+                            .push(("access_token".to_owned(), Some(token), true));
+                        Ok(())
+                    }
+                    Some(token) => self.secret_header("authorization", &format!("{prefix}{token}")),
+                    None => {
+                        let source = user_source.or_else(|| grant?.source(self, client));
+                        if let Some((key, source)) = source {
+                            let slot = tokens::TokenSlot::new(prefix, in_query, key, source);
+                            self.token_slot = Some(slot);
+                        }
+                        Ok(())
+                    }
                 }
-                Ok(())
             }
             AuthScheme::Basic { user, password } => {
                 let pair = match &creds.basic {
@@ -1641,6 +1738,7 @@ impl RequestBuilder {
             headers: self.headers,
             body: self.body,
             challenge: self.challenge,
+            token_slot: self.token_slot,
         }
     }
 
@@ -1698,6 +1796,8 @@ pub struct Prepared {
     pub body: Body,
     /// The scheme that answers the server's challenge, if the request's auth has one.
     challenge: Option<std::sync::Arc<dyn Challenge>>,
+    /// Where the access token that the client fetches goes ([`Client::authorize`]).
+    token_slot: Option<tokens::TokenSlot>,
 }
 
 /// What a credential is shown as.
@@ -1736,6 +1836,27 @@ impl Prepared {
             .iter()
             .filter_map(|value| value.to_str().ok())
             .find_map(|value| scheme.answer(self, value))
+    }
+
+    /// Whether the request waits for an access token that [`Client::authorize`] (or
+    /// [`Client::send`]) fetches.
+    pub fn needs_token(&self) -> bool {
+        self.token_slot.is_some()
+    }
+
+    /// Appends a query parameter whose value is a credential (redacted when shown).
+    pub fn append_secret_query(&mut self, key: &str, value: &str) {
+        let separator = if self.url.contains('?') { '&' } else { '?' };
+        let key: String = utf8_percent_encode(key, QUERY).collect();
+        let value: String = utf8_percent_encode(value, QUERY).collect();
+        self.url.push_str(&format!("{separator}{key}={value}"));
+        let separator = if self.shown_url.contains('?') {
+            '&'
+        } else {
+            '?'
+        };
+        self.shown_url
+            .push_str(&format!("{separator}{key}={REDACTED}"));
     }
 
     /// Sets a header whose value is a credential (marked sensitive, redacted when shown).

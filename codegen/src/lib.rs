@@ -124,7 +124,7 @@ pub fn generate_with_environment(
         diagnostics: diags.into_vec(),
         requests,
         operations,
-        dependencies: client_dependencies(api.signing()),
+        dependencies: client_dependencies(api.auth_modules()),
     })
 }
 
@@ -145,7 +145,7 @@ fn count_operations(module: &ir::Module) -> usize {
 
 /// [`CLIENT_DEPENDENCIES`] with the crates of the signing `schemes` (OAuth 1.0a brings
 /// `hmac`, `sha1` and `sha2`), each line once.
-pub fn client_dependencies(schemes: impl IntoIterator<Item = ir::Signing>) -> String {
+pub fn client_dependencies(schemes: impl IntoIterator<Item = ir::AuthModule>) -> String {
     let mut lines: Vec<&str> = CLIENT_DEPENDENCIES.lines().collect();
     for scheme in schemes {
         for line in scheme.dependencies().lines() {
@@ -168,6 +168,6 @@ serde = { version = "1", features = ["derive"] }
 serde_json = { version = "1", features = ["preserve_order"] }
 serde_path_to_error = "0.1"
 thiserror = "2"
-tokio = { version = "1", features = ["time"] }
+tokio = { version = "1", features = ["sync", "time"] }
 httpdate = "1"
 fastrand = "2""#;

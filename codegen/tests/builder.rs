@@ -21,6 +21,7 @@ fn writes_only_when_changed() {
             "hawk",
             "live_api",
             "oauth1",
+            "oauth2",
             "postman_behaviour",
             "variables",
             "zoho_mail",

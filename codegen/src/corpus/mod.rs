@@ -102,7 +102,7 @@ pub fn run(dirs: &[PathBuf], options: &Options<'_>) -> Result<(), Error> {
 /// The dependencies of a scratch crate that holds the clients of many collections: every
 /// signing scheme's crates too.
 pub(super) fn all_dependencies() -> String {
-    postman_codegen::client_dependencies(postman_codegen::ir::Signing::ALL.iter().copied())
+    postman_codegen::client_dependencies(postman_codegen::ir::AuthModule::ALL.iter().copied())
 }
 
 pub(super) fn cargo() -> std::process::Command {

@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::ir::{Api, Module, Signing};
+use crate::ir::{Api, AuthModule, Module};
 use crate::naming::ident;
 
 /// Source of the runtime module every generated client carries.
@@ -21,12 +21,16 @@ const RUNTIME: &str = include_str!("../../runtime/runtime.rs");
 /// ([`crate::ir::dynamic`]).
 const DYNAMIC_NAMES: &str = include_str!("../../runtime/dynamic_names.rs");
 
+/// Source of the runtime's `tokens` module: access tokens the client fetches.
+const TOKENS: &str = include_str!("../../runtime/tokens.rs");
+
 /// Source of the runtime module of each signing scheme, carried only where it is used.
-fn signing_source(scheme: Signing) -> &'static str {
+fn module_source(scheme: AuthModule) -> &'static str {
     match scheme {
-        Signing::OAuth1 => include_str!("../../runtime/oauth1.rs"),
-        Signing::Digest => include_str!("../../runtime/digest.rs"),
-        Signing::Hawk => include_str!("../../runtime/hawk.rs"),
+        AuthModule::OAuth1 => include_str!("../../runtime/oauth1.rs"),
+        AuthModule::Digest => include_str!("../../runtime/digest.rs"),
+        AuthModule::Hawk => include_str!("../../runtime/hawk.rs"),
+        AuthModule::OAuth2 => include_str!("../../runtime/oauth2.rs"),
     }
 }
 
@@ -47,7 +51,7 @@ fn generated_code_allows() -> TokenStream {
 
 /// The client as the items of a module (no wrapping `mod`).
 pub fn items(api: &Api) -> Result<TokenStream, syn::Error> {
-    let runtime = runtime_module(&api.signing())?;
+    let runtime = runtime_module(&api.auth_modules())?;
     let primary = &api.primary_server;
     let servers = api.servers.iter().map(|s| {
         let (key, default) = (&s.key, &s.default);
@@ -94,28 +98,32 @@ pub fn items(api: &Api) -> Result<TokenStream, syn::Error> {
 }
 
 /// `pub mod runtime { ... }`: the support code every client carries, with a module for each
-/// signing scheme in `signing`.
-pub(crate) fn runtime_module(signing: &BTreeSet<Signing>) -> Result<TokenStream, syn::Error> {
+/// auth scheme in `modules`.
+pub(crate) fn runtime_module(modules: &BTreeSet<AuthModule>) -> Result<TokenStream, syn::Error> {
     let mut items = syn::parse_file(RUNTIME)?.items;
     items.extend(syn::parse_file(DYNAMIC_NAMES)?.items);
-    let mut schemes = Vec::new();
-    for &scheme in signing {
-        let file = syn::parse_file(signing_source(scheme))?;
-        let name = ident(scheme.module());
-        let doc = file.attrs;
-        let items = file.items;
-        schemes.push(quote! {
-            pub mod #name {
-                #(#doc)*
-                #(#items)*
-            }
-        });
+    let mut schemes = vec![child_module("tokens", TOKENS)?];
+    for &scheme in modules {
+        schemes.push(child_module(scheme.module(), module_source(scheme))?);
     }
     Ok(quote! {
         /// Support code shared by every operation of this client.
         pub mod runtime {
             #(#items)*
             #(#schemes)*
+        }
+    })
+}
+
+/// `pub mod name { ... }` with the items and inner docs of `source`.
+fn child_module(name: &str, source: &str) -> Result<TokenStream, syn::Error> {
+    let file = syn::parse_file(source)?;
+    let name = ident(name);
+    let (doc, items) = (file.attrs, file.items);
+    Ok(quote! {
+        pub mod #name {
+            #(#doc)*
+            #(#items)*
         }
     })
 }

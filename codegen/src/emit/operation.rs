@@ -314,9 +314,25 @@ fn auth_tokens(auth: &Auth) -> TokenStream {
             let (user, password) = (option(user), option(password));
             quote!(runtime::AuthScheme::Basic { user: #user, password: #password })
         }
-        Auth::QueryToken { name, credential } => {
+        Auth::OAuth2 {
+            prefix,
+            in_query,
+            credential,
+            grant,
+        } => {
             let credential = option(credential);
-            quote!(runtime::AuthScheme::QueryToken { name: #name, credential: #credential })
+            let grant = if grant.is_empty() {
+                quote!(None)
+            } else {
+                let settings = grant.iter().map(|(name, value)| quote!((#name, #value)));
+                quote!(Some(&runtime::oauth2::Grant { settings: &[#(#settings),*] }))
+            };
+            quote!(runtime::AuthScheme::OAuth2 {
+                prefix: #prefix,
+                in_query: #in_query,
+                credential: #credential,
+                grant: #grant,
+            })
         }
         Auth::Token {
             header,

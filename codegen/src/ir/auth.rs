@@ -1,7 +1,7 @@
 //! Authentication: the inherited auth block (collection → folder → request) or a hand-written
 //! `Authorization` header, resolved to one scheme.
 
-use super::{Auth, Signing};
+use super::{Auth, AuthModule};
 use crate::collection::{self, Auth as AuthBlock};
 use crate::diagnostics::Diagnostics;
 
@@ -18,17 +18,7 @@ pub fn resolve(block: Option<&AuthBlock>, item_path: &[String], diags: &mut Diag
             template(block.param("token")),
             false,
         ),
-        "oauth2" => {
-            let credential = template(block.param("accessToken"));
-            if block.param("addTokenTo") == Some("queryParams") {
-                return Auth::QueryToken {
-                    name: "access_token".to_owned(),
-                    credential,
-                };
-            }
-            let prefix = block.param("headerPrefix").unwrap_or("Bearer").trim();
-            token("Authorization", &with_space(prefix), credential, false)
-        }
+        "oauth2" => oauth2(block),
         "basic" => {
             let password = template(block.param("password"));
             // A literal user name goes into the code only beside a password given through a
@@ -95,13 +85,51 @@ fn oauth1(block: &AuthBlock, item_path: &[String], diags: &mut Diagnostics) -> A
     {
         return Auth::None;
     }
-    signed(Signing::OAuth1, block, |name, value| {
+    signed(AuthModule::OAuth1, block, |name, value| {
         !CREDENTIALS.contains(&name) || value.contains("{{")
     })
 }
 
+/// OAuth 2.0: the access token, and the grant that fetches one when the block names a token
+/// URL. Secrets (client secret, password, tokens) and the client id go into the code only as
+/// variable templates.
+fn oauth2(block: &AuthBlock) -> Auth {
+    const CREDENTIALS: &[&str] = &[
+        "accessToken",
+        "clientId",
+        "clientSecret",
+        "password",
+        "refreshToken",
+        "id_token",
+    ];
+    let prefix = block.param("headerPrefix").unwrap_or("Bearer").trim();
+    let has_token_url = block
+        .param("accessTokenUrl")
+        .is_some_and(|url| !url.trim().is_empty());
+    let grant = if has_token_url {
+        block
+            .params
+            .iter()
+            .filter(|(name, value)| {
+                !value.trim().is_empty()
+                    && name != "accessToken"
+                    && (!CREDENTIALS.contains(&name.as_str()) || value.contains("{{"))
+            })
+            .map(|(name, value)| (name.clone(), value.clone()))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Auth::OAuth2 {
+        prefix: with_space(prefix),
+        in_query: block.param("addTokenTo") == Some("queryParams"),
+        credential: template(block.param("accessToken")),
+        grant,
+    }
+}
+
 /// `scheme` with the block's settings that have a value and that `keep` keeps.
-fn signed(scheme: Signing, block: &AuthBlock, keep: impl Fn(&str, &str) -> bool) -> Auth {
+fn signed(scheme: AuthModule, block: &AuthBlock, keep: impl Fn(&str, &str) -> bool) -> Auth {
     let settings = block
         .params
         .iter()
@@ -120,7 +148,7 @@ fn digest(block: &AuthBlock) -> Auth {
         return Auth::None;
     }
     let keep_user = templated("username") || templated("password");
-    signed(Signing::Digest, block, |name, value| match name {
+    signed(AuthModule::Digest, block, |name, value| match name {
         "password" => value.contains("{{"),
         "username" => keep_user,
         _ => true,
@@ -133,7 +161,7 @@ fn hawk(block: &AuthBlock) -> Auth {
     if block.param("authId").is_none_or(|id| id.trim().is_empty()) {
         return Auth::None;
     }
-    signed(Signing::Hawk, block, |name, value| {
+    signed(AuthModule::Hawk, block, |name, value| {
         name != "authKey" || value.contains("{{")
     })
 }
@@ -218,7 +246,48 @@ mod tests {
         );
         assert_eq!(
             auth,
-            token("Authorization", "Zoho-oauthtoken ", None, false)
+            Auth::OAuth2 {
+                prefix: "Zoho-oauthtoken ".into(),
+                in_query: false,
+                credential: None,
+                grant: Vec::new(),
+            }
+        );
+    }
+
+    #[test]
+    fn oauth2_grant_keeps_settings_and_templates_but_no_literal_secret() {
+        let mut diags = Diagnostics::new("x.json");
+        let params = [
+            ("accessTokenUrl", "{{authServer}}/oauth/token"),
+            ("grant_type", "client_credentials"),
+            ("clientId", "literal-id"),
+            ("clientSecret", "{{clientSecret}}"),
+            ("password", "hunter2"),
+            ("accessToken", "{{token}}"),
+            ("addTokenTo", "queryParams"),
+            ("scope", ""),
+        ];
+        let auth = resolve(Some(&block("oauth2", &params)), &[], &mut diags);
+        let pairs = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect()
+        };
+        assert_eq!(
+            auth,
+            Auth::OAuth2 {
+                prefix: "Bearer ".into(),
+                in_query: true,
+                credential: Some("{{token}}".into()),
+                grant: pairs(&[
+                    ("accessTokenUrl", "{{authServer}}/oauth/token"),
+                    ("grant_type", "client_credentials"),
+                    ("clientSecret", "{{clientSecret}}"),
+                    ("addTokenTo", "queryParams"),
+                ]),
+            }
         );
     }
 

@@ -35,12 +35,19 @@ pub struct Api {
 }
 
 impl Api {
-    /// The signing schemes the operations use: each brings a runtime module and crates.
-    pub fn signing(&self) -> std::collections::BTreeSet<Signing> {
-        fn walk(module: &Module, found: &mut std::collections::BTreeSet<Signing>) {
+    /// The auth schemes with code of their own that the operations use: each brings a runtime
+    /// module and crates.
+    pub fn auth_modules(&self) -> std::collections::BTreeSet<AuthModule> {
+        fn walk(module: &Module, found: &mut std::collections::BTreeSet<AuthModule>) {
             for op in &module.operations {
-                if let Auth::Signed { scheme, .. } = &op.auth {
-                    found.insert(*scheme);
+                match &op.auth {
+                    Auth::Signed { scheme, .. } => {
+                        found.insert(*scheme);
+                    }
+                    Auth::OAuth2 { grant, .. } if !grant.is_empty() => {
+                        found.insert(AuthModule::OAuth2);
+                    }
+                    _ => {}
                 }
             }
             for child in &module.modules {
@@ -53,21 +60,28 @@ impl Api {
     }
 }
 
-/// A scheme that signs each request, with code and crates that only the clients whose
+/// An auth scheme whose code (a module of the runtime) and crates only the clients whose
 /// collection uses it carry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Signing {
+pub enum AuthModule {
     /// OAuth 1.0a (RFC 5849).
     OAuth1,
     /// HTTP Digest (RFC 7616).
     Digest,
     /// Hawk.
     Hawk,
+    /// OAuth 2.0 tokens fetched with the collection's grant (RFC 6749).
+    OAuth2,
 }
 
-impl Signing {
+impl AuthModule {
     /// Every scheme, for crates that hold clients of many collections.
-    pub const ALL: &'static [Signing] = &[Signing::OAuth1, Signing::Digest, Signing::Hawk];
+    pub const ALL: &'static [AuthModule] = &[
+        AuthModule::OAuth1,
+        AuthModule::Digest,
+        AuthModule::Hawk,
+        AuthModule::OAuth2,
+    ];
 
     /// Name of its module in the runtime.
     pub fn module(self) -> &'static str {
@@ -75,15 +89,17 @@ impl Signing {
             Self::OAuth1 => "oauth1",
             Self::Digest => "digest",
             Self::Hawk => "hawk",
+            Self::OAuth2 => "oauth2",
         }
     }
 
-    /// Name of the type in its module that signs requests.
+    /// Name of the type in its module that the generated operations name.
     pub fn signer(self) -> &'static str {
         match self {
             Self::OAuth1 => "OAuth1",
             Self::Digest => "Digest",
             Self::Hawk => "Hawk",
+            Self::OAuth2 => "Grant",
         }
     }
 
@@ -92,6 +108,7 @@ impl Signing {
         match self {
             Self::OAuth1 | Self::Hawk => "hmac = \"0.12\"\nsha1 = \"0.10\"\nsha2 = \"0.10\"",
             Self::Digest => "md-5 = \"0.10\"\nsha2 = \"0.10\"",
+            Self::OAuth2 => "",
         }
     }
 }
@@ -269,7 +286,7 @@ pub struct EnumDef {
 pub enum Auth {
     /// No credentials.
     None,
-    /// Token in a header after a prefix (bearer, OAuth 2.0, custom schemes).
+    /// Token in a header after a prefix (bearer, custom schemes).
     Token {
         /// Header name.
         header: String,
@@ -281,12 +298,18 @@ pub enum Auth {
         /// headers (a bearer or OAuth 2.0 token that is empty sends nothing).
         written: bool,
     },
-    /// A token (OAuth 2.0) in the query string.
-    QueryToken {
-        /// Query parameter name.
-        name: String,
+    /// An OAuth 2.0 access token, given or fetched with the collection's grant.
+    OAuth2 {
+        /// Text sent before the token in the `Authorization` header.
+        prefix: String,
+        /// Sent as the `access_token` query parameter instead of a header.
+        in_query: bool,
         /// The token as a variable template.
         credential: Option<String>,
+        /// The grant's settings by their names in Postman (`accessTokenUrl`, `grant_type`,
+        /// `scope`, ...), credentials only as variable templates; empty when there is no
+        /// token URL.
+        grant: Vec<(String, String)>,
     },
     /// HTTP basic.
     Basic {
@@ -310,7 +333,7 @@ pub enum Auth {
     /// Postman (credentials only as variable templates).
     Signed {
         /// The scheme.
-        scheme: Signing,
+        scheme: AuthModule,
         /// Setting name and value.
         settings: Vec<(String, String)>,
     },
