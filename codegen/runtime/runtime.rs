@@ -646,20 +646,7 @@ impl Variables {
 /// ([`FIXED_DYNAMIC`]); `None` for the rest, which are sent as written.
 fn dynamic_value(name: &str) -> Option<String> {
     Some(match name {
-        "$guid" | "$randomUUID" => {
-            let bits = fastrand::u128(..) & !(0xf000 << 64) & !(0xc000 << 48)
-                | (0x4000 << 64)
-                | (0x8000 << 48);
-            let hex = format!("{bits:032x}");
-            format!(
-                "{}-{}-{}-{}-{}",
-                &hex[..8],
-                &hex[8..12],
-                &hex[12..16],
-                &hex[16..20],
-                &hex[20..]
-            )
-        }
+        "$guid" | "$randomUUID" => uuid_v4(),
         "$timestamp" => unix_time(),
         "$isoTimestamp" => iso_timestamp(since_epoch()),
         "$randomInt" => fastrand::u32(0..=1000).to_string(),
@@ -700,6 +687,21 @@ const ALPHANUMERIC: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
 /// Characters of the nonces that signing schemes (OAuth 1.0a, Hawk) generate, as Postman
 /// draws them.
 pub const NONCE_CHARS: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+/// A random (version 4) UUID.
+fn uuid_v4() -> String {
+    let bits =
+        fastrand::u128(..) & !(0xf000 << 64) & !(0xc000 << 48) | (0x4000 << 64) | (0x8000 << 48);
+    let hex = format!("{bits:032x}");
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..]
+    )
+}
 
 fn since_epoch() -> Duration {
     std::time::SystemTime::now()

@@ -19,6 +19,7 @@ fn writes_only_when_changed() {
             "body_modes",
             "digest",
             "hawk",
+            "jwt",
             "live_api",
             "oauth1",
             "oauth2",

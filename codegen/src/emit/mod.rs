@@ -31,6 +31,7 @@ fn module_source(scheme: AuthModule) -> &'static str {
         AuthModule::Digest => include_str!("../../runtime/digest.rs"),
         AuthModule::Hawk => include_str!("../../runtime/hawk.rs"),
         AuthModule::OAuth2 => include_str!("../../runtime/oauth2.rs"),
+        AuthModule::Jwt | AuthModule::Asap => include_str!("../../runtime/jwt.rs"),
     }
 }
 
@@ -103,8 +104,12 @@ pub(crate) fn runtime_module(modules: &BTreeSet<AuthModule>) -> Result<TokenStre
     let mut items = syn::parse_file(RUNTIME)?.items;
     items.extend(syn::parse_file(DYNAMIC_NAMES)?.items);
     let mut schemes = vec![child_module("tokens", TOKENS)?];
+    let mut emitted = BTreeSet::new();
+    // Schemes that share a module (JWT and ASAP) bring it once.
     for &scheme in modules {
-        schemes.push(child_module(scheme.module(), module_source(scheme))?);
+        if emitted.insert(scheme.module()) {
+            schemes.push(child_module(scheme.module(), module_source(scheme))?);
+        }
     }
     Ok(quote! {
         /// Support code shared by every operation of this client.

@@ -12,7 +12,7 @@ pub fn resolve(block: Option<&AuthBlock>, item_path: &[String], diags: &mut Diag
     };
     match block.kind.as_str() {
         "noauth" | "inherit" => Auth::None,
-        "bearer" | "jwt" => token(
+        "bearer" => token(
             "Authorization",
             "Bearer ",
             template(block.param("token")),
@@ -48,6 +48,8 @@ pub fn resolve(block: Option<&AuthBlock>, item_path: &[String], diags: &mut Diag
         "oauth1" => oauth1(block, item_path, diags),
         "digest" => digest(block),
         "hawk" => hawk(block),
+        "jwt" => jwt(block),
+        "asap" => asap(block),
         other => {
             diags.warn(
                 item_path,
@@ -163,6 +165,26 @@ fn hawk(block: &AuthBlock) -> Auth {
     }
     signed(AuthModule::Hawk, block, |name, value| {
         name != "authKey" || value.contains("{{")
+    })
+}
+
+/// Postman's `jwt`: a token signed per request. The secret and private key go into the code
+/// only as variable templates; an empty header prefix is kept (the token goes alone).
+fn jwt(block: &AuthBlock) -> Auth {
+    let mut auth = signed(AuthModule::Jwt, block, |name, value| {
+        !matches!(name, "secret" | "privateKey") || value.contains("{{")
+    });
+    let empty_prefix = block.param("headerPrefix").is_some_and(str::is_empty);
+    if let (Auth::Signed { settings, .. }, true) = (&mut auth, empty_prefix) {
+        settings.push(("headerPrefix".to_owned(), String::new()));
+    }
+    auth
+}
+
+/// Postman's `asap`: the private key goes into the code only as a variable template.
+fn asap(block: &AuthBlock) -> Auth {
+    signed(AuthModule::Asap, block, |name, value| {
+        name != "privateKey" || value.contains("{{")
     })
 }
 
@@ -363,6 +385,44 @@ mod tests {
         let warnings = diags.into_vec();
         assert_eq!(warnings.len(), 1, "{warnings:?}");
         assert!(warnings[0].message.contains("RSA-SHA1"));
+    }
+
+    #[test]
+    fn jwt_and_asap_keep_no_literal_key_and_an_empty_prefix() {
+        let mut diags = Diagnostics::new("x.json");
+        let jwt = resolve(
+            Some(&block(
+                "jwt",
+                &[
+                    ("algorithm", "HS256"),
+                    ("secret", "literal"),
+                    ("headerPrefix", ""),
+                ],
+            )),
+            &[],
+            &mut diags,
+        );
+        let Auth::Signed { scheme, settings } = jwt else {
+            panic!("{jwt:?}");
+        };
+        assert_eq!(scheme, AuthModule::Jwt);
+        assert_eq!(
+            settings,
+            [
+                ("algorithm".to_owned(), "HS256".to_owned()),
+                ("headerPrefix".to_owned(), String::new())
+            ]
+        );
+        let asap = resolve(
+            Some(&block("asap", &[("kid", "k"), ("privateKey", "{{key}}")])),
+            &[],
+            &mut diags,
+        );
+        let Auth::Signed { scheme, settings } = asap else {
+            panic!("{asap:?}");
+        };
+        assert_eq!(scheme, AuthModule::Asap);
+        assert_eq!(settings.len(), 2);
     }
 
     #[test]

@@ -72,6 +72,10 @@ pub enum AuthModule {
     Hawk,
     /// OAuth 2.0 tokens fetched with the collection's grant (RFC 6749).
     OAuth2,
+    /// JSON Web Tokens signed per request (Postman's `jwt`).
+    Jwt,
+    /// Atlassian's service-to-service JWTs (Postman's `asap`).
+    Asap,
 }
 
 impl AuthModule {
@@ -81,6 +85,8 @@ impl AuthModule {
         AuthModule::Digest,
         AuthModule::Hawk,
         AuthModule::OAuth2,
+        AuthModule::Jwt,
+        AuthModule::Asap,
     ];
 
     /// Name of its module in the runtime.
@@ -90,6 +96,7 @@ impl AuthModule {
             Self::Digest => "digest",
             Self::Hawk => "hawk",
             Self::OAuth2 => "oauth2",
+            Self::Jwt | Self::Asap => "jwt",
         }
     }
 
@@ -100,6 +107,8 @@ impl AuthModule {
             Self::Digest => "Digest",
             Self::Hawk => "Hawk",
             Self::OAuth2 => "Grant",
+            Self::Jwt => "Jwt",
+            Self::Asap => "Asap",
         }
     }
 
@@ -109,6 +118,9 @@ impl AuthModule {
             Self::OAuth1 | Self::Hawk => "hmac = \"0.12\"\nsha1 = \"0.10\"\nsha2 = \"0.10\"",
             Self::Digest => "md-5 = \"0.10\"\nsha2 = \"0.10\"",
             Self::OAuth2 => "",
+            Self::Jwt | Self::Asap => {
+                "jsonwebtoken = { version = \"12\", default-features = false, features = [\"rust_crypto\", \"use_pem\"] }"
+            }
         }
     }
 }
