@@ -16,6 +16,7 @@ fn writes_only_when_changed() {
     assert_eq!(
         names,
         [
+            "aws",
             "body_modes",
             "digest",
             "hawk",

@@ -32,6 +32,7 @@ fn module_source(scheme: AuthModule) -> &'static str {
         AuthModule::Hawk => include_str!("../../runtime/hawk.rs"),
         AuthModule::OAuth2 => include_str!("../../runtime/oauth2.rs"),
         AuthModule::Jwt | AuthModule::Asap => include_str!("../../runtime/jwt.rs"),
+        AuthModule::AwsV4 => include_str!("../../runtime/aws.rs"),
     }
 }
 

@@ -47,9 +47,21 @@ pub fn resolve(block: Option<&AuthBlock>, item_path: &[String], diags: &mut Diag
         }
         "oauth1" => oauth1(block, item_path, diags),
         "digest" => digest(block),
-        "hawk" => hawk(block),
-        "jwt" => jwt(block),
-        "asap" => asap(block),
+        "hawk" => {
+            check_algorithm(block, "algorithm", &["sha256", "sha1"], item_path, diags);
+            hawk(block)
+        }
+        "jwt" => {
+            check_algorithm(block, "algorithm", JWT_ALGORITHMS, item_path, diags);
+            jwt(block)
+        }
+        "awsv4" => signed(AuthModule::AwsV4, block, |name, value| {
+            !matches!(name, "accessKey" | "secretKey" | "sessionToken") || value.contains("{{")
+        }),
+        "asap" => {
+            check_algorithm(block, "alg", &JWT_ALGORITHMS[3..], item_path, diags);
+            asap(block)
+        }
         other => {
             diags.warn(
                 item_path,
@@ -166,6 +178,38 @@ fn hawk(block: &AuthBlock) -> Auth {
     signed(AuthModule::Hawk, block, |name, value| {
         name != "authKey" || value.contains("{{")
     })
+}
+
+/// The JWT algorithms the runtime signs with (HS first); Postman also knows ES512.
+const JWT_ALGORITHMS: &[&str] = &[
+    "HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256",
+    "ES384",
+];
+
+/// Warns when the block names an algorithm (`setting`) the runtime cannot sign with: its
+/// requests then fail to build, with the same message, rather than go out unsigned.
+fn check_algorithm(
+    block: &AuthBlock,
+    setting: &str,
+    supported: &[&str],
+    item_path: &[String],
+    diags: &mut Diagnostics,
+) {
+    let Some(algorithm) = block.param(setting).map(str::trim) else {
+        return;
+    };
+    if algorithm.is_empty() || algorithm.contains("{{") || supported.contains(&algorithm) {
+        return;
+    }
+    diags.warn(
+        item_path,
+        &block.location,
+        format!(
+            "{} algorithm `{algorithm}` is not supported ({} are); its requests fail to build",
+            block.kind,
+            supported.join(", ")
+        ),
+    );
 }
 
 /// Postman's `jwt`: a token signed per request. The secret and private key go into the code
@@ -375,6 +419,7 @@ mod tests {
         );
         assert_eq!(settings(digest), [("qop".to_owned(), "auth".to_owned())]);
         let hawk = signed("hawk", &[("authId", "id"), ("authKey", "k")]);
+        signed("jwt", &[("algorithm", "ES512"), ("secret", "{{s}}")]);
         assert_eq!(settings(hawk), [("authId".to_owned(), "id".to_owned())]);
         assert_eq!(signed("hawk", &[("authKey", "{{k}}")]), Auth::None);
         let rsa = signed(
@@ -383,8 +428,11 @@ mod tests {
         );
         assert_eq!(rsa, Auth::None);
         let warnings = diags.into_vec();
-        assert_eq!(warnings.len(), 1, "{warnings:?}");
-        assert!(warnings[0].message.contains("RSA-SHA1"));
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        assert!(warnings[0]
+            .message
+            .contains("jwt algorithm `ES512` is not supported"));
+        assert!(warnings[1].message.contains("RSA-SHA1"));
     }
 
     #[test]

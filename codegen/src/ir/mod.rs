@@ -76,6 +76,8 @@ pub enum AuthModule {
     Jwt,
     /// Atlassian's service-to-service JWTs (Postman's `asap`).
     Asap,
+    /// AWS Signature Version 4.
+    AwsV4,
 }
 
 impl AuthModule {
@@ -87,6 +89,7 @@ impl AuthModule {
         AuthModule::OAuth2,
         AuthModule::Jwt,
         AuthModule::Asap,
+        AuthModule::AwsV4,
     ];
 
     /// Name of its module in the runtime.
@@ -97,6 +100,7 @@ impl AuthModule {
             Self::Hawk => "hawk",
             Self::OAuth2 => "oauth2",
             Self::Jwt | Self::Asap => "jwt",
+            Self::AwsV4 => "aws",
         }
     }
 
@@ -109,6 +113,7 @@ impl AuthModule {
             Self::OAuth2 => "Grant",
             Self::Jwt => "Jwt",
             Self::Asap => "Asap",
+            Self::AwsV4 => "AwsV4",
         }
     }
 
@@ -118,6 +123,9 @@ impl AuthModule {
             Self::OAuth1 | Self::Hawk => "hmac = \"0.12\"\nsha1 = \"0.10\"\nsha2 = \"0.10\"",
             Self::Digest => "md-5 = \"0.10\"\nsha2 = \"0.10\"",
             Self::OAuth2 => "",
+            Self::AwsV4 => {
+                "aws-credential-types = \"1\"\naws-sigv4 = { version = \"1\", default-features = false, features = [\"sign-http\", \"http1\"] }"
+            }
             Self::Jwt | Self::Asap => {
                 "jsonwebtoken = { version = \"12\", default-features = false, features = [\"rust_crypto\", \"use_pem\"] }"
             }
