@@ -19,6 +19,7 @@ fn writes_only_when_changed() {
             "aws",
             "body_modes",
             "digest",
+            "edgegrid",
             "hawk",
             "jwt",
             "live_api",

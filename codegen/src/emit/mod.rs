@@ -33,6 +33,7 @@ fn module_source(scheme: AuthModule) -> &'static str {
         AuthModule::OAuth2 => include_str!("../../runtime/oauth2.rs"),
         AuthModule::Jwt | AuthModule::Asap => include_str!("../../runtime/jwt.rs"),
         AuthModule::AwsV4 => include_str!("../../runtime/aws.rs"),
+        AuthModule::EdgeGrid => include_str!("../../runtime/edgegrid.rs"),
     }
 }
 

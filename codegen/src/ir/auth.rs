@@ -58,6 +58,9 @@ pub fn resolve(block: Option<&AuthBlock>, item_path: &[String], diags: &mut Diag
         "awsv4" => signed(AuthModule::AwsV4, block, |name, value| {
             !matches!(name, "accessKey" | "secretKey" | "sessionToken") || value.contains("{{")
         }),
+        "edgegrid" => signed(AuthModule::EdgeGrid, block, |name, value| {
+            !matches!(name, "accessToken" | "clientToken" | "clientSecret") || value.contains("{{")
+        }),
         "asap" => {
             check_algorithm(block, "alg", &JWT_ALGORITHMS[3..], item_path, diags);
             asap(block)

@@ -78,6 +78,8 @@ pub enum AuthModule {
     Asap,
     /// AWS Signature Version 4.
     AwsV4,
+    /// Akamai EdgeGrid.
+    EdgeGrid,
 }
 
 impl AuthModule {
@@ -90,6 +92,7 @@ impl AuthModule {
         AuthModule::Jwt,
         AuthModule::Asap,
         AuthModule::AwsV4,
+        AuthModule::EdgeGrid,
     ];
 
     /// Name of its module in the runtime.
@@ -101,6 +104,7 @@ impl AuthModule {
             Self::OAuth2 => "oauth2",
             Self::Jwt | Self::Asap => "jwt",
             Self::AwsV4 => "aws",
+            Self::EdgeGrid => "edgegrid",
         }
     }
 
@@ -114,6 +118,7 @@ impl AuthModule {
             Self::Jwt => "Jwt",
             Self::Asap => "Asap",
             Self::AwsV4 => "AwsV4",
+            Self::EdgeGrid => "EdgeGrid",
         }
     }
 
@@ -122,6 +127,7 @@ impl AuthModule {
         match self {
             Self::OAuth1 | Self::Hawk => "hmac = \"0.12\"\nsha1 = \"0.10\"\nsha2 = \"0.10\"",
             Self::Digest => "md-5 = \"0.10\"\nsha2 = \"0.10\"",
+            Self::EdgeGrid => "hmac = \"0.12\"\nsha2 = \"0.10\"",
             Self::OAuth2 => "",
             Self::AwsV4 => {
                 "aws-credential-types = \"1\"\naws-sigv4 = { version = \"1\", default-features = false, features = [\"sign-http\", \"http1\"] }"
