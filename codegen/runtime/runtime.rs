@@ -171,8 +171,8 @@ pub struct Credentials {
     pub basic: Option<(String, Secret)>,
     /// Value for API key schemes.
     pub api_key: Option<Secret>,
-    /// Settings of signing schemes by their names in Postman (`consumerKey`, `tokenSecret`,
-    /// `signatureMethod`, ...), over the collection's.
+    /// Settings of auth schemes by their names in Postman (`consumerKey`, `clientSecret`,
+    /// `secretKey`, ...), over the collection's.
     pub params: BTreeMap<String, Secret>,
 }
 
@@ -364,9 +364,10 @@ impl Client {
         self
     }
 
-    /// Sets a setting of a signing scheme by its name in Postman (`consumerKey`,
-    /// `consumerSecret`, `token`, `tokenSecret`, `signatureMethod`, `realm`, ...), over the
-    /// collection's value; all are redacted like credentials.
+    /// Sets a setting of the collection's auth by its name in Postman (OAuth 1.0a
+    /// `consumerSecret`, OAuth 2.0 `clientSecret` or `refreshToken`, AWS `secretKey`, JWT
+    /// `secret`, `algorithm`, ...), over the collection's value; all are redacted like
+    /// credentials.
     pub fn with_auth_param(mut self, name: &str, value: impl Into<String>) -> Self {
         self.credentials
             .params

@@ -65,6 +65,16 @@ pub fn resolve(block: Option<&AuthBlock>, item_path: &[String], diags: &mut Diag
             check_algorithm(block, "alg", &JWT_ALGORITHMS[3..], item_path, diags);
             asap(block)
         }
+        "ntlm" => {
+            diags.warn(
+                item_path,
+                &block.location,
+                "auth type `ntlm` is not supported: NTLM authenticates a connection in a \
+                 three-message handshake that must stay on one kept-alive connection, which the \
+                 HTTP client does not guarantee; requests are sent without it",
+            );
+            Auth::None
+        }
         other => {
             diags.warn(
                 item_path,
@@ -388,7 +398,17 @@ mod tests {
             resolve(Some(&block("ntlm", &[])), &["A".into()], &mut diags),
             Auth::None
         );
-        assert_eq!(diags.into_vec().len(), 1);
+        assert_eq!(
+            resolve(Some(&block("kerberos", &[])), &["A".into()], &mut diags),
+            Auth::None
+        );
+        let warnings = diags.into_vec();
+        assert_eq!(warnings.len(), 2);
+        assert!(
+            warnings[0].message.contains("handshake"),
+            "{}",
+            warnings[0].message
+        );
     }
 
     #[test]
