@@ -65,6 +65,19 @@ impl Diagnostics {
             .push(self.make(Severity::Warning, item_path, location, message));
     }
 
+    /// Records a warning unless the same one (location and message) is already recorded: for
+    /// what every request that inherits a block would repeat.
+    pub fn warn_once(&mut self, item_path: &[String], location: &str, message: impl Into<String>) {
+        let message = message.into();
+        let seen = self
+            .list
+            .iter()
+            .any(|d| d.location == location && d.message == message);
+        if !seen {
+            self.warn(item_path, location, message);
+        }
+    }
+
     /// Builds an error diagnostic for this file.
     pub fn error(
         &self,

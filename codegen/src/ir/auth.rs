@@ -10,6 +10,7 @@ pub fn resolve(block: Option<&AuthBlock>, item_path: &[String], diags: &mut Diag
     let Some(block) = block else {
         return Auth::None;
     };
+    check_secret(block, item_path, diags);
     match block.kind.as_str() {
         "noauth" | "inherit" => Auth::None,
         "bearer" => token(
@@ -46,7 +47,18 @@ pub fn resolve(block: Option<&AuthBlock>, item_path: &[String], diags: &mut Diag
             }
         }
         "oauth1" => oauth1(block, item_path, diags),
-        "digest" => digest(block),
+        "digest" => {
+            let supported = [
+                "MD5",
+                "MD5-sess",
+                "SHA-256",
+                "SHA-256-sess",
+                "SHA-512-256",
+                "SHA-512-256-sess",
+            ];
+            check_algorithm(block, "algorithm", &supported, item_path, diags);
+            digest(block)
+        }
         "hawk" => {
             check_algorithm(block, "algorithm", &["sha256", "sha1"], item_path, diags);
             hawk(block)
@@ -106,6 +118,8 @@ fn oauth1(block: &AuthBlock, item_path: &[String], diags: &mut Diagnostics) -> A
         );
         return Auth::None;
     }
+    let supported = ["HMAC-SHA1", "HMAC-SHA256", "HMAC-SHA512", "PLAINTEXT"];
+    check_algorithm(block, "signatureMethod", &supported, item_path, diags);
     if block
         .param("consumerKey")
         .is_none_or(|key| key.trim().is_empty())
@@ -191,6 +205,39 @@ fn hawk(block: &AuthBlock) -> Auth {
     signed(AuthModule::Hawk, block, |name, value| {
         name != "authKey" || value.contains("{{")
     })
+}
+
+/// Warns (once per block) when a signing block names no secret at all, neither written nor
+/// as a variable: its requests go unsigned, as in Postman, until the client sets one.
+fn check_secret(block: &AuthBlock, item_path: &[String], diags: &mut Diagnostics) {
+    let given = |name: &str| block.param(name).is_some_and(|v| !v.trim().is_empty());
+    let secret = match block.kind.as_str() {
+        "oauth1" if given("consumerKey") => "consumerSecret",
+        "hawk" if given("authId") => "authKey",
+        "awsv4" => "secretKey",
+        "edgegrid" => "clientSecret",
+        "asap" => "privateKey",
+        "jwt"
+            if block
+                .param("algorithm")
+                .is_none_or(|a| a.trim().starts_with("HS")) =>
+        {
+            "secret"
+        }
+        "jwt" => "privateKey",
+        _ => return,
+    };
+    if !given(secret) {
+        diags.warn_once(
+            item_path,
+            &block.location,
+            format!(
+                "{} auth has no `{secret}`: its requests go unsigned until the client sets it \
+                 (`with_auth_param(\"{secret}\", ...)`)",
+                block.kind
+            ),
+        );
+    }
 }
 
 /// The JWT algorithms the runtime signs with (HS first); Postman also knows ES512.
@@ -450,12 +497,19 @@ mod tests {
             &[("consumerKey", "k"), ("signatureMethod", "RSA-SHA1")],
         );
         assert_eq!(rsa, Auth::None);
+        signed("awsv4", &[("accessKey", "{{k}}"), ("secretKey", "")]);
+        signed("awsv4", &[("accessKey", "{{k}}"), ("secretKey", "")]);
         let warnings = diags.into_vec();
-        assert_eq!(warnings.len(), 2, "{warnings:?}");
-        assert!(warnings[0]
-            .message
-            .contains("jwt algorithm `ES512` is not supported"));
-        assert!(warnings[1].message.contains("RSA-SHA1"));
+        let messages: Vec<&str> = warnings.iter().map(|w| w.message.as_str()).collect();
+        assert_eq!(messages.len(), 5, "{messages:?}");
+        assert!(messages[0].starts_with("jwt auth has no `privateKey`"));
+        assert!(messages[1].contains("jwt algorithm `ES512` is not supported"));
+        assert!(messages[2].starts_with("oauth1 auth has no `consumerSecret`"));
+        assert!(messages[3].contains("RSA-SHA1"));
+        assert!(
+            messages[4].starts_with("awsv4 auth has no `secretKey`"),
+            "once per block"
+        );
     }
 
     #[test]
