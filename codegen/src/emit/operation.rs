@@ -4,6 +4,7 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
+use super::builders::{constructor, has_default, request_structs, setters, struct_builders, Slot};
 use super::docs;
 use super::types::{example, ty_tokens, type_def};
 use crate::ir::{Auth, Body, Operation, Param, ParamIn, Piece, Response, ResponseKind, Ty};
@@ -39,6 +40,10 @@ pub fn operation(op: &Operation, use_runtime: &TokenStream, parents: &str) -> To
         });
         example_fields.push(quote!(body: #body_example,));
     }
+    let builders = request_builders(op, body_ty.as_ref());
+    let default = builders.default.then(|| quote!(Default,));
+    let request_impl = builders.request;
+    let body_builders = builders.types;
     let types = op.types.iter().map(type_def);
     let prepare = prepare_body(op);
     let (success, parse) = responses(op);
@@ -49,16 +54,19 @@ pub fn operation(op: &Operation, use_runtime: &TokenStream, parents: &str) -> To
             #use_runtime
 
             #request_doc
-            #[derive(Debug, Clone, PartialEq)]
+            #[derive(Debug, Clone, #default PartialEq)]
             pub struct Request {
                 #(#fields)*
             }
 
             #body_def
             #(#types)*
+            #body_builders
             #success
 
             impl Request {
+                #request_impl
+
                 /// HTTP method.
                 pub const METHOD: &'static str = #method;
                 /// Path as written in the collection.
@@ -105,19 +113,107 @@ pub fn operation(op: &Operation, use_runtime: &TokenStream, parents: &str) -> To
     }
 }
 
+/// Methods of `Request` that its setters must not shadow.
+const REQUEST_METHODS: &[&str] = &[
+    "new",
+    "default",
+    "example",
+    "prepare",
+    "build",
+    "to_curl",
+    "parse_response",
+    "send",
+    "body",
+];
+
+/// What an operation's caller builds a request with.
+struct Builders {
+    /// `Request` derives `Default`: nothing is required.
+    default: bool,
+    /// `Request::new`, its setters, and the body's.
+    request: TokenStream,
+    /// `impl` blocks of the body types with constructors and setters.
+    types: TokenStream,
+}
+
+/// `Request::new` takes the required parameters and a body that cannot start empty; optional
+/// parameters, and the optional fields of a struct body, get setters on `Request`.
+fn request_builders(op: &Operation, body_ty: Option<&TokenStream>) -> Builders {
+    let params: Vec<Slot<'_>> = op.params.iter().map(Slot::of_param).collect();
+    let (body_required, body_slots, types) = match &op.body {
+        Body::None => (false, Vec::new(), TokenStream::new()),
+        Body::Json { ty, .. } => {
+            let structs = request_structs(ty, &op.types);
+            let types = structs.iter().map(|def| struct_builders(def)).collect();
+            let top = match ty {
+                Ty::Named(name) => structs.iter().find(|def| def.name == *name),
+                _ => None,
+            };
+            let slots = top.map(|def| Slot::of_struct(def)).unwrap_or_default();
+            (!has_default(ty, &op.types), slots, types)
+        }
+        Body::Form(fields) | Body::Multipart(fields) => {
+            let slots: Vec<Slot<'_>> = fields.iter().map(Slot::of_param).collect();
+            let required = slots.iter().any(|s| !s.optional);
+            let mut taken = vec!["new".to_owned(), "default".to_owned()];
+            let constructor = required.then(|| {
+                constructor(
+                    &slots,
+                    &[],
+                    &[],
+                    "The body with its required fields; the rest start empty.",
+                )
+            });
+            let setters = setters(&slots, &quote!(self), &mut taken);
+            (required, slots, quote!(impl Body { #constructor #setters }))
+        }
+        Body::Raw { .. } | Body::Binary | Body::GraphQl { .. } => {
+            (true, Vec::new(), TokenStream::new())
+        }
+    };
+    let (extra, rest) = match body_ty {
+        Some(ty) if body_required => (vec![("body", ty.clone())], Vec::new()),
+        Some(_) => (Vec::new(), vec!["body"]),
+        None => (Vec::new(), Vec::new()),
+    };
+    let doc = match (body_ty, body_required) {
+        (Some(_), true) => {
+            "The request with its required parameters and body; the rest start empty."
+        }
+        (Some(_), false) => {
+            "The request with its required parameters; the rest, body fields included, start empty."
+        }
+        (None, _) => "The request with its required parameters; the rest start empty.",
+    };
+    let new = constructor(&params, &extra, &rest, doc);
+    let mut taken: Vec<String> = REQUEST_METHODS.iter().map(|m| (*m).to_owned()).collect();
+    let param_setters = setters(&params, &quote!(self), &mut taken);
+    taken.extend(op.params.iter().map(|p| p.field.clone()));
+    let body_setters = setters(&body_slots, &quote!(self.body), &mut taken);
+    let body_setter = (body_ty.is_some() && !body_required).then(|| {
+        quote! {
+            /// Replaces the request body.
+            pub fn body(mut self, body: #body_ty) -> Self {
+                self.body = body;
+                self
+            }
+        }
+    });
+    Builders {
+        default: !body_required && params.iter().all(|p| p.optional),
+        request: quote!(#new #param_setters #body_setter #body_setters),
+        types,
+    }
+}
+
 fn field(param: &Param) -> TokenStream {
     let name = ident(&param.field);
     let mut ty = ty_tokens(&param.ty);
     if param.optional {
         ty = quote!(Option<#ty>);
     }
-    let place = match param.place {
-        ParamIn::Path => "Path parameter",
-        ParamIn::Query | ParamIn::QueryFlag => "Query parameter",
-        ParamIn::Header => "Header",
-        ParamIn::Form => "Form field",
-    };
-    let mut text = format!("{place} `{}`.", param.key);
+    let mut text = format!("{} `{}`.", param.place.describe(), param.key);
+    text[..1].make_ascii_uppercase();
     if let Some(doc) = &param.doc {
         text.push_str("\n\n");
         text.push_str(doc);
@@ -200,12 +296,13 @@ fn body_parts(op: &Operation) -> (Option<TokenStream>, TokenStream, TokenStream)
                 "multipart"
             };
             let doc = docs(Some(&format!("Fields of the {kind} body.")));
+            let default = params.iter().all(|p| p.optional).then(|| quote!(Default,));
             (
                 Some(quote!(Body)),
                 quote!(Body { #(#examples)* }),
                 quote! {
                     #doc
-                    #[derive(Debug, Clone, PartialEq)]
+                    #[derive(Debug, Clone, #default PartialEq)]
                     pub struct Body {
                         #(#fields)*
                     }

@@ -218,6 +218,18 @@ pub enum ParamIn {
     Form,
 }
 
+impl ParamIn {
+    /// What a field in this place is called in docs: "path parameter", "header", ...
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::Path => "path parameter",
+            Self::Query | Self::QueryFlag => "query parameter",
+            Self::Header => "header",
+            Self::Form => "form field",
+        }
+    }
+}
+
 /// A request field sent in the path, query or headers, or as a form field.
 #[derive(Debug, Clone)]
 pub struct Param {
