@@ -81,18 +81,11 @@ fn object(name: &str, text: &str) -> Result<Map<String, Value>, BuildError> {
 
 impl Signer for Jwt {
     fn sign(&self, builder: &mut RequestBuilder, client: &Client) -> Result<(), BuildError> {
-        let setting = |name: &str| {
-            builder
-                .auth_setting(client, self.settings, name)
-                .unwrap_or_default()
-        };
-        let algorithm = match setting("algorithm") {
-            algorithm if algorithm.is_empty() => "HS256".to_owned(),
-            algorithm => algorithm,
-        };
+        let setting = |name: &str| builder.auth_setting(client, self.settings, name);
+        let algorithm = setting("algorithm").unwrap_or_else(|| "HS256".to_owned());
         let key = if algorithm.starts_with("HS") {
-            let secret = setting("secret");
-            if setting("isSecretBase64Encoded") == "true" {
+            let secret = setting("secret").unwrap_or_default();
+            if setting("isSecretBase64Encoded").as_deref() == Some("true") {
                 use base64::Engine as _;
                 base64::engine::general_purpose::STANDARD
                     .decode(secret.trim())
@@ -101,27 +94,24 @@ impl Signer for Jwt {
                 secret.into_bytes()
             }
         } else {
-            setting("privateKey").into_bytes()
+            setting("privateKey").unwrap_or_default().into_bytes()
         };
         // As in Postman, nothing is signed without a key.
         if key.is_empty() {
             return Ok(());
         }
-        let mut header = object("header", &setting("header"))?;
+        let mut header = object("header", &setting("header").unwrap_or_default())?;
         header.insert("alg".to_owned(), Value::String(algorithm.clone()));
-        let payload = object("payload", &setting("payload"))?;
+        let payload = object("payload", &setting("payload").unwrap_or_default())?;
         let token = token(&algorithm, &header, &payload, &key)?;
-        if setting("addTokenTo") == "queryParam" {
-            let key = match setting("queryParamKey") {
-                key if key.is_empty() => "token".to_owned(),
-                key => key,
-            };
+        if setting("addTokenTo").as_deref() == Some("queryParam") {
+            let key = setting("queryParamKey").unwrap_or_else(|| "token".to_owned());
             builder.query.retain(|(name, _, _)| *name != key);
             builder.query.push((key, Some(token), true));
             return Ok(());
         }
         // Postman's prefix is `Bearer` unless set; set to nothing, the token goes alone.
-        let prefix = match builder.auth_setting(client, self.settings, "headerPrefix") {
+        let prefix = match setting("headerPrefix") {
             Some(prefix) => format!("{prefix} "),
             None if self
                 .settings
@@ -138,23 +128,21 @@ impl Signer for Jwt {
 
 impl Signer for Asap {
     fn sign(&self, builder: &mut RequestBuilder, client: &Client) -> Result<(), BuildError> {
-        let setting = |name: &str| {
-            builder
-                .auth_setting(client, self.settings, name)
-                .unwrap_or_default()
-        };
-        let key = private_key(&setting("privateKey"));
-        if key.is_empty() {
+        let setting = |name: &str| builder.auth_setting(client, self.settings, name);
+        // As in Postman, nothing is signed without a key.
+        let Some(key) = setting("privateKey").map(|key| private_key(&key)) else {
             return Ok(());
-        }
-        let mut claims = object("claims", &setting("claims"))?;
+        };
+        let mut claims = object("claims", &setting("claims").unwrap_or_default())?;
+        // A claim the collection's claims give, else the setting of that name.
         let claim = |claims: &Map<String, Value>, name: &str| {
             claims
                 .get(name)
                 .and_then(Value::as_str)
                 .map(str::to_owned)
                 .filter(|v| !v.is_empty())
-                .unwrap_or_else(|| setting(name))
+                .or_else(|| setting(name))
+                .unwrap_or_default()
         };
         let issuer = claim(&claims, "iss");
         let subject = match claim(&claims, "sub") {
@@ -170,7 +158,9 @@ impl Signer for Asap {
         }
         let now = since_epoch().as_secs();
         let issued_at = claims.get("iat").cloned().unwrap_or_else(|| now.into());
-        let lifetime = setting("exp").trim().parse::<u64>().unwrap_or(3600);
+        let lifetime = setting("exp")
+            .and_then(|exp| exp.trim().parse::<u64>().ok())
+            .unwrap_or(3600);
         let expires = claims
             .get("exp")
             .cloned()
@@ -184,10 +174,7 @@ impl Signer for Asap {
         claims.insert("jti".to_owned(), jti.into());
         claims.insert("aud".to_owned(), audience.into());
         claims.insert("exp".to_owned(), expires);
-        let algorithm = match setting("alg") {
-            alg if alg.is_empty() => "RS256".to_owned(),
-            alg => alg,
-        };
+        let algorithm = setting("alg").unwrap_or_else(|| "RS256".to_owned());
         if algorithm.starts_with("HS") {
             return Err(BuildError::new(format!(
                 "ASAP signs with a private key; `{algorithm}` is not an ASAP algorithm"
