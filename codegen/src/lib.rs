@@ -163,7 +163,7 @@ pub fn client_dependencies(schemes: impl IntoIterator<Item = ir::AuthModule>) ->
 pub const CLIENT_DEPENDENCIES: &str = r#"base64 = "0.22"
 http = "1"
 percent-encoding = "2"
-reqwest = { version = "0.12", default-features = false, features = ["rustls-tls"] }
+reqwest = { version = "0.13", default-features = false, features = ["rustls"] }
 serde = { version = "1", features = ["derive"] }
 serde_json = { version = "1", features = ["preserve_order"] }
 serde_path_to_error = "0.1"
