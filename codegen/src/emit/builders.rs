@@ -158,21 +158,20 @@ pub fn request_structs<'a>(ty: &Ty, defs: &'a [TypeDef]) -> Vec<&'a StructDef> {
     found
 }
 
-/// `impl Name { new, setters }` for a request-side struct: `new` when a field is required
-/// (else the struct is `Default`), setters for its optional fields.
-pub fn struct_builders(def: &StructDef) -> TokenStream {
-    let slots = Slot::of_struct(def);
-    let name = ident(&def.name);
+/// `impl Name { new, setters }` for a type a caller fills in, with fields `slots`: `new` when
+/// a field is required (else the type is `Default`), setters for its optional fields.
+pub fn type_builders(name: &str, slots: &[Slot<'_>]) -> TokenStream {
+    let name = ident(name);
     let constructor = slots.iter().any(|s| !s.optional).then(|| {
         constructor(
-            &slots,
+            slots,
             &[],
             &[],
             "The value with its required fields; the rest start empty.",
         )
     });
     let mut taken = vec!["new".to_owned(), "default".to_owned()];
-    let setters = setters(&slots, &quote!(self), &mut taken);
+    let setters = setters(slots, &quote!(self), &mut taken);
     if constructor.is_none() && setters.is_empty() {
         return TokenStream::new();
     }

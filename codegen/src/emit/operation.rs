@@ -4,7 +4,7 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::builders::{constructor, has_default, request_structs, setters, struct_builders, Slot};
+use super::builders::{constructor, has_default, request_structs, setters, type_builders, Slot};
 use super::docs;
 use super::types::{example, ty_tokens, type_def};
 use crate::ir::{Auth, Body, Operation, Param, ParamIn, Piece, Response, ResponseKind, Ty};
@@ -144,7 +144,10 @@ fn request_builders(op: &Operation, body_ty: Option<&TokenStream>) -> Builders {
         Body::None => (false, Vec::new(), TokenStream::new()),
         Body::Json { ty, .. } => {
             let structs = request_structs(ty, &op.types);
-            let types = structs.iter().map(|def| struct_builders(def)).collect();
+            let types = structs
+                .iter()
+                .map(|def| type_builders(&def.name, &Slot::of_struct(def)))
+                .collect();
             let top = match ty {
                 Ty::Named(name) => structs.iter().find(|def| def.name == *name),
                 _ => None,
@@ -155,17 +158,8 @@ fn request_builders(op: &Operation, body_ty: Option<&TokenStream>) -> Builders {
         Body::Form(fields) | Body::Multipart(fields) => {
             let slots: Vec<Slot<'_>> = fields.iter().map(Slot::of_param).collect();
             let required = slots.iter().any(|s| !s.optional);
-            let mut taken = vec!["new".to_owned(), "default".to_owned()];
-            let constructor = required.then(|| {
-                constructor(
-                    &slots,
-                    &[],
-                    &[],
-                    "The body with its required fields; the rest start empty.",
-                )
-            });
-            let setters = setters(&slots, &quote!(self), &mut taken);
-            (required, slots, quote!(impl Body { #constructor #setters }))
+            let types = type_builders("Body", &slots);
+            (required, slots, types)
         }
         Body::Raw { .. } | Body::Binary | Body::GraphQl { .. } => {
             (true, Vec::new(), TokenStream::new())
