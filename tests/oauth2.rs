@@ -337,3 +337,23 @@ async fn without_a_client_id_nothing_is_fetched_and_nothing_sent() {
         .expect("prepares");
     assert_eq!(prepared.headers["authorization"], "Bearer given");
 }
+
+#[test]
+fn token_answers_are_read_as_json_or_a_form_and_odd_lifetimes_do_not_panic() {
+    use runtime::oauth2::read_token;
+    let form = read_token(b"access_token=f%2B1&token_type=bearer&expires_in=3600&refresh_token=r")
+        .expect("a form answer");
+    assert_eq!(form.secret().expose(), "f+1");
+    assert_eq!(form.refresh_token().map(runtime::Secret::expose), Some("r"));
+    assert!(form.is_fresh());
+    for lifetime in ["\"NaN\"", "\"inf\"", "-5", "1e300", "\"soon\""] {
+        let body = format!(r#"{{"access_token": "a", "expires_in": {lifetime}}}"#);
+        assert!(read_token(body.as_bytes()).is_some(), "{body}");
+    }
+    assert!(read_token(br#"{"error": "invalid_grant"}"#).is_none());
+    assert!(read_token(br#"{"access_token": ""}"#).is_none());
+    assert!(read_token(b"[1, 2]").is_none());
+    // An answer that says it has already expired is renewed before the next request.
+    let expired = read_token(br#"{"access_token": "a", "expires_in": 0}"#).expect("a token");
+    assert!(!expired.is_fresh());
+}

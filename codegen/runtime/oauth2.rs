@@ -239,7 +239,8 @@ pub fn read_token(body: &[u8]) -> Option<AccessToken> {
             .map(|(_, value)| value.as_str())
     };
     let mut token = AccessToken::new(field("access_token").filter(|t| !t.is_empty())?);
-    if let Some(seconds) = field("expires_in").and_then(|s| s.trim().parse::<f64>().ok()) {
+    let lifetime = field("expires_in").and_then(|s| s.trim().parse::<f64>().ok());
+    if let Some(seconds) = lifetime.filter(|s| s.is_finite()) {
         token = token.expiring_in(Duration::from_secs_f64(seconds.clamp(0.0, 1e9)));
     }
     if let Some(refresh) = field("refresh_token").filter(|t| !t.is_empty()) {
