@@ -17,6 +17,7 @@ pub mod decode_check;
 pub mod diagnostics;
 pub mod emit;
 pub mod environment;
+pub mod files;
 pub mod ir;
 pub mod naming;
 
@@ -130,13 +131,7 @@ pub fn generate_with_environment(
 
 /// Module name for a collection file: its stem without `.postman_collection`, in snake case.
 pub fn module_name_for(path: &std::path::Path) -> String {
-    let stem = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or_default();
-    let stem = stem.strip_suffix(".json").unwrap_or(stem);
-    let stem = stem.strip_suffix(".postman_collection").unwrap_or(stem);
-    naming::snake(stem, "collection")
+    naming::snake(&files::collection_stem(path), "collection")
 }
 
 fn count_operations(module: &ir::Module) -> usize {

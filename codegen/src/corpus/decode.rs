@@ -7,7 +7,8 @@ use std::path::Path;
 use postman_codegen::decode_check::{cases_file, parts, program, Case, Cases, Check};
 use postman_codegen::Error;
 
-use super::{collection_files, collection_name, counts, percent};
+use super::{collection_files, counts, percent};
+use postman_codegen::files::collection_stem;
 
 /// Failures printed in full before the rest are only counted.
 const SHOWN_FAILURES: usize = 40;
@@ -51,7 +52,7 @@ pub fn run(
             .add_collection(&source, &file.display().to_string())
             .is_ok()
         {
-            owners.push((collection_name(&file), cases.cases.len()));
+            owners.push((collection_stem(&file), cases.cases.len()));
         }
     }
     let results = decode_all(scratch, &cases)?;

@@ -198,37 +198,17 @@ fn read_tsv<T>(
 fn collection_files(dirs: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
     let mut files = Vec::new();
     for dir in dirs {
-        let entries = std::fs::read_dir(dir).map_err(|source| Error::Io {
-            path: dir.display().to_string(),
-            source,
-        })?;
-        files.extend(
-            entries
-                .flatten()
-                .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|e| e == "json")),
-        );
+        files.extend(postman_codegen::files::json_files(dir)?);
     }
     files.sort();
     Ok(files)
-}
-
-/// A collection's name in tables: the file name without `.postman_collection.json`.
-fn collection_name(file: &Path) -> String {
-    let name = file
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    name.trim_end_matches(".json")
-        .trim_end_matches(".postman_collection")
-        .to_owned()
 }
 
 /// Generates one file: its row, and its module's code when it generated.
 fn generate_one(file: &Path, module: String) -> (Row, Option<(String, String)>) {
     let label = file.display().to_string();
     let mut row = Row {
-        name: collection_name(file),
+        name: postman_codegen::files::collection_stem(file),
         module: module.clone(),
         requests: 0,
         operations: 0,

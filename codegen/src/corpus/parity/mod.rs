@@ -18,7 +18,8 @@ use postman_codegen::{emit, module_name_for, naming::Namespace, Error};
 use compare::Difference;
 use recorder::Record;
 
-use super::{collection_files, collection_name, counts, percent};
+use super::{collection_files, counts, percent};
+use postman_codegen::files::collection_stem;
 
 /// One collection taken through both senders.
 pub struct Subject {
@@ -131,7 +132,7 @@ fn subjects(dirs: &[PathBuf]) -> Result<Vec<Subject>, Error> {
             continue;
         };
         subjects.push(Subject {
-            name: collection_name(&file),
+            name: collection_stem(&file),
             undefined: undefined_variables(&source, &api),
             source,
             module,
