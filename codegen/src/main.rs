@@ -3,10 +3,13 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod cli_error;
 mod corpus;
 
 use clap::{Parser, Subcommand};
-use postman_codegen::{generate_with_environment, module_name_for, Environment, Error, Output};
+use postman_codegen::{generate_with_environment, module_name_for, Environment, Output};
+
+use cli_error::Error;
 
 #[derive(Parser)]
 #[command(version, about = "Typed Rust clients from Postman collections")]
@@ -204,10 +207,9 @@ fn run_generate(
             (dir.join("src").join("lib.rs"), generated.code),
         ],
         (None, None) if check => {
-            return Err(Error::Io {
-                path: collection.display().to_string(),
-                source: std::io::Error::other("--check needs -o or --crate to compare with"),
-            })
+            return Err(Error::Usage(
+                "--check needs -o or --crate to compare with".to_owned(),
+            ))
         }
         (None, None) => {
             print!("{}", generated.code);
@@ -229,9 +231,9 @@ fn up_to_date(path: &Path, content: &str) -> Result<(), Error> {
     if std::fs::read_to_string(path).is_ok_and(|old| old == content) {
         return Ok(());
     }
-    Err(Error::Io {
+    Err(Error::Check {
         path: path.display().to_string(),
-        source: std::io::Error::other("out of date; run the command without --check"),
+        message: "out of date; run the command without --check".to_owned(),
     })
 }
 

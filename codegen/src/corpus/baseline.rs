@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use postman_codegen::Error;
+use crate::cli_error::Error;
 
 use super::Row;
 

@@ -6,7 +6,7 @@ use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::Stdio;
 
-use postman_codegen::Error;
+use crate::cli_error::Error;
 use serde_json::Value;
 
 /// Whether one collection's output compiled.

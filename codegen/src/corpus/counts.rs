@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use postman_codegen::Error;
+use crate::cli_error::Error;
 
 /// A row of counts that a baseline keeps.
 pub trait Counts: Sized + Default {
@@ -44,9 +44,9 @@ pub fn settle<T: Counts>(
     if found.is_empty() {
         Ok(())
     } else {
-        Err(Error::Io {
+        Err(Error::Check {
             path: check.to_owned(),
-            source: std::io::Error::other(format!("{} regressions", found.len())),
+            message: format!("{} regressions", found.len()),
         })
     }
 }

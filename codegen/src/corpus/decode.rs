@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use crate::cli_error::Error;
 use postman_codegen::decode_check::{cases_file, parts, program, Case, Cases, Check};
-use postman_codegen::Error;
 
 use super::{collection_files, counts, percent};
 use postman_codegen::files::collection_stem;
@@ -100,7 +100,7 @@ const FIELDS_PER_PART: usize = 6_000;
 /// Builds the check programs in a workspace under `scratch` and runs them; one result per
 /// case.
 fn decode_all(scratch: &Path, cases: &Cases) -> Result<Vec<Result<(), String>>, Error> {
-    let emit_error = |e: syn::Error| Error::Emit {
+    let emit_error = |e: syn::Error| postman_codegen::Error::Emit {
         file: "decode check".to_owned(),
         message: e.to_string(),
     };

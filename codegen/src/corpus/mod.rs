@@ -10,7 +10,8 @@ pub mod parity;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use postman_codegen::{generate, module_name_for, naming::Namespace, Error};
+use crate::cli_error::Error;
+use postman_codegen::{generate, module_name_for, naming::Namespace};
 
 use compile::Compiled;
 
@@ -92,9 +93,9 @@ pub fn run(dirs: &[PathBuf], options: &Options<'_>) -> Result<(), Error> {
     for problem in &problems {
         eprintln!("regression: {problem}");
     }
-    Err(Error::Io {
+    Err(Error::Check {
         path: "corpus".to_owned(),
-        source: std::io::Error::other(format!("{} regressions", problems.len())),
+        message: format!("{} regressions", problems.len()),
     })
 }
 
@@ -137,11 +138,14 @@ pub(super) fn cargo_output(dir: &Path, args: &[&str]) -> Result<String, Error> {
     };
     let output = cargo().args(args).current_dir(dir).output().map_err(io)?;
     if !output.status.success() {
-        return Err(io(std::io::Error::other(format!(
-            "cargo {} failed:\n{}",
-            args.join(" "),
-            String::from_utf8_lossy(&output.stderr)
-        ))));
+        return Err(Error::Check {
+            path: dir.display().to_string(),
+            message: format!(
+                "cargo {} failed:\n{}",
+                args.join(" "),
+                String::from_utf8_lossy(&output.stderr)
+            ),
+        });
     }
     Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }
@@ -186,9 +190,9 @@ fn read_tsv<T>(
         .skip(1)
         .map(|(i, line)| {
             let fields: Vec<&str> = line.split('\t').collect();
-            row(&fields).ok_or_else(|| Error::Io {
+            row(&fields).ok_or_else(|| Error::Check {
                 path: format!("{}:{}", path.display(), i + 1),
-                source: std::io::Error::other(format!("expected `{header}`, found `{line}`")),
+                message: format!("expected `{header}`, found `{line}`"),
             })
         })
         .collect()

@@ -10,10 +10,11 @@ mod sender;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+use crate::cli_error::Error;
 use postman_codegen::collection::{parse_collection, Collection};
 use postman_codegen::diagnostics::Diagnostics;
 use postman_codegen::ir::{self, Api};
-use postman_codegen::{emit, module_name_for, naming::Namespace, Error};
+use postman_codegen::{emit, module_name_for, naming::Namespace};
 
 use compare::Difference;
 use recorder::Record;

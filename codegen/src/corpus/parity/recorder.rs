@@ -6,7 +6,7 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
-use postman_codegen::Error;
+use crate::cli_error::Error;
 use serde_json::Value;
 
 /// The server's script.
@@ -54,10 +54,13 @@ impl Recorder {
         }
         let Ok(port) = line.trim().parse() else {
             let _ = child.kill();
-            return Err(io(std::io::Error::other(format!(
-                "the recording server did not print its port (got `{}`)",
-                line.trim()
-            ))));
+            return Err(Error::Check {
+                path: script.display().to_string(),
+                message: format!(
+                    "the recording server did not print its port (got `{}`)",
+                    line.trim()
+                ),
+            });
         };
         Ok(Self { child, port, log })
     }

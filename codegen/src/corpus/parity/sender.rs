@@ -5,10 +5,10 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Child, Stdio};
 
+use crate::cli_error::Error;
 use postman_codegen::collection::{Auth, Collection, Item, KeyValue};
 use postman_codegen::ir::Module;
 use postman_codegen::naming::ident;
-use postman_codegen::Error;
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -43,7 +43,7 @@ pub fn start_build(scratch: &Path, subjects: &[Subject]) -> Result<Child, Error>
             let file = crate_dir.join("src").join(format!("{}.rs", subject.module));
             crate::write(&file, &subject.code)?;
         }
-        let code = program(part).map_err(|e| Error::Emit {
+        let code = program(part).map_err(|e| postman_codegen::Error::Emit {
             file: "parity sender".to_owned(),
             message: e.to_string(),
         })?;
@@ -75,9 +75,10 @@ pub fn finish_and_run(
     };
     let status = build.wait().map_err(io)?;
     if !status.success() {
-        return Err(io(std::io::Error::other(
-            "building the sender programs failed",
-        )));
+        return Err(Error::Check {
+            path: dir.display().to_string(),
+            message: "building the sender programs failed".to_owned(),
+        });
     }
     let mut sent: BTreeMap<String, BTreeMap<ItemKey, Sent>> = BTreeMap::new();
     for i in 0..parts(subjects).len() {
