@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::KeyValue;
+use super::{Auth, KeyValue};
 use crate::diagnostics::{pointer, Diagnostics};
 
 /// Where in the file we are: the item path for messages and the diagnostics sink.
@@ -124,4 +124,37 @@ pub fn header_lines(text: &str, location: &str) -> Vec<KeyValue> {
             })
         })
         .collect()
+}
+
+/// Reads auth in v2.0 (`{type, bearer: {token}}`) or v2.1 (`{type, bearer: [{key, value}]}`)
+/// form.
+pub fn read_auth(value: Option<&Value>, location: &str, ctx: &mut Ctx<'_>) -> Option<Auth> {
+    let map = match value? {
+        Value::Object(map) => map,
+        Value::Null => return None,
+        _ => {
+            ctx.warn(location, "auth is not an object; ignored");
+            return None;
+        }
+    };
+    let Some(kind) = map.get("type").and_then(Value::as_str) else {
+        ctx.warn(location, "auth has no `type`; ignored");
+        return None;
+    };
+    let params = match map.get(kind) {
+        Some(Value::Array(list)) => list
+            .iter()
+            .filter_map(|p| Some((p.get("key").and_then(text)?, p.get("value").and_then(text)?)))
+            .collect(),
+        Some(Value::Object(obj)) => obj
+            .iter()
+            .filter_map(|(k, v)| Some((k.clone(), text(v)?)))
+            .collect(),
+        _ => Vec::new(),
+    };
+    Some(Auth {
+        kind: kind.to_owned(),
+        params,
+        location: location.to_owned(),
+    })
 }

@@ -2,9 +2,9 @@
 
 use serde_json::{Map, Value};
 
-use super::json::{description, key_values, text, Ctx};
+use super::json::{description, key_values, read_auth, text, Ctx};
 use super::url::read_url;
-use super::{v1, Auth, Body, Collection, Example, Folder, Item, Request, RequestItem};
+use super::{v1, Body, Collection, Example, Folder, Item, Request, RequestItem};
 use crate::diagnostics::{pointer, Diagnostic, Diagnostics};
 
 /// Parses collection text. A file that is not a collection at all is an error; problems inside
@@ -262,39 +262,6 @@ fn read_body(value: Option<&Value>, location: &str, ctx: &mut Ctx<'_>) -> Option
             None
         }
     }
-}
-
-/// Reads auth in v2.0 (`{type, bearer: {token}}`) or v2.1 (`{type, bearer: [{key, value}]}`)
-/// form.
-pub(super) fn read_auth(value: Option<&Value>, location: &str, ctx: &mut Ctx<'_>) -> Option<Auth> {
-    let map = match value? {
-        Value::Object(map) => map,
-        Value::Null => return None,
-        _ => {
-            ctx.warn(location, "auth is not an object; ignored");
-            return None;
-        }
-    };
-    let Some(kind) = map.get("type").and_then(Value::as_str) else {
-        ctx.warn(location, "auth has no `type`; ignored");
-        return None;
-    };
-    let params = match map.get(kind) {
-        Some(Value::Array(list)) => list
-            .iter()
-            .filter_map(|p| Some((p.get("key").and_then(text)?, p.get("value").and_then(text)?)))
-            .collect(),
-        Some(Value::Object(obj)) => obj
-            .iter()
-            .filter_map(|(k, v)| Some((k.clone(), text(v)?)))
-            .collect(),
-        _ => Vec::new(),
-    };
-    Some(Auth {
-        kind: kind.to_owned(),
-        params,
-        location: location.to_owned(),
-    })
 }
 
 fn read_examples(value: Option<&Value>, location: &str, ctx: &mut Ctx<'_>) -> Vec<Example> {

@@ -4,8 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value};
 
-use super::json::{description, header_lines, key_values, text, Ctx};
-use super::parse::read_auth;
+use super::json::{description, header_lines, key_values, read_auth, text, Ctx};
 use super::{parse_raw_url, Auth, Body, Collection, Example, Folder, Item, Request, RequestItem};
 use crate::diagnostics::pointer;
 
