@@ -34,11 +34,12 @@ pub struct Params {
     pub max_body: usize,
 }
 
-fn hmac_base64(key: &[u8], data: &[u8]) -> String {
+fn hmac_base64(key: &[u8], data: &[u8]) -> Result<String, BuildError> {
     use base64::Engine as _;
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC takes keys of any size");
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key)
+        .map_err(|e| BuildError::new(format!("EdgeGrid client secret: {e}")))?;
     mac.update(data);
-    base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+    Ok(base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes()))
 }
 
 /// The `Authorization` value for `method scheme://host path_and_query` with `headers` (name,
@@ -51,7 +52,7 @@ pub fn header(
     path_and_query: &str,
     headers: &[(String, String)],
     body: &[u8],
-) -> String {
+) -> Result<String, BuildError> {
     use base64::Engine as _;
     let auth = format!(
         "EG1-HMAC-SHA256 client_token={};access_token={};timestamp={};nonce={};",
@@ -90,9 +91,9 @@ pub fn header(
         &auth,
     ]
     .join("\t");
-    let key = hmac_base64(params.client_secret.as_bytes(), params.timestamp.as_bytes());
-    let signature = hmac_base64(key.as_bytes(), data.as_bytes());
-    format!("{auth}signature={signature}")
+    let key = hmac_base64(params.client_secret.as_bytes(), params.timestamp.as_bytes())?;
+    let signature = hmac_base64(key.as_bytes(), data.as_bytes())?;
+    Ok(format!("{auth}signature={signature}"))
 }
 
 /// Now as EdgeGrid writes it: `20140321T19:34:21+0000`.
@@ -163,7 +164,7 @@ impl Signer for EdgeGrid {
             &path_and_query,
             &headers,
             &body,
-        );
+        )?;
         builder.secret_header("authorization", &value)
     }
 }

@@ -11,6 +11,15 @@ pub fn resolve(block: Option<&AuthBlock>, item_path: &[String], diags: &mut Diag
         return Auth::None;
     };
     check_secret(block, item_path, diags);
+    let auth = scheme(block, item_path, diags);
+    if let Auth::Signed { scheme, .. } = &auth {
+        check_algorithm(block, *scheme, item_path, diags);
+    }
+    auth
+}
+
+/// The scheme of a present auth block.
+fn scheme(block: &AuthBlock, item_path: &[String], diags: &mut Diagnostics) -> Auth {
     match block.kind.as_str() {
         "noauth" | "inherit" => Auth::None,
         "bearer" => token(
@@ -47,36 +56,16 @@ pub fn resolve(block: Option<&AuthBlock>, item_path: &[String], diags: &mut Diag
             }
         }
         "oauth1" => oauth1(block, item_path, diags),
-        "digest" => {
-            let supported = [
-                "MD5",
-                "MD5-sess",
-                "SHA-256",
-                "SHA-256-sess",
-                "SHA-512-256",
-                "SHA-512-256-sess",
-            ];
-            check_algorithm(block, "algorithm", &supported, item_path, diags);
-            digest(block)
-        }
-        "hawk" => {
-            check_algorithm(block, "algorithm", &["sha256", "sha1"], item_path, diags);
-            hawk(block)
-        }
-        "jwt" => {
-            check_algorithm(block, "algorithm", JWT_ALGORITHMS, item_path, diags);
-            jwt(block)
-        }
+        "digest" => digest(block),
+        "hawk" => hawk(block),
+        "jwt" => jwt(block),
         "awsv4" => signed(AuthModule::AwsV4, block, |name, value| {
             !matches!(name, "accessKey" | "secretKey" | "sessionToken") || value.contains("{{")
         }),
         "edgegrid" => signed(AuthModule::EdgeGrid, block, |name, value| {
             !matches!(name, "accessToken" | "clientToken" | "clientSecret") || value.contains("{{")
         }),
-        "asap" => {
-            check_algorithm(block, "alg", &JWT_ALGORITHMS[3..], item_path, diags);
-            asap(block)
-        }
+        "asap" => asap(block),
         "ntlm" => {
             diags.warn(
                 item_path,
@@ -118,8 +107,6 @@ fn oauth1(block: &AuthBlock, item_path: &[String], diags: &mut Diagnostics) -> A
         );
         return Auth::None;
     }
-    let supported = ["HMAC-SHA1", "HMAC-SHA256", "HMAC-SHA512", "PLAINTEXT"];
-    check_algorithm(block, "signatureMethod", &supported, item_path, diags);
     if block
         .param("consumerKey")
         .is_none_or(|key| key.trim().is_empty())
@@ -240,21 +227,17 @@ fn check_secret(block: &AuthBlock, item_path: &[String], diags: &mut Diagnostics
     }
 }
 
-/// The JWT algorithms the runtime signs with (HS first); Postman also knows ES512.
-const JWT_ALGORITHMS: &[&str] = &[
-    "HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256",
-    "ES384",
-];
-
-/// Warns when the block names an algorithm (`setting`) the runtime cannot sign with: its
+/// Warns when a block that signs names an algorithm the runtime cannot sign with: its
 /// requests then fail to build, with the same message, rather than go out unsigned.
 fn check_algorithm(
     block: &AuthBlock,
-    setting: &str,
-    supported: &[&str],
+    scheme: AuthModule,
     item_path: &[String],
     diags: &mut Diagnostics,
 ) {
+    let Some((setting, supported)) = scheme.algorithms() else {
+        return;
+    };
     let Some(algorithm) = block.param(setting).map(str::trim) else {
         return;
     };

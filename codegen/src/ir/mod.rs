@@ -122,6 +122,37 @@ impl AuthModule {
         }
     }
 
+    /// The setting that names the algorithm, and the algorithms the runtime signs with
+    /// (Postman's JWT and ASAP also know ES512; its OAuth 1.0 RSA methods are warned apart).
+    pub fn algorithms(self) -> Option<(&'static str, &'static [&'static str])> {
+        const JWT: &[&str] = &[
+            "HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512",
+            "ES256", "ES384",
+        ];
+        match self {
+            Self::OAuth1 => Some((
+                "signatureMethod",
+                &["HMAC-SHA1", "HMAC-SHA256", "HMAC-SHA512", "PLAINTEXT"],
+            )),
+            Self::Digest => Some((
+                "algorithm",
+                &[
+                    "MD5",
+                    "MD5-sess",
+                    "SHA-256",
+                    "SHA-256-sess",
+                    "SHA-512-256",
+                    "SHA-512-256-sess",
+                ],
+            )),
+            Self::Hawk => Some(("algorithm", &["sha256", "sha1"])),
+            Self::Jwt => Some(("algorithm", JWT)),
+            // ASAP signs with a private key only.
+            Self::Asap => Some(("alg", JWT.split_at(3).1)),
+            Self::OAuth2 | Self::AwsV4 | Self::EdgeGrid => None,
+        }
+    }
+
     /// The `[dependencies]` lines it adds to [`crate::CLIENT_DEPENDENCIES`].
     pub fn dependencies(self) -> &'static str {
         match self {
