@@ -7,6 +7,7 @@
 use std::time::{Duration, SystemTime};
 
 use postman_clients::aws::{self, runtime::aws::Keys};
+use postman_clients::runtime::Operation as _;
 use sha2::Digest as _;
 
 const ACCESS_KEY: &str = "AKIDEXAMPLE";

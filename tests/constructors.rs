@@ -1,6 +1,7 @@
 //! Requests built with constructors and setters: `new` takes what is required, everything
 //! optional starts empty and is sent only when set.
 
+use postman_clients::runtime::Operation as _;
 use postman_clients::{body_modes, zoom_users};
 
 #[test]

@@ -3,6 +3,7 @@
 //! without answers the server's `401` challenge once.
 
 use postman_clients::digest::{self, runtime};
+use postman_clients::runtime::Operation as _;
 use wiremock::matchers::{any, header_exists};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 

@@ -4,6 +4,7 @@
 //! them with the same credentials, nonce and timestamp.
 
 use postman_clients::edgegrid;
+use postman_clients::runtime::Operation as _;
 
 const CLIENT_SECRET: &str = "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx=";
 

@@ -2,6 +2,7 @@
 //! POST with its payload hash), also computed with Python's `hmac` and `hashlib`.
 
 use postman_clients::hawk;
+use postman_clients::runtime::Operation as _;
 
 const KEY: &str = "werxhqb98rpaxn39848xrunpaw3489ruxnpa98w4rxn";
 

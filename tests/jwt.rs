@@ -6,6 +6,7 @@
 //! signature, which must verify.
 
 use postman_clients::jwt;
+use postman_clients::runtime::Operation as _;
 
 const SECRET: &str = "a-string-secret-at-least-256-bits-long";
 

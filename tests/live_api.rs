@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use postman_clients::live_api::{
     self, archive_page, create_page, list_pages, list_tags, odd_keys, runtime,
 };
+use postman_clients::runtime::Operation as _;
 use serde_json::{json, Value};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};

@@ -4,6 +4,7 @@
 //! published source were computed with oauthlib 3.2.2 (PyPI) or Python's `hmac` and `hashlib`.
 
 use postman_clients::oauth1::{self, query_placement, runtime};
+use postman_clients::runtime::Operation as _;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use postman_clients::oauth2::{self, runtime};
+use postman_clients::runtime::Operation as _;
 use wiremock::matchers::{body_string, header, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 

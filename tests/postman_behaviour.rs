@@ -7,6 +7,7 @@
 //! a file field left empty is a part without a content type.
 
 use postman_clients::postman_behaviour::{self, bodies_kept};
+use postman_clients::runtime::Operation as _;
 use serde_json::{json, Value};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};

@@ -1,6 +1,7 @@
 //! Every saved response example of the collections, served back by a real HTTP server, decodes
 //! into the operation's typed success value or a documented error variant.
 
+use postman_clients::runtime::Operation as _;
 use postman_clients::{zoho_mail, zoom_users};
 use serde_json::Value;
 use wiremock::matchers::any;

@@ -3,6 +3,7 @@
 //! in Postman's precedence, nested names included; dynamic values are generated per request;
 //! secrets stay out of curl and `Debug`.
 
+use postman_clients::runtime::Operation as _;
 use postman_clients::variables::{self, tenants};
 use serde_json::Value;
 use wiremock::matchers::any;

@@ -2,6 +2,7 @@
 
 use std::convert::Infallible;
 
+use postman_clients::runtime::Operation as _;
 use postman_clients::{zoho_mail, zoom_users};
 use serde_json::{json, Value};
 use wiremock::matchers::any;

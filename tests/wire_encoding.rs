@@ -7,7 +7,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 use tokio::sync::mpsc;
 
-const PROBE: runtime::Operation = runtime::Operation {
+const PROBE: runtime::OperationId = runtime::OperationId {
     name: "probe",
     method: "GET",
     path: "/",
@@ -87,7 +87,7 @@ async fn built_requests_are_what_the_server_receives() {
         let built = prepared.clone().into_http().expect("builds");
         let target = built.uri().path_and_query().expect("a target").to_string();
         client
-            .send::<()>(PROBE, prepared)
+            .execute(PROBE, prepared)
             .await
             .unwrap_or_else(|e| panic!("{literal:?} {param:?} {key:?} {value:?}: {e}"));
         let head = received.recv().await.expect("a request");

@@ -85,7 +85,7 @@ fn main() {
             let mut diags = Diagnostics::new(name.to_string());
             ir::lower(&parsed, name, &mut diags)
         });
-        let (emit, tokens) = median(runs, || emit::module(&api, name));
+        let (emit, tokens) = median(runs, || emit::module(&api, name, emit::RuntimeAt::Own));
         let Ok(tokens) = tokens else {
             println!("| {name} | does not emit | | | | | | | | | | |");
             continue;

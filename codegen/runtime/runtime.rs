@@ -402,12 +402,13 @@ impl Client {
 
     /// Sends a prepared request of `operation` and reads the whole response, retrying as the
     /// client's [`RetryPolicy`] allows. Dropping the future cancels the request and any wait
-    /// between attempts; nothing is left behind.
-    pub async fn send<E>(
+    /// between attempts; nothing is left behind. The error is never [`Error::Api`]: any status
+    /// is a response here.
+    pub async fn execute(
         &self,
-        operation: Operation,
+        operation: OperationId,
         prepared: Prepared,
-    ) -> Result<http::Response<Vec<u8>>, Error<E>> {
+    ) -> Result<http::Response<Vec<u8>>, Error<std::convert::Infallible>> {
         let transport = |source: reqwest::Error| {
             Error::Transport(Box::new(TransportError {
                 operation,
@@ -899,7 +900,7 @@ impl BuildError {
 
 /// Which operation a response or an error belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Operation {
+pub struct OperationId {
     /// Module path of the operation (`users::update_a_user`).
     pub name: &'static str,
     /// HTTP method.
@@ -908,9 +909,76 @@ pub struct Operation {
     pub path: &'static str,
 }
 
-impl fmt::Display for Operation {
+impl fmt::Display for OperationId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} ({} {})", self.name, self.method, self.path)
+    }
+}
+
+/// What sending operation `O` gives: its decoded success, or why it failed.
+pub type Outcome<O> = Result<Response<<O as Operation>::Success>, Error<<O as Operation>::Error>>;
+
+/// One request of the collection. Each operation's `Request` says only what is its own: its
+/// route and parameters in [`Operation::prepare`], its statuses in [`Operation::decode`].
+/// Building, sending and decoding are provided here.
+///
+/// Bring the trait into scope to call them: `use my_client::runtime::Operation as _;`.
+pub trait Operation: Sync {
+    /// The client of the collection the operation belongs to (its servers and variables).
+    type Client: AsRef<Client> + Sync;
+    /// The success responses: one variant per documented 2xx status.
+    type Success;
+    /// The operation's error statuses, inside [`Error::Api`].
+    type Error: Send;
+    /// Module path of the operation (`users::update_a_user`).
+    const NAME: &'static str;
+    /// HTTP method.
+    const METHOD: &'static str;
+    /// Path as written in the collection.
+    const PATH: &'static str;
+    /// The operation, as errors name it.
+    const ID: OperationId = OperationId {
+        name: Self::NAME,
+        method: Self::METHOD,
+        path: Self::PATH,
+    };
+
+    /// Builds the request without sending it: URL, headers, credentials and body.
+    fn prepare(&self, client: &Self::Client) -> Result<Prepared, BuildError>;
+
+    /// Decodes a response: a documented or undocumented 2xx is a success, any other status an
+    /// [`Error::Api`] holding the typed error and the response.
+    fn decode(raw: RawResponse) -> Outcome<Self>;
+
+    /// The request as an `http::Request`, ready for any HTTP client.
+    fn build(&self, client: &Self::Client) -> Result<http::Request<Vec<u8>>, BuildError> {
+        self.prepare(client)?.into_http()
+    }
+
+    /// The request as a curl command (credentials redacted).
+    fn to_curl(&self, client: &Self::Client) -> Result<String, BuildError> {
+        Ok(self.prepare(client)?.to_curl())
+    }
+
+    /// Decodes an `http::Response`, however it was sent (see [`Operation::decode`]).
+    fn parse_response(response: http::Response<Vec<u8>>) -> Outcome<Self> {
+        Self::decode(RawResponse::from_http(response))
+    }
+
+    /// Sends the request (retrying as the client's policy allows) and decodes the response.
+    fn send<'a>(
+        &'a self,
+        client: &'a Self::Client,
+    ) -> impl std::future::Future<Output = Outcome<Self>> + Send + 'a {
+        async move {
+            let prepared = self.prepare(client)?;
+            let response = client
+                .as_ref()
+                .execute(Self::ID, prepared)
+                .await
+                .map_err(Error::widen)?;
+            Self::parse_response(response)
+        }
     }
 }
 
@@ -974,6 +1042,19 @@ pub enum Error<E> {
     Token(TokenError),
 }
 
+impl Error<std::convert::Infallible> {
+    /// The same failure as an error of any operation (it holds no operation's error).
+    pub fn widen<E>(self) -> Error<E> {
+        match self {
+            Self::Api(api) => match api.error {},
+            Self::Decode(e) => Error::Decode(e),
+            Self::Build(e) => Error::Build(e),
+            Self::Transport(e) => Error::Transport(e),
+            Self::Token(e) => Error::Token(e),
+        }
+    }
+}
+
 impl<E> Error<E> {
     /// The status of the response, when there was one.
     pub fn status(&self) -> Option<http::StatusCode> {
@@ -990,7 +1071,7 @@ impl<E> Error<E> {
     }
 
     /// The operation that failed, when it got as far as sending.
-    pub fn operation(&self) -> Option<Operation> {
+    pub fn operation(&self) -> Option<OperationId> {
         match self {
             Self::Api(e) => Some(e.operation),
             Self::Decode(e) => Some(e.operation),
@@ -1053,14 +1134,14 @@ fn excerpt(body: &[u8]) -> String {
 /// An error status: the operation's typed error beside the response as it came.
 #[derive(Debug, Clone)]
 pub struct ApiError<E> {
-    operation: Operation,
+    operation: OperationId,
     response: RawResponse,
     error: E,
 }
 
 impl<E> ApiError<E> {
     /// The operation that failed.
-    pub fn operation(&self) -> Operation {
+    pub fn operation(&self) -> OperationId {
         self.operation
     }
 
@@ -1102,14 +1183,14 @@ impl<E: fmt::Debug> std::error::Error for ApiError<E> {}
 /// A response body that does not fit its type; the response is kept.
 #[derive(Debug, Clone)]
 pub struct DecodeError {
-    operation: Operation,
+    operation: OperationId,
     response: RawResponse,
     error: JsonError,
 }
 
 impl DecodeError {
     /// The operation whose response did not decode.
-    pub fn operation(&self) -> Operation {
+    pub fn operation(&self) -> OperationId {
         self.operation
     }
 
@@ -1148,13 +1229,13 @@ impl std::error::Error for DecodeError {}
 /// credentials, is removed from the underlying error.
 #[derive(Debug)]
 pub struct TransportError {
-    operation: Operation,
+    operation: OperationId,
     source: reqwest::Error,
 }
 
 impl TransportError {
     /// The operation that failed.
-    pub fn operation(&self) -> Operation {
+    pub fn operation(&self) -> OperationId {
         self.operation
     }
 
@@ -1220,7 +1301,7 @@ impl RawResponse {
     /// Decodes the body of a response to `operation` as JSON of type `T`.
     pub fn json<T: serde::de::DeserializeOwned>(
         &self,
-        operation: Operation,
+        operation: OperationId,
     ) -> Result<T, Box<DecodeError>> {
         decode_json(&self.body).map_err(|error| {
             Box::new(DecodeError {
@@ -1243,7 +1324,7 @@ impl RawResponse {
     }
 
     /// An error status of `operation`: `error` beside this response.
-    pub fn fail<T, E>(self, operation: Operation, error: E) -> Result<Response<T>, Error<E>> {
+    pub fn fail<T, E>(self, operation: OperationId, error: E) -> Result<Response<T>, Error<E>> {
         Err(Error::Api(Box::new(ApiError {
             operation,
             response: self,

@@ -274,7 +274,7 @@ fn def_name(def: &TypeDef) -> &str {
 /// array of `[group or null, body]`) named by its first argument and prints, for each case of
 /// those groups, its index, a tab and `ok`, or `err`, a tab and the error.
 pub fn program(cases: &Cases, part: std::ops::Range<usize>) -> Result<String, syn::Error> {
-    let runtime = emit::runtime_module(&Default::default())?;
+    let runtime = emit::runtime::module(&Default::default())?;
     let mut defined = std::collections::BTreeSet::new();
     let defs: Vec<TokenStream> = cases.groups[part.clone()]
         .iter()

@@ -27,6 +27,8 @@ pub use builder::{Builder, Report};
 pub use diagnostics::{Diagnostic, Severity};
 pub use environment::Environment;
 
+use std::collections::BTreeSet;
+
 use diagnostics::Diagnostics;
 
 /// What a generation run can fail with.
@@ -51,13 +53,24 @@ pub enum Error {
         /// The parser's message.
         message: String,
     },
+    /// A setting given to the generator is not usable (a runtime path that is not a Rust path).
+    #[error("{0}")]
+    Settings(String),
 }
 
 /// What to wrap the generated items in.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Output {
-    /// `pub mod name { ... }`, for including into a crate.
+    /// `pub mod name { ... }`, for including into a crate, carrying its own runtime.
     Module(String),
+    /// `pub mod name { ... }` that uses the runtime at the path `runtime` (`super::runtime`,
+    /// `crate::api_runtime`) instead of carrying one; see [`emit::runtime`].
+    SharedRuntime {
+        /// Module name.
+        name: String,
+        /// Rust path of the runtime module, as seen from inside the generated module.
+        runtime: String,
+    },
     /// The root of a crate (`lib.rs`).
     CrateRoot,
 }
@@ -77,6 +90,8 @@ pub struct Generated {
     /// The `[dependencies]` lines the code needs: [`CLIENT_DEPENDENCIES`] and those of the
     /// signing schemes the collection uses ([`client_dependencies`]).
     pub dependencies: String,
+    /// The auth modules the client needs in its runtime.
+    pub auth_modules: BTreeSet<ir::AuthModule>,
 }
 
 /// Generates one collection. `file` names the input in messages.
@@ -96,7 +111,7 @@ pub fn generate_with_environment(
     let mut collection = collection::parse_collection(source, &mut diags).map_err(Error::Input)?;
     environment.apply(&mut collection.variables);
     let module_name = match output {
-        Output::Module(name) => name.as_str(),
+        Output::Module(name) | Output::SharedRuntime { name, .. } => name.as_str(),
         Output::CrateRoot => "",
     };
     let api = ir::lower(&collection, module_name, &mut diags);
@@ -111,13 +126,17 @@ pub fn generate_with_environment(
             ),
         );
     }
-    let tokens = match output {
-        Output::Module(name) => emit::module(&api, name),
-        Output::CrateRoot => emit::crate_root(&api),
-    };
     let emit_error = |e: syn::Error| Error::Emit {
         file: file.to_owned(),
         message: e.to_string(),
+    };
+    let tokens = match output {
+        Output::Module(name) => emit::module(&api, name, emit::RuntimeAt::Own),
+        Output::SharedRuntime { name, runtime } => {
+            let path = runtime_path(runtime)?;
+            emit::module(&api, name, emit::RuntimeAt::Path(&path))
+        }
+        Output::CrateRoot => emit::crate_root(&api),
     };
     let code = emit::format(tokens.map_err(emit_error)?).map_err(emit_error)?;
     Ok(Generated {
@@ -126,7 +145,13 @@ pub fn generate_with_environment(
         requests,
         operations,
         dependencies: client_dependencies(api.auth_modules()),
+        auth_modules: api.auth_modules(),
     })
+}
+
+/// Reads the path of a runtime module given by the user.
+fn runtime_path(text: &str) -> Result<syn::Path, Error> {
+    syn::parse_str(text).map_err(|e| Error::Settings(format!("runtime path `{text}`: {e}")))
 }
 
 /// Module name for a collection file: its stem without `.postman_collection`, in snake case.

@@ -1,5 +1,6 @@
 //! `postman-codegen`: generate a client module or crate from a collection.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -41,6 +42,23 @@ enum Command {
         /// (secrets are left out).
         #[arg(long, value_name = "FILE")]
         environment: Option<PathBuf>,
+        /// Use the runtime at this Rust path (e.g. `crate::api_runtime`, written by
+        /// `postman-codegen runtime`) instead of carrying one in the module.
+        #[arg(long, value_name = "PATH", conflicts_with = "crate_dir")]
+        runtime_path: Option<String>,
+    },
+    /// Write the runtime that clients generated with `--runtime-path` share, as a module file,
+    /// and print the dependencies it needs: with the auth schemes the given collections use, or
+    /// every scheme when none is given.
+    Runtime {
+        /// Collections whose auth schemes the runtime carries (default: every scheme).
+        collections: Vec<PathBuf>,
+        /// The module file to write (e.g. `src/api_runtime.rs`).
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Write nothing; fail if the file is not what would be written.
+        #[arg(long)]
+        check: bool,
     },
     /// Generate every collection in the given directories and print a table; with `--compile`,
     /// also build all outputs in scratch crates with `cargo clippy -D warnings`.
@@ -116,14 +134,23 @@ fn run(command: Command) -> Result<(), Error> {
             name,
             check,
             environment,
+            runtime_path,
         } => run_generate(
             &collection,
-            output,
-            crate_dir,
-            name,
+            &Target {
+                output,
+                crate_dir,
+                name,
+                runtime_path,
+            },
             check,
             environment.as_deref(),
         ),
+        Command::Runtime {
+            collections,
+            output,
+            check,
+        } => run_runtime(&collections, &output, check),
         Command::Corpus {
             dirs,
             compile,
@@ -159,11 +186,17 @@ fn run(command: Command) -> Result<(), Error> {
     }
 }
 
-fn run_generate(
-    collection: &Path,
+/// Where `generate` writes, and in what shape.
+struct Target {
     output: Option<PathBuf>,
     crate_dir: Option<PathBuf>,
     name: Option<String>,
+    runtime_path: Option<String>,
+}
+
+fn run_generate(
+    collection: &Path,
+    target: &Target,
     check: bool,
     environment: Option<&Path>,
 ) -> Result<(), Error> {
@@ -171,11 +204,18 @@ fn run_generate(
         path: collection.display().to_string(),
         source,
     })?;
-    let name = name.unwrap_or_else(|| module_name_for(collection));
-    let target = if crate_dir.is_some() {
-        Output::CrateRoot
-    } else {
-        Output::Module(postman_codegen::naming::snake(&name, "client"))
+    let name = target
+        .name
+        .clone()
+        .unwrap_or_else(|| module_name_for(collection));
+    let module = postman_codegen::naming::snake(&name, "client");
+    let shape = match (&target.crate_dir, &target.runtime_path) {
+        (Some(_), _) => Output::CrateRoot,
+        (None, Some(runtime)) => Output::SharedRuntime {
+            name: module,
+            runtime: runtime.clone(),
+        },
+        (None, None) => Output::Module(module),
     };
     let environment = match environment {
         Some(path) => Environment::read(path)?,
@@ -184,7 +224,7 @@ fn run_generate(
     let generated = generate_with_environment(
         &source,
         &collection.display().to_string(),
-        &target,
+        &shape,
         &environment,
     )?;
     for diagnostic in &generated.diagnostics {
@@ -197,8 +237,8 @@ fn run_generate(
         generated.requests,
         generated.diagnostics.len()
     );
-    let files = match (output, crate_dir) {
-        (Some(path), _) => vec![(path, generated.code)],
+    let files = match (&target.output, &target.crate_dir) {
+        (Some(path), _) => vec![(path.clone(), generated.code)],
         (None, Some(dir)) => vec![
             (
                 dir.join("Cargo.toml"),
@@ -217,13 +257,46 @@ fn run_generate(
         }
     };
     for (path, content) in &files {
-        if check {
-            up_to_date(path, content)?;
-        } else {
-            write(path, content)?;
-        }
+        write_or_check(path, content, check)?;
     }
     Ok(())
+}
+
+fn run_runtime(collections: &[PathBuf], output: &Path, check: bool) -> Result<(), Error> {
+    let mut modules = BTreeSet::new();
+    if collections.is_empty() {
+        modules.extend(postman_codegen::emit::runtime::ALL_AUTH_MODULES);
+    }
+    for collection in collections {
+        let source = std::fs::read_to_string(collection).map_err(|source| Error::Io {
+            path: collection.display().to_string(),
+            source,
+        })?;
+        let file = collection.display().to_string();
+        let generated = postman_codegen::generate(&source, &file, &Output::CrateRoot)?;
+        modules.extend(generated.auth_modules);
+    }
+    let emit_error = |e: syn::Error| postman_codegen::Error::Emit {
+        file: "runtime".to_owned(),
+        message: e.to_string(),
+    };
+    let tokens = postman_codegen::emit::runtime_file(&modules).map_err(emit_error)?;
+    let code = postman_codegen::emit::format(tokens).map_err(emit_error)?;
+    write_or_check(output, &code, check)?;
+    let dependencies = postman_codegen::client_dependencies(modules);
+    eprintln!(
+        "{}: the runtime needs these [dependencies]:\n{dependencies}",
+        output.display()
+    );
+    Ok(())
+}
+
+fn write_or_check(path: &Path, content: &str, check: bool) -> Result<(), Error> {
+    if check {
+        up_to_date(path, content)
+    } else {
+        write(path, content)
+    }
 }
 
 /// Fails unless `path` holds exactly `content`.

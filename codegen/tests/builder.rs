@@ -33,6 +33,15 @@ fn writes_only_when_changed() {
     );
     let code = std::fs::read_to_string(&first.output).expect("written");
     assert!(code.contains("pub mod zoom_users"));
+    assert_eq!(
+        code.matches("pub mod runtime {").count(),
+        1,
+        "the collections share one runtime"
+    );
+    assert_eq!(
+        code.matches("pub use super::runtime as runtime;").count(),
+        names.len()
+    );
     assert!(
         first
             .dependencies
@@ -55,4 +64,37 @@ fn missing_collection_dir_is_an_error_not_a_panic() {
         .cargo_instructions(false)
         .generate();
     assert!(result.unwrap_err().to_string().contains("does/not/exist"));
+}
+
+#[test]
+fn a_runtime_path_leaves_the_runtime_out_and_points_there() {
+    let out = std::env::temp_dir().join(format!(
+        "postman-codegen-builder-runtime-path-{}",
+        std::process::id()
+    ));
+    std::fs::create_dir_all(&out).expect("out dir");
+    let builder = Builder::new()
+        .collection(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../collections/zoho-mail.postman_collection.json"
+        ))
+        .out_dir(&out)
+        .cargo_instructions(false);
+    let report = builder
+        .clone()
+        .runtime_path("crate::api_runtime")
+        .generate()
+        .expect("generates");
+    let code = std::fs::read_to_string(&report.output).expect("written");
+    assert!(!code.contains("pub mod runtime"));
+    assert!(code.contains("pub use crate::api_runtime as runtime;"));
+    assert!(code.contains("runtime::FINGERPRINT =="));
+    let error = builder
+        .runtime_path("crate::")
+        .generate()
+        .expect_err("not a path");
+    assert!(
+        error.to_string().starts_with("runtime path `crate::`"),
+        "{error}"
+    );
 }

@@ -215,3 +215,47 @@ fn an_environment_gives_the_defaults_but_never_its_secrets() {
         stderr(&out)
     );
 }
+
+#[test]
+fn a_kept_runtime_carries_the_schemes_asked_for_and_is_checked() {
+    let dir = scratch("runtime");
+    let file = dir.join("api_runtime.rs");
+    let run = |extra: &[&OsStr]| {
+        bin()
+            .arg("runtime")
+            .arg("-o")
+            .arg(&file)
+            .args(extra)
+            .output()
+            .expect("runs")
+    };
+    let every = run(&[]);
+    assert!(every.status.success(), "{}", stderr(&every));
+    assert!(stderr(&every).contains("hmac = "), "{}", stderr(&every));
+    let code = std::fs::read_to_string(&file).expect("written");
+    assert!(code.contains("pub const FINGERPRINT: u64"));
+    assert!(code.contains("pub mod oauth1") && code.contains("pub mod aws"));
+    assert!(run(&["--check".as_ref()]).status.success());
+
+    let zoho = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../collections/zoho-mail.postman_collection.json");
+    let stale = run(&["--check".as_ref(), zoho.as_os_str()]);
+    assert_eq!(stale.status.code(), Some(1), "{}", stderr(&stale));
+    let lean = run(&[zoho.as_os_str()]);
+    assert!(lean.status.success(), "{}", stderr(&lean));
+    assert!(!stderr(&lean).contains("hmac = "), "{}", stderr(&lean));
+    let code = std::fs::read_to_string(&file).expect("written");
+    assert!(!code.contains("pub mod oauth1"));
+
+    let module = dir.join("zoho.rs");
+    let out = generate_zoho(&[
+        "-o".as_ref(),
+        module.as_ref(),
+        "--runtime-path".as_ref(),
+        "crate::api_runtime".as_ref(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let client = std::fs::read_to_string(&module).expect("written");
+    assert!(client.contains("pub use crate::api_runtime as runtime;"));
+    assert!(!client.contains("pub mod runtime"));
+}

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::{Auth, KeyValue};
+use super::{Auth, AuthKind, KeyValue};
 use crate::diagnostics::{pointer, Diagnostics};
 
 /// Where in the file we are: the item path for messages and the diagnostics sink.
@@ -153,7 +153,7 @@ pub fn read_auth(value: Option<&Value>, location: &str, ctx: &mut Ctx<'_>) -> Op
         _ => Vec::new(),
     };
     Some(Auth {
-        kind: kind.to_owned(),
+        kind: AuthKind::from_name(kind),
         params,
         location: location.to_owned(),
     })

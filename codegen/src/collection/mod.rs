@@ -165,12 +165,92 @@ pub enum Body {
 /// Auth settings: a type and its parameters (v2.0 objects and v2.1 lists both end up here).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Auth {
-    /// `bearer`, `basic`, `apikey`, `oauth2`, `noauth`, `inherit`, ...
-    pub kind: String,
+    /// The auth type.
+    pub kind: AuthKind,
     /// Parameters of that kind.
     pub params: Vec<(String, String)>,
     /// JSON pointer of the auth block.
     pub location: String,
+}
+
+/// The auth types Postman has (`type` of an auth block), and any other name as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuthKind {
+    /// `noauth`: no auth, also none inherited.
+    NoAuth,
+    /// `inherit`: the parent's auth.
+    Inherit,
+    /// `basic`.
+    Basic,
+    /// `bearer`.
+    Bearer,
+    /// `apikey`.
+    ApiKey,
+    /// `oauth1`.
+    OAuth1,
+    /// `oauth2`.
+    OAuth2,
+    /// `digest`.
+    Digest,
+    /// `hawk`.
+    Hawk,
+    /// `jwt`.
+    Jwt,
+    /// `asap`.
+    Asap,
+    /// `awsv4`.
+    AwsV4,
+    /// `edgegrid`.
+    EdgeGrid,
+    /// `ntlm`.
+    Ntlm,
+    /// A type Postman does not have, as written.
+    Other(String),
+}
+
+/// Each known kind with its name in Postman's format.
+const AUTH_KINDS: &[(AuthKind, &str)] = &[
+    (AuthKind::NoAuth, "noauth"),
+    (AuthKind::Inherit, "inherit"),
+    (AuthKind::Basic, "basic"),
+    (AuthKind::Bearer, "bearer"),
+    (AuthKind::ApiKey, "apikey"),
+    (AuthKind::OAuth1, "oauth1"),
+    (AuthKind::OAuth2, "oauth2"),
+    (AuthKind::Digest, "digest"),
+    (AuthKind::Hawk, "hawk"),
+    (AuthKind::Jwt, "jwt"),
+    (AuthKind::Asap, "asap"),
+    (AuthKind::AwsV4, "awsv4"),
+    (AuthKind::EdgeGrid, "edgegrid"),
+    (AuthKind::Ntlm, "ntlm"),
+];
+
+impl AuthKind {
+    /// The kind a `type` names.
+    pub fn from_name(name: &str) -> Self {
+        AUTH_KINDS
+            .iter()
+            .find(|(_, known)| *known == name)
+            .map_or_else(|| Self::Other(name.to_owned()), |(kind, _)| kind.clone())
+    }
+
+    /// The name in Postman's format (`oauth2`).
+    pub fn name(&self) -> &str {
+        match self {
+            Self::Other(name) => name,
+            kind => AUTH_KINDS
+                .iter()
+                .find(|(known, _)| known == kind)
+                .map_or("", |(_, name)| name),
+        }
+    }
+}
+
+impl std::fmt::Display for AuthKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
 }
 
 impl Auth {

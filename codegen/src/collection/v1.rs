@@ -5,7 +5,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{Map, Value};
 
 use super::json::{description, header_lines, key_values, read_auth, text, Ctx};
-use super::{parse_raw_url, Auth, Body, Collection, Example, Folder, Item, Request, RequestItem};
+use super::{
+    parse_raw_url, Auth, AuthKind, Body, Collection, Example, Folder, Item, Request, RequestItem,
+};
 use crate::diagnostics::pointer;
 
 type Object = Map<String, Value>;
@@ -257,7 +259,7 @@ fn read_v1_auth(map: &Object, location: &str, ctx: &mut Ctx<'_>) -> Option<Auth>
         return read_auth(map.get("auth"), &pointer(location, "auth"), ctx);
     }
     let helper = map.get("currentHelper").and_then(Value::as_str)?;
-    let kind = match helper {
+    let kind = AuthKind::from_name(match helper {
         "normal" | "" => return None,
         "basicAuth" => "basic",
         "bearerAuth" => "bearer",
@@ -267,11 +269,11 @@ fn read_v1_auth(map: &Object, location: &str, ctx: &mut Ctx<'_>) -> Option<Auth>
         "hawkAuth" => "hawk",
         "awsSigV4" => "awsv4",
         other => other,
-    };
+    });
     // v1 names two OAuth 1.0 settings differently.
-    let v2_name = |key: &str| match (kind, key) {
-        ("oauth1", "header") => "addParamsToHeader".to_owned(),
-        ("oauth1", "includeEmpty") => "addEmptyParamsToSign".to_owned(),
+    let v2_name = |key: &str| match (&kind, key) {
+        (AuthKind::OAuth1, "header") => "addParamsToHeader".to_owned(),
+        (AuthKind::OAuth1, "includeEmpty") => "addEmptyParamsToSign".to_owned(),
         _ => key.to_owned(),
     };
     let params = match map.get("helperAttributes") {
@@ -282,7 +284,7 @@ fn read_v1_auth(map: &Object, location: &str, ctx: &mut Ctx<'_>) -> Option<Auth>
         _ => Vec::new(),
     };
     Some(Auth {
-        kind: kind.to_owned(),
+        kind,
         params,
         location: pointer(location, "currentHelper"),
     })

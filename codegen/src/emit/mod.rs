@@ -3,40 +3,19 @@
 //! Text from the collection only ever becomes string literals or `#[doc]` attributes.
 
 mod builders;
+mod client;
 mod markdown;
 mod operation;
+pub mod runtime;
 pub(crate) mod types;
-
-use std::collections::BTreeSet;
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use std::collections::BTreeSet;
+
 use crate::ir::{Api, AuthModule, Module};
 use crate::naming::ident;
-
-/// Source of the runtime module every generated client carries.
-const RUNTIME: &str = include_str!("../../runtime/runtime.rs");
-
-/// The dynamic variables the runtime generates or fixes, shared with the generator's warnings
-/// ([`crate::ir::dynamic`]).
-const DYNAMIC_NAMES: &str = include_str!("../../runtime/dynamic_names.rs");
-
-/// Source of the runtime's `tokens` module: access tokens the client fetches.
-const TOKENS: &str = include_str!("../../runtime/tokens.rs");
-
-/// Source of the runtime module of each signing scheme, carried only where it is used.
-fn module_source(scheme: AuthModule) -> &'static str {
-    match scheme {
-        AuthModule::OAuth1 => include_str!("../../runtime/oauth1.rs"),
-        AuthModule::Digest => include_str!("../../runtime/digest.rs"),
-        AuthModule::Hawk => include_str!("../../runtime/hawk.rs"),
-        AuthModule::OAuth2 => include_str!("../../runtime/oauth2.rs"),
-        AuthModule::Jwt | AuthModule::Asap => include_str!("../../runtime/jwt.rs"),
-        AuthModule::AwsV4 => include_str!("../../runtime/aws.rs"),
-        AuthModule::EdgeGrid => include_str!("../../runtime/edgegrid.rs"),
-    }
-}
 
 /// Lints allowed on generated code: the opinionated groups a user's crate may turn on
 /// (generated code cannot follow their advice); names that come from the collection, for
@@ -58,9 +37,33 @@ fn generated_code_allows() -> TokenStream {
     )
 }
 
+/// Where a client finds its runtime.
+#[derive(Clone, Copy)]
+pub enum RuntimeAt<'a> {
+    /// The client carries its own `pub mod runtime`.
+    Own,
+    /// The runtime is at this path (`super::runtime`, `crate::api_runtime`); the client
+    /// re-exports it as `runtime` and checks at compile time that it is the one it was
+    /// generated for.
+    Path(&'a syn::Path),
+}
+
 /// The client as the items of a module (no wrapping `mod`).
-pub fn items(api: &Api) -> Result<TokenStream, syn::Error> {
-    let runtime = runtime_module(&api.auth_modules())?;
+pub fn items(api: &Api, runtime_at: RuntimeAt<'_>) -> Result<TokenStream, syn::Error> {
+    let runtime = match runtime_at {
+        RuntimeAt::Own => runtime::module(&api.auth_modules())?,
+        RuntimeAt::Path(path) => {
+            let fingerprint = runtime::fingerprint_literal();
+            quote! {
+                pub use #path as runtime;
+
+                const _: () = assert!(
+                    runtime::FINGERPRINT == #fingerprint,
+                    "generated for another version of the runtime: regenerate both"
+                );
+            }
+        }
+    };
     let primary = &api.primary_server;
     let servers = api.servers.iter().map(|s| {
         let (key, default) = (&s.key, &s.default);
@@ -73,77 +76,58 @@ pub fn items(api: &Api) -> Result<TokenStream, syn::Error> {
     let body = module_body(&api.root, 0, "");
     let accessors = accessors(&api.root, quote!(self), 0);
     let doc = docs(Some(&format!(
-        "Client for the \"{}\" collection.",
+        "Client for the \"{}\" collection: a [`runtime::Client`] with its servers and variables.",
         api.name
     )));
+    let new = quote! {
+        /// The client with the collection's servers and variables as defaults; change them
+        /// with `with_base_url`, `with_server`, `with_variable` and `with_environment`.
+        pub fn new() -> Self {
+            Self(
+                runtime::Client::with_servers(#primary, &[#(#servers),*])
+                    .with_collection_variables(&[#(#variables),*]),
+            )
+        }
+    };
+    let client = client::items(&doc, &new, &accessors)?;
     Ok(quote! {
         #runtime
 
-        pub use runtime::Client;
-
-        impl Client {
-            #doc
-            ///
-            /// Servers default to the collection's variables; change them with
-            /// `with_base_url` or `with_server`. The collection's variables are the defaults
-            /// of every `{{name}}` in its requests; `with_variable` and `with_environment`
-            /// override them.
-            pub fn new() -> Self {
-                Self::with_servers(#primary, &[#(#servers),*])
-                    .with_collection_variables(&[#(#variables),*])
-            }
-
-            #accessors
-        }
-
-        impl Default for Client {
-            fn default() -> Self {
-                Self::new()
-            }
-        }
+        #client
 
         #body
     })
 }
 
-/// `pub mod runtime { ... }`: the support code every client carries, with a module for each
-/// auth scheme in `modules`.
-pub(crate) fn runtime_module(modules: &BTreeSet<AuthModule>) -> Result<TokenStream, syn::Error> {
-    let mut items = syn::parse_file(RUNTIME)?.items;
-    items.extend(syn::parse_file(DYNAMIC_NAMES)?.items);
-    let mut schemes = vec![child_module("tokens", TOKENS)?];
-    let mut emitted = BTreeSet::new();
-    // Schemes that share a module (JWT and ASAP) bring it once.
-    for &scheme in modules {
-        if emitted.insert(scheme.module()) {
-            schemes.push(child_module(scheme.module(), module_source(scheme))?);
-        }
-    }
+/// `pub mod runtime { ... }` for the clients of several collections, with the auth modules
+/// they use.
+pub fn shared_runtime(modules: &BTreeSet<AuthModule>) -> Result<TokenStream, syn::Error> {
+    let runtime = runtime::module(modules)?;
+    let allows = generated_code_allows();
     Ok(quote! {
-        /// Support code shared by every operation of this client.
-        pub mod runtime {
-            #(#items)*
-            #(#schemes)*
-        }
+        #[allow(#allows)]
+        #runtime
     })
 }
 
-/// `pub mod name { ... }` with the items and inner docs of `source`.
-fn child_module(name: &str, source: &str) -> Result<TokenStream, syn::Error> {
-    let file = syn::parse_file(source)?;
-    let name = ident(name);
-    let (doc, items) = (file.attrs, file.items);
+/// The runtime as the file of a module (`src/api_runtime.rs`), with the auth modules in
+/// `modules`: one runtime for clients generated with [`crate::Output::SharedRuntime`] pointing
+/// at it.
+pub fn runtime_file(modules: &BTreeSet<AuthModule>) -> Result<TokenStream, syn::Error> {
+    let items = runtime::items(modules)?;
+    let allows = generated_code_allows();
     Ok(quote! {
-        pub mod #name {
-            #(#doc)*
-            #(#items)*
-        }
+        //! Support code shared by the generated clients: the client, credentials, the sans-IO
+        //! request builder, the `Operation` trait and the error types. Generated by
+        //! postman-codegen; do not edit.
+        #![allow(#allows)]
+        #items
     })
 }
 
 /// The client as a `pub mod name { ... }` with the collection's description.
-pub fn module(api: &Api, name: &str) -> Result<TokenStream, syn::Error> {
-    let items = items(api)?;
+pub fn module(api: &Api, name: &str, runtime_at: RuntimeAt<'_>) -> Result<TokenStream, syn::Error> {
+    let items = items(api, runtime_at)?;
     let name = ident(name);
     let doc = docs(Some(&collection_doc(api)));
     let allows = generated_code_allows();
@@ -168,7 +152,7 @@ fn collection_doc(api: &Api) -> String {
 
 /// The client as the root of a crate.
 pub fn crate_root(api: &Api) -> Result<TokenStream, syn::Error> {
-    let items = items(api)?;
+    let items = items(api, RuntimeAt::Own)?;
     let lines = doc_lines(&collection_doc(api));
     let doc = quote!(#(#![doc = #lines])*);
     let allows = generated_code_allows();
@@ -195,10 +179,12 @@ fn use_runtime(depth: usize) -> TokenStream {
 /// `Ops` accessor struct.
 fn module_body(module: &Module, depth: usize, parents: &str) -> TokenStream {
     let use_in_op = use_runtime(depth + 1);
+    let supers = (0..=depth).map(|_| quote!(super::));
+    let client = quote!(#(#supers)* Client);
     let operations = module
         .operations
         .iter()
-        .map(|op| operation::operation(op, &use_in_op, parents));
+        .map(|op| operation::operation(op, &use_in_op, &client, parents));
     let folders = module.modules.iter().map(|m| {
         let name = ident(&m.ident);
         let mut text = m.doc.clone().unwrap_or_default();
@@ -216,7 +202,10 @@ fn module_body(module: &Module, depth: usize, parents: &str) -> TokenStream {
         }
     });
     let ops_struct = (depth > 0).then(|| {
-        let use_runtime = use_runtime(depth);
+        // The accessors of the folder's own operations name runtime types.
+        let use_runtime = (!module.operations.is_empty()).then(|| use_runtime(depth));
+        let supers = (0..depth).map(|_| quote!(super::));
+        let client = quote!(#(#supers)* Client);
         let accessors = accessors(module, quote!(self.client), depth);
         let doc = docs(Some(&format!(
             "The operations of folder \"{}\"; get one from the client.",
@@ -228,12 +217,12 @@ fn module_body(module: &Module, depth: usize, parents: &str) -> TokenStream {
             #doc
             #[derive(Debug, Clone, Copy)]
             pub struct Ops<'a> {
-                pub(super) client: &'a runtime::Client,
+                pub(super) client: &'a #client,
             }
 
             impl<'a> Ops<'a> {
                 /// The client these operations use.
-                pub fn client(&self) -> &'a runtime::Client {
+                pub fn client(&self) -> &'a #client {
                     self.client
                 }
 
@@ -268,10 +257,19 @@ fn accessors(module: &Module, client: TokenStream, depth: usize) -> TokenStream 
             "`{} {}`: sends a [`{}::Request`].",
             op.method, op.path, op.ident
         )));
+        // At the root the method borrows the client; in a folder it takes the `Ops` (a copy
+        // holding `&'a Client`).
+        let (generics, receiver, lifetime) = if depth == 0 {
+            (quote!(<'r>), quote!(&'r self), quote!('r))
+        } else {
+            (quote!(), quote!(self), quote!('a))
+        };
         quote! {
             #doc
-            pub async fn #name(&self, request: &#name::Request) -> Result<runtime::Response<#name::Success>, runtime::Error<#name::Error>> {
-                request.send(#client).await
+            pub fn #name #generics(#receiver, request: &#lifetime #name::Request)
+                -> impl ::std::future::Future<Output = runtime::Outcome<#name::Request>>
+                       + Send + #lifetime {
+                runtime::Operation::send(request, #client)
             }
         }
     });

@@ -1,5 +1,5 @@
 //! One operation: its module with the request struct, body and response types, the sans-IO
-//! `prepare`/`parse_response` pair and `send`.
+//! `runtime::Operation` implementation: its route in `prepare`, its statuses in `decode`.
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
@@ -11,8 +11,14 @@ use crate::ir::{Auth, Body, Operation, Param, ParamIn, Piece, Response, Response
 use crate::naming::ident;
 
 /// The `pub mod` of one operation; `use_runtime` imports the runtime module as `runtime`,
-/// `parents` is the module path of its folder (`users::`, empty at the root).
-pub fn operation(op: &Operation, use_runtime: &TokenStream, parents: &str) -> TokenStream {
+/// `client` is the path of the collection's `Client`, `parents` is the module path of its
+/// folder (`users::`, empty at the root).
+pub fn operation(
+    op: &Operation,
+    use_runtime: &TokenStream,
+    client: &TokenStream,
+    parents: &str,
+) -> TokenStream {
     let module = ident(&op.ident);
     let name = format!("{parents}{module}");
     let summary = format!("`{} {}`", op.method, op.path);
@@ -46,7 +52,7 @@ pub fn operation(op: &Operation, use_runtime: &TokenStream, parents: &str) -> To
     let body_builders = builders.types;
     let types = op.types.iter().map(type_def);
     let prepare = prepare_body(op);
-    let (success, parse) = responses(op);
+    let (success, decode) = responses(op);
 
     quote! {
         #module_doc
@@ -67,47 +73,31 @@ pub fn operation(op: &Operation, use_runtime: &TokenStream, parents: &str) -> To
             impl Request {
                 #request_impl
 
-                /// HTTP method.
-                pub const METHOD: &'static str = #method;
-                /// Path as written in the collection.
-                pub const PATH: &'static str = #path;
-                /// The operation, as errors name it.
-                pub const OPERATION: runtime::Operation = runtime::Operation {
-                    name: #name,
-                    method: Self::METHOD,
-                    path: Self::PATH,
-                };
-
                 /// The request filled with the collection's saved example values.
                 pub fn example() -> Self {
                     Self {
                         #(#example_fields)*
                     }
                 }
+            }
 
-                /// Builds the request without sending it: URL, headers, credentials and body.
-                pub fn prepare(&self, client: &runtime::Client) -> Result<runtime::Prepared, runtime::BuildError> {
+            impl runtime::Operation for Request {
+                type Client = #client;
+                type Success = Success;
+                type Error = Error;
+                const NAME: &'static str = #name;
+                const METHOD: &'static str = #method;
+                const PATH: &'static str = #path;
+
+                fn prepare(
+                    &self,
+                    client: &Self::Client,
+                ) -> Result<runtime::Prepared, runtime::BuildError> {
+                    let client: &runtime::Client = client.as_ref();
                     #prepare
                 }
 
-                /// The request as an `http::Request`, ready for any HTTP client.
-                pub fn build(&self, client: &runtime::Client) -> Result<::http::Request<Vec<u8>>, runtime::BuildError> {
-                    self.prepare(client)?.into_http()
-                }
-
-                /// The request as a curl command (credentials redacted).
-                pub fn to_curl(&self, client: &runtime::Client) -> Result<String, runtime::BuildError> {
-                    Ok(self.prepare(client)?.to_curl())
-                }
-
-                #parse
-
-                /// Sends the request (retrying as the client's policy allows) and decodes the
-                /// response.
-                pub async fn send(&self, client: &runtime::Client) -> Result<runtime::Response<Success>, runtime::Error<Error>> {
-                    let response = client.send::<Error>(Self::OPERATION, self.prepare(client)?).await?;
-                    Self::parse_response(response)
-                }
+                #decode
             }
         }
     }
@@ -119,6 +109,7 @@ const REQUEST_METHODS: &[&str] = &[
     "default",
     "example",
     "prepare",
+    "decode",
     "build",
     "to_curl",
     "parse_response",
@@ -545,7 +536,7 @@ fn form_entry(param: &Param, make: impl Fn(&str, TokenStream) -> TokenStream) ->
     }
 }
 
-/// The `Success` and `Error` types and `parse_response`.
+/// The `Success` and `Error` types and `decode`.
 fn responses(op: &Operation) -> (TokenStream, TokenStream) {
     let mut success_variants = Vec::new();
     let mut error_variants = Vec::new();
@@ -558,7 +549,7 @@ fn responses(op: &Operation) -> (TokenStream, TokenStream) {
             if success {
                 quote!(raw.ok(Success::#value))
             } else {
-                quote!(raw.fail(Self::OPERATION, Error::#value))
+                quote!(raw.fail(Self::ID, Error::#value))
             }
         };
         // A success saved without a body keeps the body that comes (204, 205 and 304 have
@@ -577,7 +568,7 @@ fn responses(op: &Operation) -> (TokenStream, TokenStream) {
             }
             ResponseKind::Text | ResponseKind::Json(_) => {
                 let (ty, value) = match &response.kind {
-                    ResponseKind::Json(ty) => (ty_tokens(ty), quote!(raw.json(Self::OPERATION)?)),
+                    ResponseKind::Json(ty) => (ty_tokens(ty), quote!(raw.json(Self::ID)?)),
                     _ => (quote!(String), quote!(raw.text())),
                 };
                 let finish = finish(quote!(#name(body)));
@@ -619,19 +610,16 @@ fn responses(op: &Operation) -> (TokenStream, TokenStream) {
             Undocumented,
         }
     };
-    let parse = quote! {
-        /// Decodes a response: a documented or undocumented 2xx is a success, any other status
-        /// an [`runtime::Error::Api`] holding the typed error and the response.
-        pub fn parse_response(response: ::http::Response<Vec<u8>>) -> Result<runtime::Response<Success>, runtime::Error<Error>> {
-            let raw = runtime::RawResponse::from_http(response);
+    let decode = quote! {
+        fn decode(raw: runtime::RawResponse) -> runtime::Outcome<Self> {
             match raw.status.as_u16() {
                 #(#arms)*
                 _ if raw.status.is_success() => raw.ok_raw(Success::Undocumented),
-                _ => raw.fail(Self::OPERATION, Error::Undocumented),
+                _ => raw.fail(Self::ID, Error::Undocumented),
             }
         }
     };
-    (defs, parse)
+    (defs, decode)
 }
 
 fn variant_def(response: &Response, payload: Option<TokenStream>) -> TokenStream {

@@ -2,7 +2,7 @@
 //! `Authorization` header, resolved to one scheme.
 
 use super::{Auth, AuthModule};
-use crate::collection::{self, Auth as AuthBlock};
+use crate::collection::{self, Auth as AuthBlock, AuthKind};
 use crate::diagnostics::Diagnostics;
 
 /// The scheme of an auth block; unsupported kinds warn and send no credentials.
@@ -20,16 +20,16 @@ pub fn resolve(block: Option<&AuthBlock>, item_path: &[String], diags: &mut Diag
 
 /// The scheme of a present auth block.
 fn scheme(block: &AuthBlock, item_path: &[String], diags: &mut Diagnostics) -> Auth {
-    match block.kind.as_str() {
-        "noauth" | "inherit" => Auth::None,
-        "bearer" => token(
+    match &block.kind {
+        AuthKind::NoAuth | AuthKind::Inherit => Auth::None,
+        AuthKind::Bearer => token(
             "Authorization",
             "Bearer ",
             template(block.param("token")),
             false,
         ),
-        "oauth2" => oauth2(block),
-        "basic" => {
+        AuthKind::OAuth2 => oauth2(block),
+        AuthKind::Basic => {
             let password = template(block.param("password"));
             // A literal user name goes into the code only beside a password given through a
             // variable: alone, it may be the secret itself (an API key sent as the user).
@@ -43,7 +43,7 @@ fn scheme(block: &AuthBlock, item_path: &[String], diags: &mut Diagnostics) -> A
             };
             Auth::Basic { user, password }
         }
-        "apikey" => {
+        AuthKind::ApiKey => {
             let name = block.param("key").filter(|k| !k.trim().is_empty());
             let name = name.unwrap_or("X-API-Key").to_owned();
             let value = block.param("value").unwrap_or_default();
@@ -55,18 +55,18 @@ fn scheme(block: &AuthBlock, item_path: &[String], diags: &mut Diagnostics) -> A
                 in_query: block.param("in") == Some("query"),
             }
         }
-        "oauth1" => oauth1(block, item_path, diags),
-        "digest" => digest(block),
-        "hawk" => hawk(block),
-        "jwt" => jwt(block),
-        "awsv4" => signed(AuthModule::AwsV4, block, |name, value| {
+        AuthKind::OAuth1 => oauth1(block, item_path, diags),
+        AuthKind::Digest => digest(block),
+        AuthKind::Hawk => hawk(block),
+        AuthKind::Jwt => jwt(block),
+        AuthKind::AwsV4 => signed(AuthModule::AwsV4, block, |name, value| {
             !matches!(name, "accessKey" | "secretKey" | "sessionToken") || value.contains("{{")
         }),
-        "edgegrid" => signed(AuthModule::EdgeGrid, block, |name, value| {
+        AuthKind::EdgeGrid => signed(AuthModule::EdgeGrid, block, |name, value| {
             !matches!(name, "accessToken" | "clientToken" | "clientSecret") || value.contains("{{")
         }),
-        "asap" => asap(block),
-        "ntlm" => {
+        AuthKind::Asap => asap(block),
+        AuthKind::Ntlm => {
             diags.warn(
                 item_path,
                 &block.location,
@@ -76,7 +76,7 @@ fn scheme(block: &AuthBlock, item_path: &[String], diags: &mut Diagnostics) -> A
             );
             Auth::None
         }
-        other => {
+        AuthKind::Other(other) => {
             diags.warn(
                 item_path,
                 &block.location,
@@ -198,20 +198,20 @@ fn hawk(block: &AuthBlock) -> Auth {
 /// as a variable: its requests go unsigned, as in Postman, until the client sets one.
 fn check_secret(block: &AuthBlock, item_path: &[String], diags: &mut Diagnostics) {
     let given = |name: &str| block.param(name).is_some_and(|v| !v.trim().is_empty());
-    let secret = match block.kind.as_str() {
-        "oauth1" if given("consumerKey") => "consumerSecret",
-        "hawk" if given("authId") => "authKey",
-        "awsv4" => "secretKey",
-        "edgegrid" => "clientSecret",
-        "asap" => "privateKey",
-        "jwt"
+    let secret = match block.kind {
+        AuthKind::OAuth1 if given("consumerKey") => "consumerSecret",
+        AuthKind::Hawk if given("authId") => "authKey",
+        AuthKind::AwsV4 => "secretKey",
+        AuthKind::EdgeGrid => "clientSecret",
+        AuthKind::Asap => "privateKey",
+        AuthKind::Jwt
             if block
                 .param("algorithm")
                 .is_none_or(|a| a.trim().starts_with("HS")) =>
         {
             "secret"
         }
-        "jwt" => "privateKey",
+        AuthKind::Jwt => "privateKey",
         _ => return,
     };
     if !given(secret) {
@@ -336,7 +336,7 @@ mod tests {
 
     fn block(kind: &str, params: &[(&str, &str)]) -> AuthBlock {
         AuthBlock {
-            kind: kind.into(),
+            kind: AuthKind::from_name(kind),
             params: params
                 .iter()
                 .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))

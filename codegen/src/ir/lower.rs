@@ -8,15 +8,24 @@ use super::infer::Typer;
 use super::params::{param, query_param, Entry};
 use super::responses::lower_responses;
 use super::url::{lower_url, whole_variable};
-use super::{Api, Auth, Body, Module, Operation, ParamIn, Server};
+use super::{Api, Auth, Body, Module, Operation, Param, ParamIn, Server};
 use crate::collection::{self, Collection, Item, KeyValue, RequestItem};
 use crate::diagnostics::{pointer, Diagnostics};
 use crate::naming::{snake, Namespace};
 
-/// Names the root module keeps for itself: the runtime module and the `Client`'s own methods.
-const ROOT_RESERVED: &[&str] = &[
+/// Names the root module keeps for itself: the runtime module and the methods of the
+/// collection's `Client`, its own, its traits' and the runtime client's it derefs to (a test in
+/// `emit::client` keeps the list complete).
+pub(crate) const ROOT_RESERVED: &[&str] = &[
     "runtime",
     "new",
+    "clone",
+    "fmt",
+    "default",
+    "deref",
+    "as_ref",
+    "into",
+    "execute",
     "with_servers",
     "with_collection_variables",
     "with_variable",
@@ -41,8 +50,17 @@ const ROOT_RESERVED: &[&str] = &[
     "with_default_header",
     "with_timeout",
     "with_retry",
-    "send",
 ];
+
+/// What a request's headers become.
+struct Headers<'h> {
+    /// Typed parameters (headers whose value is a variable, or disabled alternatives).
+    params: Vec<Param>,
+    /// Headers sent as written.
+    fixed: Vec<(String, String)>,
+    /// A hand-written `Authorization` header, the auth when nothing else is declared.
+    authorization: Option<&'h KeyValue>,
+}
 
 /// Lowers a parsed collection; what cannot be typed is degraded with a warning in `diags`.
 /// `module` is the name the generated module will have, kept free for clarity.
@@ -123,7 +141,7 @@ impl<'a> Inherited<'a> {
     fn below(self, auth: Option<&'a collection::Auth>, pruning: Option<bool>) -> Self {
         Self {
             auth: match auth {
-                Some(auth) if auth.kind != "inherit" => Some(auth),
+                Some(auth) if auth.kind != collection::AuthKind::Inherit => Some(auth),
                 _ => self.auth,
             },
             disable_body_pruning: pruning.unwrap_or(self.disable_body_pruning),
@@ -249,17 +267,67 @@ impl Lowerer<'_> {
         }
         let url = lower_url(&request.url, self.variables, &mut typer, &mut fields);
         let mut params = url.params;
+        params.extend(self.query_params(&request.url.query, item_path, &mut typer, &mut fields));
+        // A JSON or text body sets its own content type; otherwise a declared header goes as
+        // it is (a form that has fields replaces it with its own).
+        let has_body = matches!(
+            body,
+            Body::Json { .. } | Body::Raw { .. } | Body::GraphQl { .. }
+        );
+        let headers = self.headers(
+            &request.headers,
+            has_body,
+            item_path,
+            &mut typer,
+            &mut fields,
+        );
+        params.extend(headers.params);
+        // A hand-written `Authorization` header is the auth where none is declared.
+        let auth = match resolve(inherited.auth, item_path, self.diags) {
+            Auth::None => headers.authorization.map_or(Auth::None, from_header),
+            declared => declared,
+        };
+        let examples: Vec<&collection::Example> = item.responses.iter().collect();
+        let responses = lower_responses(&examples, &mut typer, item_path, self.diags);
+        let server = url.server;
+        self.servers
+            .entry(server.key.clone())
+            .or_insert_with(|| (server.clone(), 0))
+            .1 += 1;
+        Operation {
+            ident,
+            item_path: item_path.to_vec(),
+            doc: request.description.clone(),
+            method,
+            server: server.key,
+            path: url.path,
+            segments: url.segments,
+            params,
+            fixed_headers: headers.fixed,
+            auth,
+            body,
+            responses,
+            types: typer.defs,
+        }
+    }
+
+    /// The query parameters: one per key, in the order Postman sends them.
+    fn query_params(
+        &mut self,
+        pairs: &[KeyValue],
+        item_path: &[String],
+        typer: &mut Typer,
+        fields: &mut Namespace,
+    ) -> Vec<Param> {
         // Query values are written as URL text (`urn%3Ali`); the fields hold what they mean.
-        let decoded: Vec<Option<String>> = request
-            .url
-            .query
+        let decoded: Vec<Option<String>> = pairs
             .iter()
             .map(|q| q.value.as_deref().map(percent_decoded))
             .collect();
         // Each key with its entries and where it goes on the wire: at its first enabled entry,
         // as Postman sends it (a disabled alternative written first does not move it).
         let mut queries: Vec<(&str, Vec<Entry<'_>>, usize)> = Vec::new();
-        for (position, (query, value)) in request.url.query.iter().zip(&decoded).enumerate() {
+        for (position, (query, value)) in pairs.iter().zip(&decoded).enumerate() {
             if query.key.is_empty() {
                 self.diags.warn(
                     item_path,
@@ -286,25 +354,35 @@ impl Lowerer<'_> {
             }
         }
         queries.sort_by_key(|(_, _, at)| *at);
-        for (_, entries, _) in &queries {
-            params.push(query_param(entries, &mut typer, &mut fields));
-        }
-        let mut fixed_headers = Vec::new();
-        let mut auth_header = None;
-        // A JSON or text body sets its own content type; otherwise a declared header goes as
-        // it is (a form that has fields replaces it with its own).
-        let has_body = matches!(
-            body,
-            Body::Json { .. } | Body::Raw { .. } | Body::GraphQl { .. }
-        );
-        for header in &request.headers {
+        queries
+            .iter()
+            .map(|(_, entries, _)| query_param(entries, typer, fields))
+            .collect()
+    }
+
+    /// The headers: typed parameters, fixed headers sent as written, and a hand-written
+    /// `Authorization` header.
+    fn headers<'h>(
+        &mut self,
+        headers: &'h [KeyValue],
+        has_body: bool,
+        item_path: &[String],
+        typer: &mut Typer,
+        fields: &mut Namespace,
+    ) -> Headers<'h> {
+        let mut out = Headers {
+            params: Vec::new(),
+            fixed: Vec::new(),
+            authorization: None,
+        };
+        for header in headers {
             let key = header.key.trim();
             if key.is_empty() || (has_body && key.eq_ignore_ascii_case("content-type")) {
                 continue;
             }
             if key.eq_ignore_ascii_case("authorization") {
                 if !header.disabled && header.value.is_some() {
-                    auth_header = Some(header);
+                    out.authorization = Some(header);
                 }
                 continue;
             }
@@ -315,7 +393,7 @@ impl Lowerer<'_> {
                 if http::HeaderName::from_bytes(key.as_bytes()).is_ok()
                     && http::HeaderValue::from_str(value).is_ok()
                 {
-                    fixed_headers.push((key.to_owned(), value.to_owned()));
+                    out.fixed.push((key.to_owned(), value.to_owned()));
                 } else {
                     self.diags.warn(
                         item_path,
@@ -340,41 +418,9 @@ impl Lowerer<'_> {
                 required: !header.disabled,
                 disabled: header.disabled,
             };
-            params.push(param(
-                &entry,
-                ParamIn::Header,
-                false,
-                &mut typer,
-                &mut fields,
-            ));
+            out.params
+                .push(param(&entry, ParamIn::Header, false, typer, fields));
         }
-        let mut auth = resolve(inherited.auth, item_path, self.diags);
-        if auth == Auth::None {
-            if let Some(header) = auth_header {
-                auth = from_header(header);
-            }
-        }
-        let examples: Vec<&collection::Example> = item.responses.iter().collect();
-        let responses = lower_responses(&examples, &mut typer, item_path, self.diags);
-        let server = url.server;
-        self.servers
-            .entry(server.key.clone())
-            .or_insert_with(|| (server.clone(), 0))
-            .1 += 1;
-        Operation {
-            ident,
-            item_path: item_path.to_vec(),
-            doc: request.description.clone(),
-            method,
-            server: server.key,
-            path: url.path,
-            segments: url.segments,
-            params,
-            fixed_headers,
-            auth,
-            body,
-            responses,
-            types: typer.defs,
-        }
+        out
     }
 }

@@ -6,7 +6,7 @@ pub mod dynamic;
 mod hints;
 mod infer;
 mod json_template;
-mod lower;
+pub(crate) mod lower;
 mod params;
 mod responses;
 mod url;

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::{Child, Stdio};
 
 use crate::cli_error::Error;
-use postman_codegen::collection::{Auth, Collection, Item, KeyValue};
+use postman_codegen::collection::{Auth, AuthKind, Collection, Item, KeyValue};
 use postman_codegen::ir::Module;
 use postman_codegen::naming::ident;
 use proc_macro2::TokenStream;
@@ -129,7 +129,11 @@ fn parts(subjects: &[Subject]) -> Vec<Vec<&Subject>> {
 fn program(part: &[&Subject]) -> Result<String, syn::Error> {
     let includes = part.iter().map(|s| {
         let file = format!("{}.rs", s.module);
-        quote!(include!(#file);)
+        let module = ident(&s.module);
+        quote! {
+            include!(#file);
+            use #module::runtime::Operation as _;
+        }
     });
     let senders: Vec<TokenStream> = part.iter().map(|s| collection_sender(s)).collect();
     let tokens = quote! {
@@ -270,27 +274,27 @@ impl Literals {
             (!text.contains("{{")).then(|| text.to_owned())
         };
         let mut literals = Self::default();
-        match block.kind.as_str() {
-            "bearer" | "jwt" => literals.token = literal(block.param("token")),
-            "oauth2" => literals.token = literal(block.param("accessToken")),
-            "basic" => {
+        match block.kind {
+            AuthKind::Bearer | AuthKind::Jwt => literals.token = literal(block.param("token")),
+            AuthKind::OAuth2 => literals.token = literal(block.param("accessToken")),
+            AuthKind::Basic => {
                 let user = literal(block.param("username"));
                 let password = literal(block.param("password"));
                 literals.basic = user.zip(password);
             }
-            "apikey" => {
+            AuthKind::ApiKey => {
                 let value = block.param("value").unwrap_or_default();
                 literals.api_key = literal(Some(after_prefix(value)));
             }
-            "oauth1" | "digest" | "hawk"
+            AuthKind::OAuth1 | AuthKind::Digest | AuthKind::Hawk
                 if block.params.iter().any(|(k, v)| {
                     matches!(k.as_str(), "consumerKey" | "username" | "authId")
                         && !v.trim().is_empty()
                 }) =>
             {
-                let names: &[&str] = match block.kind.as_str() {
-                    "digest" => &["username", "password"],
-                    "hawk" => &["authId", "authKey"],
+                let names: &[&str] = match block.kind {
+                    AuthKind::Digest => &["username", "password"],
+                    AuthKind::Hawk => &["authId", "authKey"],
                     _ => &["consumerKey", "consumerSecret", "token", "tokenSecret"],
                 };
                 literals.params = block
@@ -354,7 +358,7 @@ impl Literals {
 /// or collection, as the generator inherits it) or else its `Authorization` header.
 fn item_literals(collection: &Collection) -> BTreeMap<ItemKey, Literals> {
     fn own(auth: Option<&Auth>) -> Option<&Auth> {
-        auth.filter(|a| a.kind != "inherit")
+        auth.filter(|a| a.kind != AuthKind::Inherit)
     }
     fn walk(
         items: &[Item],
