@@ -90,10 +90,13 @@ pub fn items(api: &Api, runtime_at: RuntimeAt<'_>) -> Result<TokenStream, syn::E
         }
     };
     let client = client::items(&doc, &new, &accessors)?;
+    let shared = types::shared_types(&api.types);
     Ok(quote! {
         #runtime
 
         #client
+
+        #shared
 
         #body
     })
@@ -169,22 +172,20 @@ pub fn format(tokens: TokenStream) -> Result<String, syn::Error> {
     Ok(prettyplease::unparse(&file))
 }
 
-/// `use super::super::runtime;` for a module `depth` levels below the root.
-fn use_runtime(depth: usize) -> TokenStream {
+/// `super::super::`: the path to the client's root from a module `depth` levels below it.
+fn root_path(depth: usize) -> TokenStream {
     let supers = (0..depth).map(|_| quote!(super::));
-    quote!(use #(#supers)* runtime;)
+    quote!(#(#supers)*)
 }
 
 /// Items of a module: one `pub mod` per operation and per sub-folder, and for folders the
 /// `Ops` accessor struct.
 fn module_body(module: &Module, depth: usize, parents: &str) -> TokenStream {
-    let use_in_op = use_runtime(depth + 1);
-    let supers = (0..=depth).map(|_| quote!(super::));
-    let client = quote!(#(#supers)* Client);
+    let root_from_op = root_path(depth + 1);
     let operations = module
         .operations
         .iter()
-        .map(|op| operation::operation(op, &use_in_op, &client, parents));
+        .map(|op| operation::operation(op, &root_from_op, parents));
     let folders = module.modules.iter().map(|m| {
         let name = ident(&m.ident);
         let mut text = m.doc.clone().unwrap_or_default();
@@ -203,9 +204,9 @@ fn module_body(module: &Module, depth: usize, parents: &str) -> TokenStream {
     });
     let ops_struct = (depth > 0).then(|| {
         // The accessors of the folder's own operations name runtime types.
-        let use_runtime = (!module.operations.is_empty()).then(|| use_runtime(depth));
-        let supers = (0..depth).map(|_| quote!(super::));
-        let client = quote!(#(#supers)* Client);
+        let root = root_path(depth);
+        let use_runtime = (!module.operations.is_empty()).then(|| quote!(use #root runtime;));
+        let client = quote!(#root Client);
         let accessors = accessors(module, quote!(self.client), depth);
         let doc = docs(Some(&format!(
             "The operations of folder \"{}\"; get one from the client.",

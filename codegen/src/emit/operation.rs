@@ -6,19 +6,15 @@ use quote::quote;
 
 use super::builders::{constructor, has_default, request_structs, setters, type_builders, Slot};
 use super::docs;
-use super::types::{example, ty_tokens, type_def};
-use crate::ir::{Auth, Body, Operation, Param, ParamIn, Piece, Response, ResponseKind, Ty};
+use super::types::{example, refers_to_shared, ty_tokens, type_def};
+use crate::ir::{
+    Auth, Body, Operation, Param, ParamIn, Piece, Response, ResponseKind, Ty, TypeDef,
+};
 use crate::naming::ident;
 
-/// The `pub mod` of one operation; `use_runtime` imports the runtime module as `runtime`,
-/// `client` is the path of the collection's `Client`, `parents` is the module path of its
-/// folder (`users::`, empty at the root).
-pub fn operation(
-    op: &Operation,
-    use_runtime: &TokenStream,
-    client: &TokenStream,
-    parents: &str,
-) -> TokenStream {
+/// The `pub mod` of one operation; `root` is the path to the client's root module
+/// (`super::super::`), `parents` the module path of its folder (`users::`, empty at the root).
+pub fn operation(op: &Operation, root: &TokenStream, parents: &str) -> TokenStream {
     let module = ident(&op.ident);
     let name = format!("{parents}{module}");
     let summary = format!("`{} {}`", op.method, op.path);
@@ -54,10 +50,13 @@ pub fn operation(
     let prepare = prepare_body(op);
     let (success, decode) = responses(op);
 
+    let client = quote!(#root Client);
+    let use_types = uses_shared_types(op).then(|| quote!(use #root types;));
     quote! {
         #module_doc
         pub mod #module {
-            #use_runtime
+            use #root runtime;
+            #use_types
 
             #request_doc
             #[derive(Debug, Clone, #default PartialEq)]
@@ -101,6 +100,19 @@ pub fn operation(
             }
         }
     }
+}
+
+/// Whether the operation's types or responses name a type of the client's `types` module.
+fn uses_shared_types(op: &Operation) -> bool {
+    let responses = op.responses.iter().any(|r| match &r.kind {
+        ResponseKind::Json(ty) => refers_to_shared(ty),
+        _ => false,
+    });
+    let types = op.types.iter().any(|def| match def {
+        TypeDef::Struct(def) => def.fields.iter().any(|f| refers_to_shared(&f.ty)),
+        TypeDef::Enum(_) => false,
+    });
+    responses || types
 }
 
 /// Methods of `Request` that its setters must not shadow.

@@ -5,7 +5,7 @@ use quote::quote;
 use serde_json::Value;
 
 use super::docs;
-use crate::ir::{EnumDef, StructDef, Ty, TypeDef};
+use crate::ir::{EnumDef, SharedType, StructDef, Ty, TypeDef};
 use crate::naming::ident;
 
 /// The Rust type of `ty`; `runtime` is the path to the runtime module.
@@ -29,18 +29,85 @@ pub fn ty_tokens(ty: &Ty) -> TokenStream {
             let name = ident(name);
             quote!(#name)
         }
+        Ty::Shared(name) => {
+            let name = ident(name);
+            quote!(types::#name)
+        }
     }
 }
 
 /// A struct or enum definition.
 pub fn type_def(def: &TypeDef) -> TokenStream {
     match def {
-        TypeDef::Struct(def) => struct_def(def),
+        TypeDef::Struct(def) => {
+            let doc = format!("`{}`, inferred from the collection's examples.", def.name);
+            struct_def(def, &doc)
+        }
         TypeDef::Enum(def) => enum_def(def),
     }
 }
 
-fn struct_def(def: &StructDef) -> TokenStream {
+/// The `types` module: the response types several operations share, each documented with
+/// the operations it serves.
+pub fn shared_types(types: &[SharedType]) -> TokenStream {
+    if types.is_empty() {
+        return TokenStream::new();
+    }
+    let nested = types.iter().any(|t| match &t.def {
+        TypeDef::Struct(def) => def.fields.iter().any(|f| refers_to_shared(&f.ty)),
+        TypeDef::Enum(_) => false,
+    });
+    let use_self = nested.then(|| {
+        quote!(
+            use super::types;
+        )
+    });
+    let defs = types.iter().map(|shared| match &shared.def {
+        TypeDef::Struct(def) => {
+            let shown: Vec<String> = shared
+                .users
+                .iter()
+                .take(SHOWN_USERS)
+                .map(|u| format!("`{u}`"))
+                .collect();
+            let rest = shared.users.len().saturating_sub(SHOWN_USERS);
+            let more = if rest > 0 {
+                format!(" and {rest} more")
+            } else {
+                String::new()
+            };
+            let doc = format!(
+                "`{}`, inferred from the collection's examples; the responses of {}{more} \
+                 decode into it.",
+                def.name,
+                shown.join(", ")
+            );
+            struct_def(def, &doc)
+        }
+        TypeDef::Enum(def) => enum_def(def),
+    });
+    quote! {
+        /// Response types several operations share.
+        pub mod types {
+            #use_self
+            #(#defs)*
+        }
+    }
+}
+
+/// Operations a shared type's documentation names before counting the rest.
+const SHOWN_USERS: usize = 4;
+
+/// Whether `ty` names a shared type.
+pub fn refers_to_shared(ty: &Ty) -> bool {
+    match ty {
+        Ty::Vec(inner) | Ty::Option(inner) => refers_to_shared(inner),
+        Ty::Shared(_) => true,
+        _ => false,
+    }
+}
+
+fn struct_def(def: &StructDef, doc: &str) -> TokenStream {
     let name = ident(&def.name);
     let fields = def.fields.iter().map(|field| {
         let field_ident = ident(&field.ident);
@@ -66,10 +133,7 @@ fn struct_def(def: &StructDef) -> TokenStream {
             pub #field_ident: #ty,
         }
     });
-    let doc = docs(Some(&format!(
-        "`{}`, inferred from the collection's examples.",
-        def.name
-    )));
+    let doc = docs(Some(doc));
     // Response bodies (every field optional) can be made empty and filled in, e.g. in tests.
     let default = def
         .fields
@@ -179,6 +243,8 @@ pub fn example(ty: &Ty, value: Option<&Value>, defs: &[TypeDef]) -> TokenStream 
             None => quote!(None),
         },
         Ty::Named(name) => named_example(name, value, defs),
+        // Shared types are responses' only, which no example builds.
+        Ty::Shared(_) => quote!(::std::default::Default::default()),
     }
 }
 

@@ -175,7 +175,7 @@ pub struct Typer {
 }
 
 /// Type names every operation module defines or that would shadow the prelude.
-const RESERVED_TYPES: &[&str] = &[
+pub(super) const RESERVED_TYPES: &[&str] = &[
     "Request",
     "Success",
     "Error",

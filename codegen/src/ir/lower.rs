@@ -18,6 +18,7 @@ use crate::naming::{snake, Namespace};
 /// `emit::client` keeps the list complete).
 pub(crate) const ROOT_RESERVED: &[&str] = &[
     "runtime",
+    "types",
     "new",
     "clone",
     "fmt",
@@ -71,7 +72,7 @@ pub fn lower(collection: &Collection, module: &str, diags: &mut Diagnostics) -> 
         servers: BTreeMap::new(),
     };
     let mut path = Vec::new();
-    let root = lowerer.module(
+    let mut root = lowerer.module(
         ModuleHead {
             ident: String::new(),
             name: collection.name.clone(),
@@ -104,6 +105,7 @@ pub fn lower(collection: &Collection, module: &str, diags: &mut Diagnostics) -> 
         .filter(|v| !v.disabled && !v.key.is_empty())
         .map(|v| (v.key.clone(), v.value.clone().unwrap_or_default()))
         .collect();
+    let types = super::shared::share_types(&mut root);
     Api {
         name: collection.name.clone(),
         doc: collection.description.clone(),
@@ -111,6 +113,7 @@ pub fn lower(collection: &Collection, module: &str, diags: &mut Diagnostics) -> 
         primary_server,
         variables,
         root,
+        types,
     }
 }
 

@@ -9,6 +9,7 @@ mod json_template;
 pub(crate) mod lower;
 mod params;
 mod responses;
+mod shared;
 mod url;
 
 pub(crate) use infer::Typer;
@@ -32,6 +33,17 @@ pub struct Api {
     pub variables: Vec<(String, String)>,
     /// Root module.
     pub root: Module,
+    /// Response types several operations share (the client's `types` module).
+    pub types: Vec<SharedType>,
+}
+
+/// A response type several operations share.
+#[derive(Debug, Clone)]
+pub struct SharedType {
+    /// The definition, named after what it is.
+    pub def: TypeDef,
+    /// Module paths of the operations whose responses decode into it (`users::get_a_user`).
+    pub users: Vec<String>,
 }
 
 impl Api {
@@ -306,6 +318,8 @@ pub enum Ty {
     Option(Box<Ty>),
     /// A type of this operation's module.
     Named(String),
+    /// A type of the client's `types` module, shared by several operations.
+    Shared(String),
 }
 
 /// A type definition.
