@@ -9,10 +9,10 @@ mod operation;
 pub mod runtime;
 pub(crate) mod types;
 
-use proc_macro2::TokenStream;
-use quote::quote;
-
 use std::collections::BTreeSet;
+
+use proc_macro2::TokenStream;
+use quote::{quote, ToTokens};
 
 use crate::ir::{Api, AuthModule, Module};
 use crate::naming::ident;
@@ -46,6 +46,15 @@ pub enum RuntimeAt<'a> {
     /// re-exports it as `runtime` and checks at compile time that it is the one it was
     /// generated for.
     Path(&'a syn::Path),
+}
+
+impl std::fmt::Debug for RuntimeAt<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Own => f.write_str("Own"),
+            Self::Path(path) => write!(f, "Path({})", path.to_token_stream()),
+        }
+    }
 }
 
 /// The client as the items of a module (no wrapping `mod`).
