@@ -98,7 +98,7 @@ pub trait Signer: fmt::Debug + Sync {
 }
 
 /// A scheme that answers a server's challenge (`401` with `WWW-Authenticate`), such as Digest:
-/// [`Prepared::answer_challenge`] asks it, and [`Client::send`] does so once per request.
+/// [`Prepared::answer_challenge`] asks it, and [`Client::execute`] does so once per request.
 pub trait Challenge: fmt::Debug + Send + Sync {
     /// The request again, signed for the `WWW-Authenticate` value `challenge`; `None` when
     /// the challenge is not for this scheme.
@@ -334,7 +334,7 @@ impl Client {
 
     /// `prepared` with the access token it waits for (from the client's [`TokenSource`] or the
     /// collection's grant), fetched or from the cache; as it is when it needs none.
-    /// [`Client::send`] does this itself: call it when you send requests yourself.
+    /// [`Client::execute`] does this itself: call it when you send requests yourself.
     pub async fn authorize(&self, mut prepared: Prepared) -> Result<Prepared, TokenError> {
         if let Some(slot) = prepared.token_slot.take() {
             let token = self.tokens.get(&slot, &self.http, None).await?;
@@ -1904,7 +1904,7 @@ const BOUNDARY: &str = "postman-codegen-boundary-7MA4YWxkTrZu0gW";
 impl Prepared {
     /// The request signed for the challenge in `response` (a `401` or `403` whose
     /// `WWW-Authenticate` the request's auth scheme answers, such as Digest), or `None`.
-    /// [`Client::send`] sends it once; a sans-IO caller sends it itself.
+    /// [`Client::execute`] sends it once; a sans-IO caller sends it itself.
     pub fn answer_challenge(
         &self,
         response: &http::Response<Vec<u8>>,
@@ -1923,7 +1923,7 @@ impl Prepared {
     }
 
     /// Whether the request waits for an access token that [`Client::authorize`] (or
-    /// [`Client::send`]) fetches.
+    /// [`Client::execute`]) fetches.
     pub fn needs_token(&self) -> bool {
         self.token_slot.is_some()
     }
