@@ -21,6 +21,7 @@ pub fn share_types(root: &mut Module) -> Vec<SharedType> {
     collect(root, "", &mut operations);
     let mut groups: Vec<Group> = Vec::new();
     let mut by_shape: BTreeMap<String, usize> = BTreeMap::new();
+    // Each operation: local name → its group.
     let mut per_op: Vec<BTreeMap<String, usize>> = Vec::new();
     for (index, (name, op)) in operations.iter().enumerate() {
         let mut local = BTreeMap::new();
@@ -28,13 +29,17 @@ pub fn share_types(root: &mut Module) -> Vec<SharedType> {
             let group = *by_shape.entry(shape).or_insert_with(|| {
                 groups.push(Group {
                     def: def.clone(),
+                    first_operation: index,
+                    users: Vec::new(),
                     uses: Vec::new(),
                 });
                 groups.len() - 1
             });
-            groups[group].uses.push(Use {
-                operation: index,
-                operation_name: name.clone(),
+            let group_of_op = &mut groups[group];
+            if !group_of_op.users.contains(name) {
+                group_of_op.users.push(name.clone());
+            }
+            group_of_op.uses.push(Use {
                 local: def.name.clone(),
                 status: status_of(op, &def.name),
                 path: op.path.clone(),
@@ -43,22 +48,10 @@ pub fn share_types(root: &mut Module) -> Vec<SharedType> {
         }
         per_op.push(local);
     }
-    let shared: Vec<bool> = groups
-        .iter()
-        .map(|g| {
-            g.uses
-                .iter()
-                .map(|u| u.operation)
-                .collect::<BTreeSet<_>>()
-                .len()
-                > 1
-        })
-        .collect();
     let mut names = Namespace::with_reserved(RESERVED_TYPES);
     let group_names: Vec<Option<String>> = groups
         .iter()
-        .zip(&shared)
-        .map(|(group, &shared)| shared.then(|| names.claim(&group.name())))
+        .map(|group| (group.users.len() > 1).then(|| names.claim(&group.name())))
         .collect();
     // Each operation: local name → shared name.
     let renames: Vec<BTreeMap<String, String>> = per_op
@@ -70,28 +63,21 @@ pub fn share_types(root: &mut Module) -> Vec<SharedType> {
                 .collect()
         })
         .collect();
-    let mut types = Vec::new();
-    for (index, group) in groups.iter().enumerate() {
-        let Some(name) = &group_names[index] else {
-            continue;
-        };
-        let first = &group.uses[0];
-        let mut def = group.def.clone();
-        def.name = name.clone();
-        for field in &mut def.fields {
-            field.ty = rewrite(&field.ty, &renames[first.operation]);
-        }
-        let mut users: Vec<String> = Vec::new();
-        for u in &group.uses {
-            if !users.contains(&u.operation_name) {
-                users.push(u.operation_name.clone());
+    let types = groups
+        .into_iter()
+        .zip(&group_names)
+        .filter_map(|(group, name)| {
+            let mut def = group.def;
+            def.name = name.clone()?;
+            for field in &mut def.fields {
+                field.ty = rewrite(&field.ty, &renames[group.first_operation]);
             }
-        }
-        types.push(SharedType {
-            def: TypeDef::Struct(def),
-            users,
-        });
-    }
+            Some(SharedType {
+                def: TypeDef::Struct(def),
+                users: group.users,
+            })
+        })
+        .collect();
     let mut index = 0;
     apply(root, &renames, &mut index);
     types
@@ -99,14 +85,17 @@ pub fn share_types(root: &mut Module) -> Vec<SharedType> {
 
 /// A shape met in one or more operations.
 struct Group {
+    /// The first definition met.
     def: StructDef,
+    /// The operation that definition is in (an index in [`collect`]'s order).
+    first_operation: usize,
+    /// Module paths of the operations that have it, each once.
+    users: Vec<String>,
     uses: Vec<Use>,
 }
 
 /// One operation's definition of a shape.
 struct Use {
-    operation: usize,
-    operation_name: String,
     local: String,
     /// The status whose body the definition is, when it is one (not a nested field's type).
     status: Option<u16>,
