@@ -126,10 +126,6 @@ pub fn generate_with_environment(
             ),
         );
     }
-    let emit_error = |e: syn::Error| Error::Emit {
-        file: file.to_owned(),
-        message: e.to_string(),
-    };
     let tokens = match output {
         Output::Module(name) => emit::module(&api, name, emit::RuntimeAt::Own),
         Output::SharedRuntime { name, runtime } => {
@@ -138,15 +134,42 @@ pub fn generate_with_environment(
         }
         Output::CrateRoot => emit::crate_root(&api),
     };
-    let code = emit::format(tokens.map_err(emit_error)?).map_err(emit_error)?;
+    let code = formatted(tokens, file)?;
+    let auth_modules = api.auth_modules();
     Ok(Generated {
         code,
         diagnostics: diags.into_vec(),
         requests,
         operations,
-        dependencies: client_dependencies(api.auth_modules()),
-        auth_modules: api.auth_modules(),
+        dependencies: client_dependencies(auth_modules.iter().copied()),
+        auth_modules,
     })
+}
+
+/// The auth modules a collection's client needs in its runtime, read without generating the
+/// client.
+pub fn auth_modules(source: &str, file: &str) -> Result<BTreeSet<ir::AuthModule>, Error> {
+    let mut diags = Diagnostics::new(file);
+    let collection = collection::parse_collection(source, &mut diags).map_err(Error::Input)?;
+    Ok(ir::lower(&collection, "", &mut diags).auth_modules())
+}
+
+/// The runtime alone, as a module file with the auth modules in `modules`: one runtime for the
+/// clients generated with [`Output::SharedRuntime`] pointing at it.
+pub fn runtime_file(modules: &BTreeSet<ir::AuthModule>) -> Result<String, Error> {
+    formatted(emit::runtime_file(modules), "runtime")
+}
+
+/// Emitted tokens as a Rust file; a failure is an internal error about `file`.
+pub(crate) fn formatted(
+    tokens: Result<proc_macro2::TokenStream, syn::Error>,
+    file: &str,
+) -> Result<String, Error> {
+    let emit_error = |e: syn::Error| Error::Emit {
+        file: file.to_owned(),
+        message: e.to_string(),
+    };
+    emit::format(tokens.map_err(emit_error)?).map_err(emit_error)
 }
 
 /// Reads the path of a runtime module given by the user.

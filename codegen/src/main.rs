@@ -273,15 +273,9 @@ fn run_runtime(collections: &[PathBuf], output: &Path, check: bool) -> Result<()
             source,
         })?;
         let file = collection.display().to_string();
-        let generated = postman_codegen::generate(&source, &file, &Output::CrateRoot)?;
-        modules.extend(generated.auth_modules);
+        modules.extend(postman_codegen::auth_modules(&source, &file)?);
     }
-    let emit_error = |e: syn::Error| postman_codegen::Error::Emit {
-        file: "runtime".to_owned(),
-        message: e.to_string(),
-    };
-    let tokens = postman_codegen::emit::runtime_file(&modules).map_err(emit_error)?;
-    let code = postman_codegen::emit::format(tokens).map_err(emit_error)?;
+    let code = postman_codegen::runtime_file(&modules)?;
     write_or_check(output, &code, check)?;
     let dependencies = postman_codegen::client_dependencies(modules);
     eprintln!(
