@@ -6,7 +6,8 @@ use postman_clients::{body_modes, zoom_users};
 
 #[test]
 fn update_a_user_sends_only_what_was_set() {
-    use zoom_users::users::update_a_user::{LoginType, Request};
+    use zoom_users::types::LoginType;
+    use zoom_users::users::update_a_user::Request;
     let client = zoom_users::Client::new().with_bearer_token("tok");
     let built = Request::new("me")
         .first_name("Jill")

@@ -134,13 +134,18 @@ async fn query_keys_alone_and_encoded_values_go_as_written() {
 fn a_form_with_no_field_set_has_no_body_and_no_content_type() {
     use postman_behaviour::runtime;
     let client = runtime::Client::with_servers("s", &[("s", "http://127.0.0.1:9")]);
-    for body in [
-        runtime::form_body(vec![None]),
-        runtime::multipart_body(vec![None]),
+    for start in [
+        runtime::RequestBuilder::form,
+        runtime::RequestBuilder::multipart,
     ] {
         let mut builder = runtime::RequestBuilder::new(&client, "PUT", "s").expect("a builder");
-        builder.body(body);
-        let request = builder.finish().into_http().expect("builds");
+        start(&mut builder);
+        builder.field_opt("unset", None::<&str>);
+        let request = builder
+            .finish()
+            .expect("builds")
+            .into_http()
+            .expect("builds");
         assert!(request.headers().get("content-type").is_none());
         assert!(request.body().is_empty());
     }
@@ -172,10 +177,12 @@ async fn unquoted_variables_are_sent_as_their_text_and_keys_in_written_order() {
     let unknown = postman_behaviour::runtime::Client::with_servers("s", &[("s", "http://x.test")]);
     let mut builder =
         postman_behaviour::runtime::RequestBuilder::new(&unknown, "POST", "s").expect("builds");
-    builder
-        .json_template(&json!({"a": null}), "application/json", &[("/a", "nobody")])
-        .expect("serializes");
-    let built = builder.finish().into_http().expect("builds");
+    builder.json_template(&json!({"a": null}), "application/json", &[("/a", "nobody")]);
+    let built = builder
+        .finish()
+        .expect("builds")
+        .into_http()
+        .expect("builds");
     assert_eq!(built.body(), br#"{"a":null}"#);
 }
 
@@ -205,7 +212,11 @@ async fn a_bearer_token_that_resolves_to_nothing_sends_no_authorization() {
         written: true,
     };
     builder.auth(&client, written).expect("applies");
-    let request = builder.finish().into_http().expect("builds");
+    let request = builder
+        .finish()
+        .expect("builds")
+        .into_http()
+        .expect("builds");
     assert_eq!(request.headers()["authorization"], "Bearer ");
 }
 
@@ -244,4 +255,42 @@ fn a_query_key_goes_where_its_first_enabled_entry_is() {
     let request = postman_behaviour::search_with_a_disabled_alternative_first::Request::example();
     let built = request.build(&client).expect("builds");
     assert_eq!(built.uri().query(), Some("q=rust&key=k1"));
+}
+
+#[test]
+fn the_first_thing_that_goes_wrong_while_building_fails_the_request() {
+    use postman_behaviour::runtime;
+    let client = runtime::Client::with_servers("s", &[("s", "http://127.0.0.1:9")]);
+    let mut builder = runtime::RequestBuilder::new(&client, "POST", "s").expect("a builder");
+    builder.header("x-note", "line\nbreak");
+    builder.header("bad name", "v");
+    builder.query("kept", "going");
+    let error = builder.finish().expect_err("an invalid header value");
+    assert!(
+        error
+            .to_string()
+            .contains("invalid value for header `x-note`"),
+        "{error}"
+    );
+
+    let mut builder = runtime::RequestBuilder::new(&client, "POST", "s").expect("a builder");
+    builder.field("orphan", 1);
+    let error = builder.finish().expect_err("a field needs a form");
+    assert!(error.to_string().contains("field `orphan`"), "{error}");
+
+    let mut builder = runtime::RequestBuilder::new(&client, "POST", "s").expect("a builder");
+    builder.form();
+    builder.field("a", 1);
+    builder.field_opt("b", None::<i64>);
+    builder.field_opt("c", Some(true));
+    builder.field_json("d", &serde_json::json!({"x": [1]}));
+    let request = builder
+        .finish()
+        .expect("builds")
+        .into_http()
+        .expect("builds");
+    assert_eq!(
+        std::str::from_utf8(request.body()).expect("text"),
+        "a=1&c=true&d=%7B%22x%22%3A%5B1%5D%7D"
+    );
 }

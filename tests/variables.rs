@@ -227,8 +227,12 @@ fn every_dynamic_variable_the_generator_counts_on_is_produced() {
     let value = |name: &str| {
         let mut builder =
             variables::runtime::RequestBuilder::new(&client, "GET", "s").expect("a builder");
-        builder.query("v", &format!("{{{{{name}}}}}"));
-        let request = builder.finish().into_http().expect("builds");
+        builder.query("v", format!("{{{{{name}}}}}"));
+        let request = builder
+            .finish()
+            .expect("builds")
+            .into_http()
+            .expect("builds");
         let query = request.uri().query().unwrap_or_default().to_owned();
         let value = query.strip_prefix("v=").expect("the pair").to_owned();
         percent_encoding::percent_decode_str(&value)

@@ -125,7 +125,8 @@ async fn update_a_user_sends_each_field_with_its_own_value() {
 
 #[tokio::test]
 async fn unset_optional_fields_are_not_sent() {
-    use zoom_users::users::update_a_user::{Body, LoginType, Request};
+    use zoom_users::types::LoginType;
+    use zoom_users::users::update_a_user::{Body, Request};
     let server = server_answering(204).await;
     let request = Request {
         user_id: "me".to_owned(),

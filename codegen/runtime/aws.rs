@@ -163,7 +163,7 @@ impl Signer for AwsV4 {
             if secret {
                 builder.secret_header(&name, &value)?;
             } else {
-                builder.header(&name, &value)?;
+                builder.header(&name, &value);
             }
         }
         for (name, value) in signed.query {

@@ -139,10 +139,10 @@ impl TokenRequest {
         refresh: Option<&Secret>,
     ) -> Result<AccessToken, TokenError> {
         let failed = |what: &str| format!("OAuth 2.0 token request to {} {what}", self.url);
-        let body = super::form_body(
+        let body = super::Body::Form(
             self.fields(refresh)
-                .iter()
-                .map(|(name, value)| Some((*name, value.clone())))
+                .into_iter()
+                .map(|(name, value)| (name.to_owned(), value))
                 .collect(),
         );
         let (content_type, bytes) = super::encode_body(body);

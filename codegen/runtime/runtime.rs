@@ -919,8 +919,9 @@ impl fmt::Display for OperationId {
 pub type Outcome<O> = Result<Response<<O as Operation>::Success>, Error<<O as Operation>::Error>>;
 
 /// One request of the collection. Each operation's `Request` says only what is its own: its
-/// route and parameters in [`Operation::prepare`], its statuses in [`Operation::decode`].
-/// Building, sending and decoding are provided here.
+/// server, method and auth in constants, its route, parameters and body in
+/// [`Operation::encode`], its statuses in [`Operation::decode`]. Building, sending and decoding
+/// are provided here.
 ///
 /// Bring the trait into scope to call them: `use my_client::runtime::Operation as _;`.
 pub trait Operation: Sync {
@@ -936,6 +937,11 @@ pub trait Operation: Sync {
     const METHOD: &'static str;
     /// Path as written in the collection.
     const PATH: &'static str;
+    /// The server the URL starts from: a key of the client's servers (see
+    /// [`Client::with_server`]).
+    const SERVER: &'static str;
+    /// How the request authenticates.
+    const AUTH: AuthScheme = AuthScheme::None;
     /// The operation, as errors name it.
     const ID: OperationId = OperationId {
         name: Self::NAME,
@@ -943,8 +949,19 @@ pub trait Operation: Sync {
         path: Self::PATH,
     };
 
+    /// Writes what is the request's own into `builder`: path segments, query, headers and
+    /// body. Errors (an invalid header, a body that does not serialize) are kept by the
+    /// builder and returned by [`RequestBuilder::finish`].
+    fn encode(&self, builder: &mut RequestBuilder);
+
     /// Builds the request without sending it: URL, headers, credentials and body.
-    fn prepare(&self, client: &Self::Client) -> Result<Prepared, BuildError>;
+    fn prepare(&self, client: &Self::Client) -> Result<Prepared, BuildError> {
+        let client = client.as_ref();
+        let mut builder = RequestBuilder::new(client, Self::METHOD, Self::SERVER)?;
+        self.encode(&mut builder);
+        builder.auth(client, Self::AUTH)?;
+        builder.finish()
+    }
 
     /// Decodes a response: a documented or undocumented 2xx is a success, any other status an
     /// [`Error::Api`] holding the typed error and the response.
@@ -1317,10 +1334,46 @@ impl RawResponse {
         Ok(Response::new(self.status, self.headers, value))
     }
 
+    /// A success holding the body of a response to `operation`, decoded as JSON.
+    pub fn ok_json<T: serde::de::DeserializeOwned, S, E>(
+        self,
+        operation: OperationId,
+        wrap: impl FnOnce(T) -> S,
+    ) -> Result<Response<S>, Error<E>> {
+        let value = self.json(operation)?;
+        self.ok(wrap(value))
+    }
+
+    /// A success holding the body as text.
+    pub fn ok_text<S, E>(self, wrap: impl FnOnce(String) -> S) -> Result<Response<S>, Error<E>> {
+        let text = self.text();
+        self.ok(wrap(text))
+    }
+
     /// A success holding the response itself (a status the collection does not document).
     pub fn ok_raw<T, E>(self, wrap: impl FnOnce(Self) -> T) -> Result<Response<T>, Error<E>> {
         let (status, headers) = (self.status, self.headers.clone());
         Ok(Response::new(status, headers, wrap(self)))
+    }
+
+    /// An error status of `operation` whose body decodes as JSON, beside this response.
+    pub fn fail_json<T: serde::de::DeserializeOwned, S, E>(
+        self,
+        operation: OperationId,
+        wrap: impl FnOnce(T) -> E,
+    ) -> Result<Response<S>, Error<E>> {
+        let value = self.json(operation)?;
+        self.fail(operation, wrap(value))
+    }
+
+    /// An error status of `operation` with a text body, beside this response.
+    pub fn fail_text<S, E>(
+        self,
+        operation: OperationId,
+        wrap: impl FnOnce(String) -> E,
+    ) -> Result<Response<S>, Error<E>> {
+        let text = self.text();
+        self.fail(operation, wrap(text))
     }
 
     /// An error status of `operation`: `error` beside this response.
@@ -1427,41 +1480,7 @@ pub enum Part {
     },
 }
 
-impl Part {
-    /// A text field.
-    pub fn text(name: &str, value: String) -> Self {
-        Self::Text {
-            name: name.to_owned(),
-            value,
-        }
-    }
-
-    /// A file field.
-    pub fn file(name: &str, file: FilePart) -> Self {
-        Self::File {
-            name: name.to_owned(),
-            file,
-        }
-    }
-}
-
-/// A url-encoded body from the fields that are set.
-pub fn form_body(fields: Vec<Option<(&str, String)>>) -> Body {
-    Body::Form(
-        fields
-            .into_iter()
-            .flatten()
-            .map(|(key, value)| (key.to_owned(), value))
-            .collect(),
-    )
-}
-
-/// A multipart body from the parts that are set.
-pub fn multipart_body(parts: Vec<Option<Part>>) -> Body {
-    Body::Multipart(parts.into_iter().flatten().collect())
-}
-
-/// A value as JSON text (form fields that carry JSON objects).
+/// A value as JSON text (parameters and form fields that carry JSON objects).
 pub fn to_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, BuildError> {
     serde_json::to_string(value).map_err(|e| BuildError::new(e.to_string()))
 }
@@ -1500,6 +1519,8 @@ pub struct RequestBuilder {
     challenge: Option<std::sync::Arc<dyn Challenge>>,
     /// Where the access token that the client fetches goes, when the auth waits for one.
     token_slot: Option<tokens::TokenSlot>,
+    /// The first thing that went wrong, returned by [`Self::finish`].
+    error: Option<BuildError>,
 }
 
 impl RequestBuilder {
@@ -1526,7 +1547,13 @@ impl RequestBuilder {
             secret_path_values: Vec::new(),
             challenge: None,
             token_slot: None,
+            error: None,
         })
+    }
+
+    /// Keeps the first error, for [`Self::finish`].
+    fn fail(&mut self, error: BuildError) {
+        self.error.get_or_insert(error);
     }
 
     /// Appends one path segment from literal text and parameter values; every parameter value is
@@ -1557,10 +1584,26 @@ impl RequestBuilder {
 
     /// Adds a query parameter; values of keys that name credentials (`api_key`,
     /// `access_token`, ...) are redacted wherever the request is shown.
-    pub fn query(&mut self, key: &str, value: &str) {
-        let (key, value) = (self.variables.resolve(key), self.variables.resolve(value));
+    pub fn query(&mut self, key: &str, value: impl fmt::Display) {
+        let key = self.variables.resolve(key);
+        let value = self.variables.resolve(&value.to_string());
         let secret = is_secret_name(&key.text) || key.secret || value.secret;
         self.query.push((key.text, Some(value.text), secret));
+    }
+
+    /// [`Self::query`] when the value is set.
+    pub fn query_opt(&mut self, key: &str, value: Option<impl fmt::Display>) {
+        if let Some(value) = value {
+            self.query(key, value);
+        }
+    }
+
+    /// Adds a query parameter whose value is sent as JSON text.
+    pub fn query_json<T: serde::Serialize + ?Sized>(&mut self, key: &str, value: &T) {
+        match to_json(value) {
+            Ok(text) => self.query(key, text),
+            Err(error) => self.fail(error),
+        }
     }
 
     /// Adds a query key without a value (`?human`), as Postman sends a key with none.
@@ -1569,15 +1612,33 @@ impl RequestBuilder {
             .push((self.variables.resolve(key).text, None, false));
     }
 
-    /// Adds a header, checking its name and value.
-    pub fn header(&mut self, name: &str, value: &str) -> Result<(), BuildError> {
-        let resolved = self.variables.resolve(value);
-        let (name, mut value) = header_pair(name, &resolved.text)?;
-        if resolved.secret {
-            value.set_sensitive(true);
+    /// Adds a header; a name or value that is not valid in a header fails the request.
+    pub fn header(&mut self, name: &str, value: impl fmt::Display) {
+        let resolved = self.variables.resolve(&value.to_string());
+        match header_pair(name, &resolved.text) {
+            Ok((name, mut value)) => {
+                if resolved.secret {
+                    value.set_sensitive(true);
+                }
+                self.headers.append(name, value);
+            }
+            Err(error) => self.fail(error),
         }
-        self.headers.append(name, value);
-        Ok(())
+    }
+
+    /// [`Self::header`] when the value is set.
+    pub fn header_opt(&mut self, name: &str, value: Option<impl fmt::Display>) {
+        if let Some(value) = value {
+            self.header(name, value);
+        }
+    }
+
+    /// Adds a header whose value is sent as JSON text.
+    pub fn header_json<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: &T) {
+        match to_json(value) {
+            Ok(text) => self.header(name, text),
+            Err(error) => self.fail(error),
+        }
     }
 
     /// Applies the client's credentials the way `scheme` asks for.
@@ -1710,6 +1771,60 @@ impl RequestBuilder {
         insert_secret_header(&mut self.headers, name, value)
     }
 
+    /// Starts a url-encoded body; [`Self::field`] adds its fields.
+    pub fn form(&mut self) {
+        self.body = Body::Form(Vec::new());
+    }
+
+    /// Starts a multipart body; [`Self::field`] and [`Self::file`] add its parts.
+    pub fn multipart(&mut self) {
+        self.body = Body::Multipart(Vec::new());
+    }
+
+    /// Adds a field to the url-encoded or multipart body that [`Self::form`] or
+    /// [`Self::multipart`] started (variables in its name and value resolved); without one it
+    /// fails the request.
+    pub fn field(&mut self, name: &str, value: impl fmt::Display) {
+        let name = self.variables.resolve(name).text;
+        let value = self.variables.resolve(&value.to_string()).text;
+        match &mut self.body {
+            Body::Form(fields) => fields.push((name, value)),
+            Body::Multipart(parts) => parts.push(Part::Text { name, value }),
+            _ => self.fail(BuildError::new(format!(
+                "field `{name}` outside a form body"
+            ))),
+        }
+    }
+
+    /// [`Self::field`] when the value is set.
+    pub fn field_opt(&mut self, name: &str, value: Option<impl fmt::Display>) {
+        if let Some(value) = value {
+            self.field(name, value);
+        }
+    }
+
+    /// Adds a field whose value is sent as JSON text (see [`Self::field`]).
+    pub fn field_json<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: &T) {
+        match to_json(value) {
+            Ok(text) => self.field(name, text),
+            Err(error) => self.fail(error),
+        }
+    }
+
+    /// Adds a file part to the multipart body that [`Self::multipart`] started; without one
+    /// it fails the request.
+    pub fn file(&mut self, name: &str, file: &FilePart) {
+        match &mut self.body {
+            Body::Multipart(parts) => parts.push(Part::File {
+                name: name.to_owned(),
+                file: file.clone(),
+            }),
+            _ => self.fail(BuildError::new(format!(
+                "file `{name}` outside a multipart body"
+            ))),
+        }
+    }
+
     /// Sets the body; variables in its text and fields are resolved.
     pub fn body(&mut self, body: Body) {
         let resolve = |text: &str| self.variables.resolve(text).text;
@@ -1750,12 +1865,8 @@ impl RequestBuilder {
     }
 
     /// Sets a JSON body sent as `content_type`; variables in its strings are resolved.
-    pub fn json<T: serde::Serialize + ?Sized>(
-        &mut self,
-        value: &T,
-        content_type: &str,
-    ) -> Result<(), BuildError> {
-        self.json_template(value, content_type, &[])
+    pub fn json<T: serde::Serialize + ?Sized>(&mut self, value: &T, content_type: &str) {
+        self.json_template(value, content_type, &[]);
     }
 
     /// [`Self::json`] for a body the collection writes with unquoted variables
@@ -1766,7 +1877,23 @@ impl RequestBuilder {
         value: &T,
         content_type: &str,
         unquoted: &[(&str, &str)],
-    ) -> Result<(), BuildError> {
+    ) {
+        match self.json_text(value, unquoted) {
+            Ok(text) => {
+                self.body = Body::Bytes {
+                    content_type: content_type.to_owned(),
+                    bytes: text.into_bytes(),
+                };
+            }
+            Err(error) => self.fail(error),
+        }
+    }
+
+    fn json_text<T: serde::Serialize + ?Sized>(
+        &self,
+        value: &T,
+        unquoted: &[(&str, &str)],
+    ) -> Result<String, BuildError> {
         let error = |e: serde_json::Error| BuildError::new(e.to_string());
         let mut value = serde_json::to_value(value).map_err(error)?;
         let mut substitutions = Vec::new();
@@ -1789,15 +1916,14 @@ impl RequestBuilder {
         for (serialized, raw) in substitutions {
             text = text.replacen(&serialized, &raw, 1);
         }
-        self.body = Body::Bytes {
-            content_type: content_type.to_owned(),
-            bytes: text.into_bytes(),
-        };
-        Ok(())
+        Ok(text)
     }
 
-    /// Finishes the request.
-    pub fn finish(self) -> Prepared {
+    /// Finishes the request, or returns the first error met while building it.
+    pub fn finish(self) -> Result<Prepared, BuildError> {
+        if let Some(error) = self.error {
+            return Err(error);
+        }
         let (query, shown_query) = self.query_strings();
         // What reqwest sends is this URL as its parser serializes it (dot segments resolved, ...):
         // the prepared request is that, so `build()` is exactly what goes on the wire. The shown
@@ -1815,7 +1941,7 @@ impl RequestBuilder {
             }
             Err(_) => (url, format!("{}{shown_query}", self.url)),
         };
-        Prepared {
+        Ok(Prepared {
             method: self.method,
             url,
             shown_url,
@@ -1823,7 +1949,7 @@ impl RequestBuilder {
             body: self.body,
             challenge: self.challenge,
             token_slot: self.token_slot,
-        }
+        })
     }
 
     /// The URL [`Self::finish`] gives the request as it stands, for schemes that sign it.

@@ -1,4 +1,4 @@
-//! Response types several operations share live once in the client's `types` module, named
+//! Types several operations share live once in the client's `types` module, named
 //! after what they are; the names stay when unrelated requests come and go.
 
 use postman_codegen::collection::parse_collection;
@@ -187,4 +187,66 @@ fn generated_operations_refer_to_the_types_module() {
     assert_eq!(code.matches("pub struct User {").count(), 1);
     assert!(code.contains("NotFound(types::ErrorCodeMessage)"), "{code}");
     assert!(!code.contains("BadRequestBody"));
+}
+
+fn sending(name: &str, method: &str, path: &str, body: Value) -> Value {
+    json!({
+        "name": name,
+        "request": {
+            "method": method,
+            "url": format!("https://api.test{path}"),
+            "body": {"mode": "raw", "raw": body.to_string(),
+                     "options": {"raw": {"language": "json"}}},
+        },
+    })
+}
+
+#[test]
+fn what_several_operations_send_is_shared_with_its_setters_and_each_body_stays_its_own() {
+    let settings = json!({"audio": "voip", "mute": true});
+    let items = vec![
+        sending(
+            "Create a meeting",
+            "POST",
+            "/meetings",
+            json!({"topic": "Standup", "settings": settings}),
+        ),
+        sending(
+            "Update a meeting",
+            "PATCH",
+            "/meetings/:id",
+            json!({"settings": settings}),
+        ),
+    ];
+    let api = lower(items.clone());
+    assert_eq!(shared_names(&api), ["Settings"]);
+    assert!(api.types[0].sent);
+    for op in &api.root.operations {
+        let ir::Body::Json { ty, .. } = &op.body else {
+            panic!("a JSON body: {:?}", op.body)
+        };
+        assert_eq!(ty, &Ty::Named("Body".into()), "{}", op.ident);
+    }
+    let collection = json!({
+        "info": {"name": "Meetings", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+        "item": items,
+    });
+    let code = postman_codegen::generate(
+        &collection.to_string(),
+        "meetings.json",
+        &postman_codegen::Output::Module("meetings".into()),
+    )
+    .expect("generates")
+    .code;
+    assert_eq!(code.matches("pub struct Settings {").count(), 1);
+    let types = &code[code.find("pub mod types {").expect("a types module")..];
+    assert!(
+        types.contains("impl Settings {") && types.contains("pub fn new("),
+        "the shared type keeps its constructor: {types}"
+    );
+    assert_eq!(
+        code.matches("settings: types::Settings {").count(),
+        2,
+        "each example builds the shared type"
+    );
 }

@@ -2,6 +2,7 @@
 //!
 //! Text from the collection only ever becomes string literals or `#[doc]` attributes.
 
+mod auth;
 mod builders;
 mod client;
 mod markdown;
@@ -82,7 +83,13 @@ pub fn items(api: &Api, runtime_at: RuntimeAt<'_>) -> Result<TokenStream, syn::E
         .variables
         .iter()
         .map(|(name, value)| quote!((#name, #value)));
-    let body = module_body(&api.root, 0, "");
+    let auth = auth::AuthSchemes::of(api);
+    let context = operation::Context {
+        types: &api.types,
+        auth: &auth,
+    };
+    let body = module_body(&api.root, 0, "", context);
+    let auth_consts = auth.items();
     let accessors = accessors(&api.root, quote!(self), 0);
     let doc = docs(Some(&format!(
         "Client for the \"{}\" collection: a [`runtime::Client`] with its servers and variables.",
@@ -106,6 +113,8 @@ pub fn items(api: &Api, runtime_at: RuntimeAt<'_>) -> Result<TokenStream, syn::E
         #client
 
         #shared
+
+        #auth_consts
 
         #body
     })
@@ -189,12 +198,17 @@ fn root_path(depth: usize) -> TokenStream {
 
 /// Items of a module: one `pub mod` per operation and per sub-folder, and for folders the
 /// `Ops` accessor struct.
-fn module_body(module: &Module, depth: usize, parents: &str) -> TokenStream {
+fn module_body(
+    module: &Module,
+    depth: usize,
+    parents: &str,
+    context: operation::Context<'_>,
+) -> TokenStream {
     let root_from_op = root_path(depth + 1);
     let operations = module
         .operations
         .iter()
-        .map(|op| operation::operation(op, &root_from_op, parents));
+        .map(|op| operation::operation(op, &root_from_op, parents, context));
     let folders = module.modules.iter().map(|m| {
         let name = ident(&m.ident);
         let mut text = m.doc.clone().unwrap_or_default();
@@ -203,7 +217,7 @@ fn module_body(module: &Module, depth: usize, parents: &str) -> TokenStream {
         }
         text.push_str(&format!("Folder \"{}\".", m.name));
         let doc = docs(Some(&text));
-        let body = module_body(m, depth + 1, &format!("{parents}{name}::"));
+        let body = module_body(m, depth + 1, &format!("{parents}{name}::"), context);
         quote! {
             #doc
             pub mod #name {

@@ -1,20 +1,39 @@
 //! One operation: its module with the request struct, body and response types, the sans-IO
-//! `runtime::Operation` implementation: its route in `prepare`, its statuses in `decode`.
+//! `runtime::Operation` implementation: its route in `encode`, its statuses in `decode`.
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
+use super::auth::AuthSchemes;
 use super::builders::{constructor, has_default, request_structs, setters, type_builders, Slot};
 use super::docs;
-use super::types::{example, refers_to_shared, ty_tokens, type_def};
+use super::types::{example, refers_to_shared, ty_tokens, type_def, Scope};
 use crate::ir::{
-    Auth, Body, Operation, Param, ParamIn, Piece, Response, ResponseKind, Ty, TypeDef,
+    Body, Operation, Param, ParamIn, Piece, Response, ResponseKind, SharedType, Ty, TypeDef,
 };
 use crate::naming::ident;
 
+/// What the operations of a client refer to besides their own items.
+#[derive(Clone, Copy)]
+pub struct Context<'a> {
+    /// The `types` module.
+    pub types: &'a [SharedType],
+    /// The auth schemes' constants.
+    pub auth: &'a AuthSchemes,
+}
+
 /// The `pub mod` of one operation; `root` is the path to the client's root module
 /// (`super::super::`), `parents` the module path of its folder (`users::`, empty at the root).
-pub fn operation(op: &Operation, root: &TokenStream, parents: &str) -> TokenStream {
+pub fn operation(
+    op: &Operation,
+    root: &TokenStream,
+    parents: &str,
+    context: Context<'_>,
+) -> TokenStream {
+    let scope = Scope {
+        local: &op.types,
+        shared: context.types,
+    };
     let module = ident(&op.ident);
     let name = format!("{parents}{module}");
     let summary = format!("`{} {}`", op.method, op.path);
@@ -30,11 +49,12 @@ pub fn operation(op: &Operation, root: &TokenStream, parents: &str) -> TokenStre
     )));
     let method = &op.method;
     let path = &op.path;
+    let server = &op.server;
 
     let mut fields: Vec<TokenStream> = op.params.iter().map(field).collect();
     let mut example_fields: Vec<TokenStream> =
-        op.params.iter().map(|p| param_example(p, op)).collect();
-    let (body_ty, body_example, body_def) = body_parts(op);
+        op.params.iter().map(|p| param_example(p, scope)).collect();
+    let (body_ty, body_example, body_def) = body_parts(op, scope);
     if let Some(body_ty) = &body_ty {
         fields.push(quote! {
             /// Request body.
@@ -47,7 +67,8 @@ pub fn operation(op: &Operation, root: &TokenStream, parents: &str) -> TokenStre
     let request_impl = builders.request;
     let body_builders = builders.types;
     let types = op.types.iter().map(type_def);
-    let prepare = prepare_body(op);
+    let encode = encode_body(op);
+    let auth = context.auth.operation_const(&op.auth, root);
     let (success, decode) = responses(op);
 
     let client = quote!(#root Client);
@@ -87,13 +108,11 @@ pub fn operation(op: &Operation, root: &TokenStream, parents: &str) -> TokenStre
                 const NAME: &'static str = #name;
                 const METHOD: &'static str = #method;
                 const PATH: &'static str = #path;
+                const SERVER: &'static str = #server;
+                #auth
 
-                fn prepare(
-                    &self,
-                    client: &Self::Client,
-                ) -> Result<runtime::Prepared, runtime::BuildError> {
-                    let client: &runtime::Client = client.as_ref();
-                    #prepare
+                fn encode(&self, builder: &mut runtime::RequestBuilder) {
+                    #encode
                 }
 
                 #decode
@@ -102,8 +121,21 @@ pub fn operation(op: &Operation, root: &TokenStream, parents: &str) -> TokenStre
     }
 }
 
-/// Whether the operation's types or responses name a type of the client's `types` module.
+/// Whether the operation's parameters, body, types or responses name a type of the client's
+/// `types` module.
 fn uses_shared_types(op: &Operation) -> bool {
+    let params = op.params.iter().any(|p| refers_to_shared(&p.ty));
+    let body = match &op.body {
+        Body::Json { ty, .. }
+        | Body::GraphQl {
+            variables_ty: Some(ty),
+            ..
+        } => refers_to_shared(ty),
+        Body::Form(fields) | Body::Multipart(fields) => {
+            fields.iter().any(|f| refers_to_shared(&f.ty))
+        }
+        _ => false,
+    };
     let responses = op.responses.iter().any(|r| match &r.kind {
         ResponseKind::Json(ty) => refers_to_shared(ty),
         _ => false,
@@ -112,7 +144,7 @@ fn uses_shared_types(op: &Operation) -> bool {
         TypeDef::Struct(def) => def.fields.iter().any(|f| refers_to_shared(&f.ty)),
         TypeDef::Enum(_) => false,
     });
-    responses || types
+    params || body || responses || types
 }
 
 /// Methods of `Request` that its setters must not shadow.
@@ -222,9 +254,9 @@ fn field(param: &Param) -> TokenStream {
     }
 }
 
-fn param_example(param: &Param, op: &Operation) -> TokenStream {
+fn param_example(param: &Param, scope: Scope<'_>) -> TokenStream {
     let name = ident(&param.field);
-    let value = example(&param.ty, param.example.as_ref(), &op.types);
+    let value = example(&param.ty, param.example.as_ref(), scope);
     let value = match (param.optional, &param.example) {
         (false, _) => value,
         (true, Some(_)) => quote!(Some(#value)),
@@ -234,14 +266,14 @@ fn param_example(param: &Param, op: &Operation) -> TokenStream {
 }
 
 /// The body field's type, its example, and the form struct definition if any.
-fn body_parts(op: &Operation) -> (Option<TokenStream>, TokenStream, TokenStream) {
+fn body_parts(op: &Operation, scope: Scope<'_>) -> (Option<TokenStream>, TokenStream, TokenStream) {
     match &op.body {
         Body::None => (None, TokenStream::new(), TokenStream::new()),
         Body::Json {
             ty, example: value, ..
         } => (
             Some(ty_tokens(ty)),
-            example(ty, Some(value), &op.types),
+            example(ty, Some(value), scope),
             TokenStream::new(),
         ),
         Body::Raw { example: text, .. } => (
@@ -264,7 +296,7 @@ fn body_parts(op: &Operation) -> (Option<TokenStream>, TokenStream, TokenStream)
                     let tokens = ty_tokens(ty);
                     (
                         quote!(runtime::GraphQlBody<#tokens>),
-                        example(ty, Some(variables), &op.types),
+                        example(ty, Some(variables), scope),
                     )
                 }
                 None => {
@@ -286,7 +318,7 @@ fn body_parts(op: &Operation) -> (Option<TokenStream>, TokenStream, TokenStream)
         }
         Body::Form(params) | Body::Multipart(params) => {
             let fields = params.iter().map(field);
-            let examples = params.iter().map(|p| param_example(p, op));
+            let examples = params.iter().map(|p| param_example(p, scope));
             let kind = if matches!(op.body, Body::Form(_)) {
                 "url-encoded"
             } else {
@@ -309,26 +341,8 @@ fn body_parts(op: &Operation) -> (Option<TokenStream>, TokenStream, TokenStream)
     }
 }
 
-/// A `&str` expression for a parameter; `value` is a place of type `T`, or of type `&T` when
-/// `borrowed`.
-fn as_str(param: &Param, value: TokenStream, borrowed: bool) -> TokenStream {
-    let reference = if borrowed {
-        quote!(#value)
-    } else {
-        quote!(&#value)
-    };
-    if param.json {
-        quote!(&runtime::to_json(#reference)?)
-    } else if param.ty == Ty::String {
-        reference
-    } else {
-        quote!(&#value.to_string())
-    }
-}
-
-fn prepare_body(op: &Operation) -> TokenStream {
-    let method = &op.method;
-    let server = &op.server;
+/// The statements of `encode`: path segments, query parameters, headers and body.
+fn encode_body(op: &Operation) -> TokenStream {
     let segments = op.segments.iter().map(|pieces| {
         let pieces = pieces.iter().map(|piece| match piece {
             Piece::Lit(text) => quote!(runtime::Piece::Lit(#text)),
@@ -352,107 +366,74 @@ fn prepare_body(op: &Operation) -> TokenStream {
         .iter()
         .filter(|p| p.place != ParamIn::Path)
         .map(|p| {
+            let (method, method_json) = match p.place {
+                ParamIn::Header => (quote!(header), quote!(header_json)),
+                _ => (quote!(query), quote!(query_json)),
+            };
             let name = ident(&p.field);
             let key = &p.key;
-            let call = |value: TokenStream| match p.place {
-                ParamIn::Header => quote!(builder.header(#key, #value)?;),
-                _ => quote!(builder.query(#key, #value);),
-            };
-            if p.place == ParamIn::QueryFlag {
-                quote!(if self.#name { builder.query_flag(#key); })
-            } else if let Ty::Vec(element) = &p.ty {
-                let value = match **element {
-                    Ty::String => quote!(value),
-                    _ => quote!(&value.to_string()),
-                };
-                let call = call(value);
-                quote!(for value in &self.#name { #call })
-            } else if p.optional {
-                let set = call(as_str(p, quote!(value), true));
-                match &p.default {
-                    Some(variable) => {
-                        let unset = call(quote!(#variable));
-                        quote!(if let Some(value) = &self.#name { #set } else { #unset })
-                    }
-                    None => quote!(if let Some(value) = &self.#name { #set }),
-                }
-            } else {
-                call(as_str(p, quote!(self.#name), false))
-            }
+            value_statement(p, quote!(self.#name), &method, &method_json, key)
         });
     let fixed = op
         .fixed_headers
         .iter()
-        .map(|(k, v)| quote!(builder.header(#k, #v)?;));
-    let auth = auth_tokens(&op.auth);
+        .map(|(k, v)| quote!(builder.header(#k, #v);));
     let body = body_tokens(op);
     quote! {
-        let mut builder = runtime::RequestBuilder::new(client, #method, #server)?;
         #(#segments)*
         #(#params)*
         #(#fixed)*
         #body
-        builder.auth(client, #auth)?;
-        Ok(builder.finish())
     }
 }
 
-fn auth_tokens(auth: &Auth) -> TokenStream {
-    let option = |value: &Option<String>| match value {
-        Some(text) => quote!(Some(#text)),
-        None => quote!(None),
-    };
-    match auth {
-        Auth::None => quote!(runtime::AuthScheme::None),
-        Auth::Basic { user, password } => {
-            let (user, password) = (option(user), option(password));
-            quote!(runtime::AuthScheme::Basic { user: #user, password: #password })
+/// The statement that writes parameter or form field `param`, held at `place`, with the
+/// builder's `method` (`query`, `header`, `field`; `method_json` for JSON values, and the
+/// `_opt` forms for optional ones).
+fn value_statement(
+    param: &Param,
+    place: TokenStream,
+    method: &TokenStream,
+    method_json: &TokenStream,
+    key: &str,
+) -> TokenStream {
+    if param.place == ParamIn::QueryFlag {
+        return quote!(if #place { builder.query_flag(#key); });
+    }
+    if param.ty == Ty::File {
+        return if param.optional {
+            quote!(if let Some(file) = &#place { builder.file(#key, file); })
+        } else {
+            quote!(builder.file(#key, &#place);)
+        };
+    }
+    if param.json {
+        return if param.optional {
+            quote!(if let Some(value) = &#place { builder.#method_json(#key, value); })
+        } else {
+            quote!(builder.#method_json(#key, &#place);)
+        };
+    }
+    if let Ty::Vec(_) = &param.ty {
+        return quote!(for value in &#place { builder.#method(#key, value); });
+    }
+    let method_opt = quote::format_ident!("{}_opt", method.to_string());
+    match (param.optional, &param.default) {
+        // Numbers, booleans and enums are `Copy`.
+        (false, _) if matches!(param.ty, Ty::String | Ty::Value) => {
+            quote!(builder.#method(#key, &#place);)
         }
-        Auth::OAuth2 {
-            prefix,
-            in_query,
-            credential,
-            grant,
-        } => {
-            let credential = option(credential);
-            let grant = if grant.is_empty() {
-                quote!(None)
-            } else {
-                let settings = grant.iter().map(|(name, value)| quote!((#name, #value)));
-                quote!(Some(&runtime::oauth2::Grant { settings: &[#(#settings),*] }))
-            };
-            quote!(runtime::AuthScheme::OAuth2 {
-                prefix: #prefix,
-                in_query: #in_query,
-                credential: #credential,
-                grant: #grant,
-            })
+        (false, _) => quote!(builder.#method(#key, #place);),
+        (true, None) => quote!(builder.#method_opt(#key, #place.as_ref());),
+        (true, Some(variable)) if param.ty == Ty::String => {
+            quote!(builder.#method(#key, #place.as_deref().unwrap_or(#variable));)
         }
-        Auth::Token {
-            header,
-            prefix,
-            credential,
-            written,
-        } => {
-            let credential = option(credential);
-            quote!(runtime::AuthScheme::Token { header: #header, prefix: #prefix, credential: #credential, written: #written })
-        }
-        Auth::ApiKey {
-            name,
-            prefix,
-            in_query,
-            credential,
-        } => {
-            let credential = option(credential);
-            quote!(runtime::AuthScheme::ApiKey { name: #name, prefix: #prefix, in_query: #in_query, credential: #credential })
-        }
-        Auth::Signed { scheme, settings } => {
-            let settings = settings.iter().map(|(name, value)| quote!((#name, #value)));
-            let (module, signer) = (ident(scheme.module()), ident(scheme.signer()));
-            quote!(runtime::AuthScheme::Signed(
-                &runtime::#module::#signer { settings: &[#(#settings),*] }
-            ))
-        }
+        (true, Some(variable)) => quote! {
+            match &#place {
+                Some(value) => builder.#method(#key, value),
+                None => builder.#method(#key, #variable),
+            }
+        },
     }
 }
 
@@ -460,15 +441,15 @@ fn body_tokens(op: &Operation) -> TokenStream {
     match &op.body {
         Body::None => TokenStream::new(),
         Body::Json { mime, unquoted, .. } if unquoted.is_empty() => {
-            quote!(builder.json(&self.body, #mime)?;)
+            quote!(builder.json(&self.body, #mime);)
         }
         Body::Json { mime, unquoted, .. } => {
             let unquoted = unquoted
                 .iter()
                 .map(|(pointer, name)| quote!((#pointer, #name)));
-            quote!(builder.json_template(&self.body, #mime, &[#(#unquoted),*])?;)
+            quote!(builder.json_template(&self.body, #mime, &[#(#unquoted),*]);)
         }
-        Body::GraphQl { .. } => quote!(builder.json(&self.body, "application/json")?;),
+        Body::GraphQl { .. } => quote!(builder.json(&self.body, "application/json");),
         Body::Raw { mime, .. } => quote! {
             builder.body(runtime::Body::Bytes {
                 content_type: #mime.to_owned(),
@@ -483,67 +464,26 @@ fn body_tokens(op: &Operation) -> TokenStream {
                 bytes: self.body.clone(),
             });
         },
-        Body::Form(params) => {
-            let fields = params
-                .iter()
-                .map(|p| form_entry(p, |key, value| quote!((#key, #value))));
-            quote!(builder.body(runtime::form_body(vec![#(#fields),*]));)
-        }
-        Body::Multipart(params) => {
-            let parts = params.iter().map(|p| {
-                let is_file = p.ty == Ty::File;
-                form_entry(p, |key, value| {
-                    if is_file {
-                        quote!(runtime::Part::file(#key, #value))
-                    } else {
-                        quote!(runtime::Part::text(#key, #value))
-                    }
-                })
-            });
-            quote!(builder.body(runtime::multipart_body(vec![#(#parts),*]));)
-        }
-    }
-}
-
-/// `Option<entry>` for one form field; `make` builds the entry from key and owned value.
-fn form_entry(param: &Param, make: impl Fn(&str, TokenStream) -> TokenStream) -> TokenStream {
-    let name = ident(&param.field);
-    let key = &param.key;
-    let owned = param.ty == Ty::String || param.ty == Ty::File;
-    match (param.optional, param.json, owned) {
-        (false, false, _) => {
-            let value = if owned {
-                quote!(self.body.#name.clone())
+        Body::Form(params) | Body::Multipart(params) => {
+            let start = if matches!(op.body, Body::Form(_)) {
+                quote!(builder.form();)
             } else {
-                quote!(self.body.#name.to_string())
+                quote!(builder.multipart();)
             };
-            let entry = make(key, value);
-            quote!(Some(#entry))
-        }
-        (false, true, _) => {
-            let entry = make(key, quote!(runtime::to_json(&self.body.#name)?));
-            quote!(Some(#entry))
-        }
-        (true, true, _) => {
-            let entry = make(key, quote!(value));
-            quote!(self.body.#name.as_ref().map(runtime::to_json).transpose()?.map(|value| #entry))
-        }
-        (true, false, true) => match &param.default {
-            Some(variable) => {
-                let entry = make(key, quote!(value));
-                quote!(Some({
-                    let value = self.body.#name.clone().unwrap_or_else(|| #variable.to_owned());
-                    #entry
-                }))
+            let fields = params.iter().map(|p| {
+                let name = ident(&p.field);
+                value_statement(
+                    p,
+                    quote!(self.body.#name),
+                    &quote!(field),
+                    &quote!(field_json),
+                    &p.key,
+                )
+            });
+            quote! {
+                #start
+                #(#fields)*
             }
-            None => {
-                let entry = make(key, quote!(value));
-                quote!(self.body.#name.clone().map(|value| #entry))
-            }
-        },
-        (true, false, false) => {
-            let entry = make(key, quote!(value.to_string()));
-            quote!(self.body.#name.as_ref().map(|value| #entry))
         }
     }
 }
@@ -557,39 +497,34 @@ fn responses(op: &Operation) -> (TokenStream, TokenStream) {
         let status = Literal::u16_unsuffixed(response.status);
         let name = ident(&response.variant);
         let success = response.is_success();
-        let finish = |value: TokenStream| {
-            if success {
-                quote!(raw.ok(Success::#value))
-            } else {
-                quote!(raw.fail(Self::ID, Error::#value))
-            }
-        };
+        let (ok, fail) = (quote!(Success::#name), quote!(Error::#name));
         // A success saved without a body keeps the body that comes (204, 205 and 304 have
         // none); an error's body is always kept beside it in `ApiError`.
         let untyped = success
             && response.kind == ResponseKind::Empty
             && !matches!(response.status, 204 | 205 | 304);
-        let (payload, arm) = match &response.kind {
-            ResponseKind::Empty if untyped => (
+        let (payload, arm) = match (&response.kind, success) {
+            (ResponseKind::Empty, true) if untyped => (
                 Some(quote!(runtime::RawResponse)),
-                quote!(#status => raw.ok_raw(Success::#name),),
+                quote!(#status => raw.ok_raw(#ok),),
             ),
-            ResponseKind::Empty => {
-                let finish = finish(quote!(#name));
-                (None, quote!(#status => #finish,))
+            (ResponseKind::Empty, true) => (None, quote!(#status => raw.ok(#ok),)),
+            (ResponseKind::Empty, false) => (None, quote!(#status => raw.fail(Self::ID, #fail),)),
+            (ResponseKind::Json(ty), true) => (
+                Some(ty_tokens(ty)),
+                quote!(#status => raw.ok_json(Self::ID, #ok),),
+            ),
+            (ResponseKind::Json(ty), false) => (
+                Some(ty_tokens(ty)),
+                quote!(#status => raw.fail_json(Self::ID, #fail),),
+            ),
+            (ResponseKind::Text, true) => {
+                (Some(quote!(String)), quote!(#status => raw.ok_text(#ok),))
             }
-            ResponseKind::Text | ResponseKind::Json(_) => {
-                let (ty, value) = match &response.kind {
-                    ResponseKind::Json(ty) => (ty_tokens(ty), quote!(raw.json(Self::ID)?)),
-                    _ => (quote!(String), quote!(raw.text())),
-                };
-                let finish = finish(quote!(#name(body)));
-                let arm = quote!(#status => {
-                    let body = #value;
-                    #finish
-                });
-                (Some(ty), arm)
-            }
+            (ResponseKind::Text, false) => (
+                Some(quote!(String)),
+                quote!(#status => raw.fail_text(Self::ID, #fail),),
+            ),
         };
         arms.push(arm);
         let def = variant_def(response, payload);

@@ -4,6 +4,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 use serde_json::Value;
 
+use super::builders::{type_builders, Slot};
 use super::docs;
 use crate::ir::{EnumDef, SharedType, StructDef, Ty, TypeDef};
 use crate::naming::ident;
@@ -47,8 +48,8 @@ pub fn type_def(def: &TypeDef) -> TokenStream {
     }
 }
 
-/// The `types` module: the response types several operations share, each documented with
-/// the operations it serves.
+/// The `types` module: the types several operations share, each documented with the
+/// operations it serves; those that are sent come with their constructors and setters.
 pub fn shared_types(types: &[SharedType]) -> TokenStream {
     if types.is_empty() {
         return TokenStream::new();
@@ -77,17 +78,21 @@ pub fn shared_types(types: &[SharedType]) -> TokenStream {
                 String::new()
             };
             let doc = format!(
-                "`{}`, inferred from the collection's examples; the responses of {}{more} \
-                 decode into it.",
+                "`{}`, inferred from the collection's examples; {}{more} {} it.",
                 def.name,
-                shown.join(", ")
+                shown.join(", "),
+                if shared.sent { "use" } else { "decode into" }
             );
-            struct_def(def, &doc)
+            let definition = struct_def(def, &doc);
+            let builders = shared
+                .sent
+                .then(|| type_builders(&def.name, &Slot::of_struct(def)));
+            quote!(#definition #builders)
         }
         TypeDef::Enum(def) => enum_def(def),
     });
     quote! {
-        /// Response types several operations share.
+        /// Types several operations share.
         pub mod types {
             #use_self
             #(#defs)*
@@ -142,7 +147,8 @@ fn struct_def(def: &StructDef, doc: &str) -> TokenStream {
         .then(|| quote!(Default,));
     quote! {
         #doc
-        #[derive(Debug, Clone, #default PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, #default PartialEq)]
+        #[derive(::serde::Serialize, ::serde::Deserialize)]
         pub struct #name {
             #(#fields)*
         }
@@ -170,7 +176,8 @@ fn enum_def(def: &EnumDef) -> TokenStream {
     )));
     quote! {
         #doc
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[derive(::serde::Serialize, ::serde::Deserialize)]
         #[allow(clippy::enum_variant_names)]
         pub enum #name {
             #(#variants)*
@@ -193,8 +200,39 @@ fn enum_def(def: &EnumDef) -> TokenStream {
     }
 }
 
+/// The definitions an operation's code can name: its own, and the client's shared types.
+#[derive(Clone, Copy)]
+pub struct Scope<'a> {
+    /// The operation's types.
+    pub local: &'a [TypeDef],
+    /// The `types` module's.
+    pub shared: &'a [SharedType],
+}
+
+impl<'a> Scope<'a> {
+    /// The definition `name` names among the operation's own types.
+    fn local(&self, name: &str) -> Option<&'a TypeDef> {
+        self.local.iter().find(|def| def_name(def) == name)
+    }
+
+    /// The definition `name` names in the `types` module.
+    fn shared(&self, name: &str) -> Option<&'a TypeDef> {
+        self.shared
+            .iter()
+            .map(|shared| &shared.def)
+            .find(|def| def_name(def) == name)
+    }
+}
+
+fn def_name(def: &TypeDef) -> &str {
+    match def {
+        TypeDef::Struct(s) => &s.name,
+        TypeDef::Enum(e) => &e.name,
+    }
+}
+
 /// An expression of type `ty` built from an example value (defaults where it has none).
-pub fn example(ty: &Ty, value: Option<&Value>, defs: &[TypeDef]) -> TokenStream {
+pub fn example(ty: &Ty, value: Option<&Value>, scope: Scope<'_>) -> TokenStream {
     let value = value.filter(|v| !v.is_null() || matches!(ty, Ty::Value));
     match ty {
         Ty::String => {
@@ -230,30 +268,30 @@ pub fn example(ty: &Ty, value: Option<&Value>, defs: &[TypeDef]) -> TokenStream 
         Ty::File => quote!(runtime::FilePart::default()),
         Ty::Vec(inner) => match value.and_then(Value::as_array) {
             Some(items) if !items.is_empty() => {
-                let items = items.iter().map(|v| example(inner, Some(v), defs));
+                let items = items.iter().map(|v| example(inner, Some(v), scope));
                 quote!(vec![#(#items),*])
             }
             _ => quote!(Vec::new()),
         },
         Ty::Option(inner) => match value {
             Some(v) => {
-                let inner = example(inner, Some(v), defs);
+                let inner = example(inner, Some(v), scope);
                 quote!(Some(#inner))
             }
             None => quote!(None),
         },
-        Ty::Named(name) => named_example(name, value, defs),
-        // Shared types are responses' only, which no example builds.
-        Ty::Shared(_) => quote!(::std::default::Default::default()),
+        Ty::Named(name) => named_example(&ty_tokens(ty), scope.local(name), value, scope),
+        Ty::Shared(name) => named_example(&ty_tokens(ty), scope.shared(name), value, scope),
     }
 }
 
-fn named_example(name: &str, value: Option<&Value>, defs: &[TypeDef]) -> TokenStream {
-    let type_ident = ident(name);
-    let def = defs.iter().find(|d| match d {
-        TypeDef::Struct(s) => s.name == name,
-        TypeDef::Enum(e) => e.name == name,
-    });
+/// An example of the type `path` names, defined by `def`.
+fn named_example(
+    path: &TokenStream,
+    def: Option<&TypeDef>,
+    value: Option<&Value>,
+    scope: Scope<'_>,
+) -> TokenStream {
     match def {
         Some(TypeDef::Enum(def)) => {
             let wanted = value.map(|v| match v {
@@ -268,16 +306,16 @@ fn named_example(name: &str, value: Option<&Value>, defs: &[TypeDef]) -> TokenSt
                 .cloned()
                 .unwrap_or_default();
             let variant = ident(&variant);
-            quote!(#type_ident::#variant)
+            quote!(#path::#variant)
         }
         Some(TypeDef::Struct(def)) => {
             let fields = def.fields.iter().map(|field| {
                 let field_ident = ident(&field.ident);
                 let v = value.and_then(|v| v.get(&field.key));
-                let expr = example(&field.ty, v, defs);
+                let expr = example(&field.ty, v, scope);
                 quote!(#field_ident: #expr,)
             });
-            quote!(#type_ident { #(#fields)* })
+            quote!(#path { #(#fields)* })
         }
         None => quote!(::std::default::Default::default()),
     }

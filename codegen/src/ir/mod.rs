@@ -33,17 +33,19 @@ pub struct Api {
     pub variables: Vec<(String, String)>,
     /// Root module.
     pub root: Module,
-    /// Response types several operations share (the client's `types` module).
+    /// Types several operations share (the client's `types` module).
     pub types: Vec<SharedType>,
 }
 
-/// A response type several operations share.
+/// A type several operations share.
 #[derive(Debug, Clone)]
 pub struct SharedType {
     /// The definition, named after what it is.
     pub def: TypeDef,
-    /// Module paths of the operations whose responses decode into it (`users::get_a_user`).
+    /// Module paths of the operations that send or receive it (`users::get_a_user`).
     pub users: Vec<String>,
+    /// Whether some operation sends it: callers build it, with its constructor and setters.
+    pub sent: bool,
 }
 
 impl Api {

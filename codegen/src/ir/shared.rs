@@ -1,9 +1,9 @@
-//! Response types shared across operations: a struct that several operations' responses
-//! decode into, field for field the same, is defined once in the client's `types` module and
-//! named after what it is, not after the first operation that met it.
+//! Types shared across operations: a struct or enum that several operations send or receive,
+//! field for field (value for value) the same, is defined once in the client's `types` module
+//! and named after what it is, not after the first operation that met it.
 //!
-//! Only response types are shared: request types carry constructors and setters of their
-//! operation, and a type an operation also sends stays its own.
+//! An operation's own JSON body stays in its module (`update_a_user::Body`), with the setters
+//! its `Request` forwards; the types nested in it are shared like any other.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -14,7 +14,7 @@ use crate::naming::{camel, Namespace};
 /// Fields that name a content-derived type (`ErrorCodeMessage`).
 const NAMING_FIELDS: usize = 3;
 
-/// Moves the response structs that two or more operations share out of them, and returns
+/// Moves the types that two or more operations share out of them, and returns
 /// them, named, in the order they are first met (operations of a module, then its folders).
 pub fn share_types(root: &mut Module) -> Vec<SharedType> {
     let mut operations = Vec::new();
@@ -25,13 +25,14 @@ pub fn share_types(root: &mut Module) -> Vec<SharedType> {
     let mut per_op: Vec<BTreeMap<String, usize>> = Vec::new();
     for (index, (name, op)) in operations.iter().enumerate() {
         let mut local = BTreeMap::new();
-        for (shape, def) in shareable(op) {
+        for Shareable { shape, def, sent } in shareable(op) {
             let group = *by_shape.entry(shape).or_insert_with(|| {
                 groups.push(Group {
                     def: def.clone(),
                     first_operation: index,
                     users: Vec::new(),
                     uses: Vec::new(),
+                    sent: false,
                 });
                 groups.len() - 1
             });
@@ -39,12 +40,14 @@ pub fn share_types(root: &mut Module) -> Vec<SharedType> {
             if !group_of_op.users.contains(name) {
                 group_of_op.users.push(name.clone());
             }
+            group_of_op.sent |= sent;
+            let local_name = def_name(def).to_owned();
             group_of_op.uses.push(Use {
-                local: def.name.clone(),
-                status: status_of(op, &def.name),
+                status: status_of(op, &local_name),
+                local: local_name.clone(),
                 path: op.path.clone(),
             });
-            local.insert(def.name.clone(), group);
+            local.insert(local_name, group);
         }
         per_op.push(local);
     }
@@ -67,14 +70,24 @@ pub fn share_types(root: &mut Module) -> Vec<SharedType> {
         .into_iter()
         .zip(&group_names)
         .filter_map(|(group, name)| {
-            let mut def = group.def;
-            def.name = name.clone()?;
-            for field in &mut def.fields {
-                field.ty = rewrite(&field.ty, &renames[group.first_operation]);
-            }
+            let name = name.clone()?;
+            let def = match group.def {
+                TypeDef::Struct(mut def) => {
+                    def.name = name;
+                    for field in &mut def.fields {
+                        field.ty = rewrite(&field.ty, &renames[group.first_operation]);
+                    }
+                    TypeDef::Struct(def)
+                }
+                TypeDef::Enum(mut def) => {
+                    def.name = name;
+                    TypeDef::Enum(def)
+                }
+            };
             Some(SharedType {
-                def: TypeDef::Struct(def),
+                def,
                 users: group.users,
+                sent: group.sent,
             })
         })
         .collect();
@@ -86,12 +99,14 @@ pub fn share_types(root: &mut Module) -> Vec<SharedType> {
 /// A shape met in one or more operations.
 struct Group {
     /// The first definition met.
-    def: StructDef,
+    def: TypeDef,
     /// The operation that definition is in (an index in [`collect`]'s order).
     first_operation: usize,
     /// Module paths of the operations that have it, each once.
     users: Vec<String>,
     uses: Vec<Use>,
+    /// Whether some operation sends it.
+    sent: bool,
 }
 
 /// One operation's definition of a shape.
@@ -121,13 +136,20 @@ impl Group {
         if let [Some(name)] = candidates.iter().collect::<Vec<_>>().as_slice() {
             return (*name).clone();
         }
-        let fields: Vec<&str> = self
-            .def
-            .fields
-            .iter()
-            .take(NAMING_FIELDS)
-            .map(|f| f.key.as_str())
-            .collect();
+        let fields: Vec<&str> = match &self.def {
+            TypeDef::Struct(def) => def
+                .fields
+                .iter()
+                .take(NAMING_FIELDS)
+                .map(|f| f.key.as_str())
+                .collect(),
+            TypeDef::Enum(def) => def
+                .variants
+                .iter()
+                .take(NAMING_FIELDS)
+                .map(|(variant, _)| variant.as_str())
+                .collect(),
+        };
         let errors = self.uses.iter().all(|u| u.status.is_some_and(|s| s >= 300));
         let prefix = if errors { "Error " } else { "" };
         camel(&format!("{prefix}{}", fields.join(" ")), "Shape")
@@ -189,32 +211,56 @@ fn collect<'a>(module: &'a Module, parents: &str, out: &mut Vec<(String, &'a Ope
     }
 }
 
-/// The operation's structs that only its responses reach, each with its shape: its fields and,
-/// in place of the names of nested structs, their shapes.
-fn shareable(op: &Operation) -> Vec<(String, &StructDef)> {
+/// A type an operation defines, with its shape.
+struct Shareable<'a> {
+    /// Its fields (values, for an enum) and, in place of the names of nested types, their
+    /// shapes.
+    shape: String,
+    def: &'a TypeDef,
+    /// Whether the operation sends it.
+    sent: bool,
+}
+
+/// The operation's types that its parameters, body or responses reach, except its own JSON
+/// body, whose fields its `Request` sets.
+fn shareable(op: &Operation) -> Vec<Shareable<'_>> {
     let mut sent = BTreeSet::new();
     for ty in sent_types(op) {
         reach(ty, &op.types, &mut sent);
     }
-    let mut received = BTreeSet::new();
+    let mut reached = sent.clone();
     for response in &op.responses {
         if let ResponseKind::Json(ty) = &response.kind {
-            reach(ty, &op.types, &mut received);
+            reach(ty, &op.types, &mut reached);
         }
     }
+    let own_body = match &op.body {
+        Body::Json { ty, .. }
+        | Body::GraphQl {
+            variables_ty: Some(ty),
+            ..
+        } => top_name(ty),
+        _ => None,
+    };
     // The typer defines nested types before the types holding them.
     let mut shapes: BTreeMap<&str, String> = BTreeMap::new();
     let mut out = Vec::new();
     for def in &op.types {
-        let TypeDef::Struct(def) = def else { continue };
-        if sent.contains(&def.name) || !received.contains(&def.name) {
+        let name = def_name(def);
+        if !reached.contains(name) || own_body == Some(name) {
             continue;
         }
-        let Some(shape) = shape(def, &shapes) else {
-            continue;
+        let shape = match def {
+            TypeDef::Struct(def) => shape(def, &shapes),
+            TypeDef::Enum(def) => Some(format!("enum{:?}", def.variants)),
         };
-        shapes.insert(&def.name, shape.clone());
-        out.push((shape, def));
+        let Some(shape) = shape else { continue };
+        shapes.insert(name, shape.clone());
+        out.push(Shareable {
+            shape,
+            def,
+            sent: sent.contains(name),
+        });
     }
     out
 }
@@ -310,6 +356,22 @@ fn apply(module: &mut Module, renames: &[BTreeMap<String, String>], index: &mut 
         let renames = &renames[*index];
         *index += 1;
         op.types.retain(|def| !renames.contains_key(def_name(def)));
+        for param in &mut op.params {
+            param.ty = rewrite(&param.ty, renames);
+        }
+        match &mut op.body {
+            Body::Json { ty, .. }
+            | Body::GraphQl {
+                variables_ty: Some(ty),
+                ..
+            } => *ty = rewrite(ty, renames),
+            Body::Form(fields) | Body::Multipart(fields) => {
+                for field in fields {
+                    field.ty = rewrite(&field.ty, renames);
+                }
+            }
+            _ => {}
+        }
         for def in &mut op.types {
             if let TypeDef::Struct(def) = def {
                 for field in &mut def.fields {
