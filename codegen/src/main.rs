@@ -12,6 +12,11 @@ use postman_codegen::{generate_with_environment, module_name_for, Environment, O
 
 use cli_error::Error;
 
+/// Generation allocates many small token streams; mimalloc serves them faster than the system
+/// allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(version, about = "Typed Rust clients from Postman collections")]
 struct Cli {
