@@ -157,9 +157,13 @@ impl Group {
 }
 
 /// The name of a type nested in a field: the field's name (`Settings`), and for the items of
-/// a list (`UsersItem`) the singular of the list's (`User`).
+/// a list (`UsersItem`, or `UsersItem2` numbered beside another of its operation's types) the
+/// singular of the list's (`User`).
 fn held_name(local: &str) -> String {
-    match local.strip_suffix("Item") {
+    let item = local
+        .trim_end_matches(|c: char| c.is_ascii_digit())
+        .strip_suffix("Item");
+    match item {
         Some(list) if !list.is_empty() => singular(list),
         _ => local.to_owned(),
     }
@@ -421,5 +425,7 @@ mod tests {
         assert_eq!(held_name("Item"), "Item");
         assert_eq!(held_name("UserQosItem"), "UserQos");
         assert_eq!(held_name("PhoneNumbersItem"), "PhoneNumber");
+        assert_eq!(held_name("RegistrantsItem2"), "Registrant");
+        assert_eq!(held_name("Oauth2"), "Oauth2");
     }
 }
