@@ -159,10 +159,7 @@ async fn graphql_sends_query_and_typed_variables_as_json() {
 #[tokio::test]
 async fn binary_body_is_sent_as_bytes() {
     let server = server(204, "").await;
-    let request = body_modes::upload_binary::Request {
-        name: "q3 report.pdf".into(),
-        body: vec![1, 2, 3, 0, 255],
-    };
+    let request = body_modes::upload_binary::Request::new("q3 report.pdf", vec![1, 2, 3, 0, 255]);
     client(&server).upload_binary(&request).await.expect("204");
     let sent = sent(&server).await;
     assert_eq!(sent.method.as_str(), "PUT");
@@ -178,9 +175,7 @@ async fn binary_body_is_sent_as_bytes() {
 #[tokio::test]
 async fn folder_basic_auth_overrides_collection_api_key_and_custom_method_works() {
     let server = server(200, r#"{"purged": 12}"#).await;
-    let request = admin::purge_cache::Request {
-        scope: Some(admin::purge_cache::Scope::Images),
-    };
+    let request = admin::purge_cache::Request::new().scope(admin::purge_cache::Scope::Images);
     let response = client(&server)
         .admin()
         .purge_cache(&request)

@@ -192,7 +192,7 @@ async fn basic_auth_takes_its_password_from_a_variable() {
     let client = postman_clients::body_modes::Client::new()
         .with_base_url(server.uri())
         .with_variable("adminPassword", "pw-SECRET");
-    let request = postman_clients::body_modes::admin::purge_cache::Request { scope: None };
+    let request = postman_clients::body_modes::admin::purge_cache::Request::new();
     let curl = request.to_curl(&client).expect("builds");
     assert!(
         !curl.contains("pw-SECRET") && !curl.contains("cHctU0VDUkVU"),

@@ -126,21 +126,15 @@ async fn update_a_user_sends_each_field_with_its_own_value() {
 #[tokio::test]
 async fn unset_optional_fields_are_not_sent() {
     use zoom_users::types::LoginType;
-    use zoom_users::users::update_a_user::{Body, Request};
+    use zoom_users::users::update_a_user::Request;
     let server = server_answering(204).await;
-    let request = Request {
-        user_id: "me".to_owned(),
-        login_type: Some(LoginType::SingleSignOn),
-        remove_tsp_credentials: None,
-        body: Body {
-            first_name: Some("Ada".to_owned()),
-            ..Request::example().body
-        },
-    };
-    let mut body = request.body.clone();
-    body.last_name = None;
-    body.custom_attributes = None;
-    let request = Request { body, ..request };
+    let mut request = Request::example()
+        .login_type(LoginType::SingleSignOn)
+        .first_name("Ada");
+    request.user_id = "me".to_owned();
+    request.remove_tsp_credentials = None;
+    request.body.last_name = None;
+    request.body.custom_attributes = None;
     zoom(&server)
         .users()
         .update_a_user(&request)
@@ -176,12 +170,8 @@ async fn update_password_and_status_send_their_forms() {
     );
 
     let server = server_answering(204).await;
-    let status = zoom_users::users::update_user_status::Request {
-        user_id: "u1".to_owned(),
-        body: zoom_users::users::update_user_status::Body {
-            action: zoom_users::users::update_user_status::Action::Activate,
-        },
-    };
+    use zoom_users::users::update_user_status::{Action, Body, Request};
+    let status = Request::new("u1", Body::new(Action::Activate));
     let result = zoom(&server).users().update_user_status(&status).await;
     assert!(matches!(
         result.map(|r| r.into_inner()),

@@ -81,6 +81,7 @@ pub fn operation(
 
             #request_doc
             #[derive(Debug, Clone, #default PartialEq)]
+            #[non_exhaustive]
             pub struct Request {
                 #(#fields)*
             }
@@ -332,6 +333,7 @@ fn body_parts(op: &Operation, scope: Scope<'_>) -> (Option<TokenStream>, TokenSt
                 quote! {
                     #doc
                     #[derive(Debug, Clone, #default PartialEq)]
+                    #[non_exhaustive]
                     pub struct Body {
                         #(#fields)*
                     }

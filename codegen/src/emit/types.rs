@@ -149,6 +149,7 @@ fn struct_def(def: &StructDef, doc: &str) -> TokenStream {
         #doc
         #[derive(Debug, Clone, #default PartialEq)]
         #[derive(::serde::Serialize, ::serde::Deserialize)]
+        #[non_exhaustive]
         pub struct #name {
             #(#fields)*
         }
@@ -178,6 +179,7 @@ fn enum_def(def: &EnumDef) -> TokenStream {
         #doc
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         #[derive(::serde::Serialize, ::serde::Deserialize)]
+        #[non_exhaustive]
         #[allow(clippy::enum_variant_names)]
         pub enum #name {
             #(#variants)*
