@@ -15,6 +15,7 @@
 pub mod collection;
 pub mod decode_check;
 pub mod diagnostics;
+pub mod diff;
 pub mod emit;
 pub mod environment;
 pub mod files;
@@ -152,6 +153,22 @@ pub fn auth_modules(source: &str, file: &str) -> Result<BTreeSet<ir::AuthModule>
     let mut diags = Diagnostics::new(file);
     let collection = collection::parse_collection(source, &mut diags).map_err(Error::Input)?;
     Ok(ir::lower(&collection, "", &mut diags).auth_modules())
+}
+
+/// The changes to the generated API from the collection `old` to the collection `new`
+/// (their texts, and file names for messages), classified as breaking or compatible.
+pub fn compare(
+    old: &str,
+    old_file: &str,
+    new: &str,
+    new_file: &str,
+) -> Result<diff::Report, Error> {
+    let lower = |source: &str, file: &str| -> Result<ir::Api, Error> {
+        let mut diags = Diagnostics::new(file);
+        let collection = collection::parse_collection(source, &mut diags).map_err(Error::Input)?;
+        Ok(ir::lower(&collection, "", &mut diags))
+    };
+    Ok(diff::diff(&lower(old, old_file)?, &lower(new, new_file)?))
 }
 
 /// The runtime alone, as a module file with the auth modules in `modules`: one runtime for the

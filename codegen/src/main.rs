@@ -65,6 +65,25 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Report what changed in the generated API between two versions of a collection: each
+    /// change breaking or compatible, and the version bump that follows.
+    Diff {
+        /// The collection as it was, then as it is now; with `--git`, only the collection.
+        #[arg(required = true, num_args = 1..=2, value_name = "OLD NEW")]
+        collections: Vec<PathBuf>,
+        /// Compare the collection as committed at this git revision with the file as it is.
+        #[arg(long, value_name = "REV")]
+        git: Option<String>,
+        /// `text`, `markdown` (for a pull request or a CHANGELOG) or `json`.
+        #[arg(long, default_value = "text", value_parser = ["text", "markdown", "json"])]
+        format: String,
+        /// Exit with status 1 when a change is breaking (for CI).
+        #[arg(long, value_name = "LEVEL", value_parser = ["breaking"])]
+        fail_on: Option<String>,
+        /// The client's current version: the report suggests the next one.
+        #[arg(long, value_name = "VERSION")]
+        version: Option<String>,
+    },
     /// Generate every collection in the given directories and print a table; with `--compile`,
     /// also build all outputs in scratch crates with `cargo clippy -D warnings`.
     Corpus {
@@ -156,6 +175,19 @@ fn run(command: Command) -> Result<(), Error> {
             output,
             check,
         } => run_runtime(&collections, &output, check),
+        Command::Diff {
+            collections,
+            git,
+            format,
+            fail_on,
+            version,
+        } => run_diff(
+            &collections,
+            git.as_deref(),
+            &format,
+            fail_on.is_some(),
+            version.as_deref(),
+        ),
         Command::Corpus {
             dirs,
             compile,
@@ -189,6 +221,79 @@ fn run(command: Command) -> Result<(), Error> {
             update_baseline,
         ),
     }
+}
+
+/// `diff`: prints the report; fails when `fail_on_breaking` and a change is breaking.
+fn run_diff(
+    collections: &[PathBuf],
+    git: Option<&str>,
+    format: &str,
+    fail_on_breaking: bool,
+    version: Option<&str>,
+) -> Result<(), Error> {
+    let read = |path: &Path| {
+        std::fs::read_to_string(path).map_err(|source| Error::Io {
+            path: path.display().to_string(),
+            source,
+        })
+    };
+    let (old_name, old, new) = match (git, collections) {
+        (None, [old, new]) => (old.display().to_string(), read(old)?, new),
+        (Some(rev), [new]) => (
+            format!("{rev}:{}", new.display()),
+            committed(rev, new)?,
+            new,
+        ),
+        (None, _) => return Err(Error::Usage("diff takes OLD and NEW collections".into())),
+        (Some(_), _) => return Err(Error::Usage("diff --git REV takes one collection".into())),
+    };
+    let report =
+        postman_codegen::compare(&old, &old_name, &read(new)?, &new.display().to_string())?;
+    let format = match format {
+        "markdown" => postman_codegen::diff::Format::Markdown,
+        "json" => postman_codegen::diff::Format::Json,
+        _ => postman_codegen::diff::Format::Text,
+    };
+    print!("{}", report.render(format, version));
+    if fail_on_breaking && report.is_breaking() {
+        return Err(Error::Check {
+            path: new.display().to_string(),
+            message: "breaking changes to the generated API (see above)".to_owned(),
+        });
+    }
+    Ok(())
+}
+
+/// The text of `file` as committed at git revision `rev`.
+fn committed(rev: &str, file: &Path) -> Result<String, Error> {
+    let (dir, name) = match (file.parent(), file.file_name()) {
+        (Some(dir), Some(name)) => (dir, name),
+        _ => return Err(Error::Usage(format!("{}: not a file", file.display()))),
+    };
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let output = std::process::Command::new("git")
+        .arg("show")
+        .arg(format!("{rev}:./{}", name.to_string_lossy()))
+        .current_dir(dir)
+        .output()
+        .map_err(|source| Error::Io {
+            path: "git".to_owned(),
+            source,
+        })?;
+    if !output.status.success() {
+        return Err(Error::Check {
+            path: format!("{rev}:{}", file.display()),
+            message: String::from_utf8_lossy(&output.stderr).trim().to_owned(),
+        });
+    }
+    String::from_utf8(output.stdout).map_err(|_| Error::Check {
+        path: format!("{rev}:{}", file.display()),
+        message: "not UTF-8".to_owned(),
+    })
 }
 
 /// Where `generate` writes, and in what shape.

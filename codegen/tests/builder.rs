@@ -98,3 +98,57 @@ fn a_runtime_path_leaves_the_runtime_out_and_points_there() {
         "{error}"
     );
 }
+
+#[test]
+fn api_changes_are_reported_beside_the_generated_file_when_a_collection_changes() {
+    let root = std::env::temp_dir().join(format!(
+        "postman-codegen-builder-api-changes-{}",
+        std::process::id()
+    ));
+    let (input, out) = (root.join("collections"), root.join("out"));
+    std::fs::create_dir_all(&input).expect("input dir");
+    std::fs::create_dir_all(&out).expect("out dir");
+    let original = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../collections/zoho-mail.postman_collection.json"
+    ))
+    .expect("our collection");
+    let file = input.join("zoho.postman_collection.json");
+    std::fs::write(&file, &original).expect("written");
+    let builder = Builder::new()
+        .collection(&file)
+        .out_dir(&out)
+        .cargo_instructions(false)
+        .api_changes(true);
+    assert!(builder
+        .generate()
+        .expect("first run")
+        .api_changes
+        .is_empty());
+    assert!(
+        out.join("zoho.collection.json").is_file(),
+        "kept to compare with"
+    );
+
+    std::fs::write(
+        &file,
+        original.replace("Reset user password", "Reset a password"),
+    )
+    .expect("edited");
+    let changed = builder.generate().expect("second run");
+    assert_eq!(changed.api_changes, [out.join("zoho.api-changes.md")]);
+    let report = std::fs::read_to_string(&changed.api_changes[0]).expect("report");
+    assert!(
+        report.contains("Suggested version bump: **major**") && report.contains("operation moved"),
+        "{report}"
+    );
+    assert!(
+        builder
+            .generate()
+            .expect("third run")
+            .api_changes
+            .is_empty(),
+        "nothing changed since"
+    );
+    let _ = std::fs::remove_dir_all(&root);
+}

@@ -259,3 +259,56 @@ fn a_kept_runtime_carries_the_schemes_asked_for_and_is_checked() {
     assert!(client.contains("pub use crate::api_runtime as runtime;"));
     assert!(!client.contains("pub mod runtime"));
 }
+
+#[test]
+fn diff_against_a_git_revision_gates_breaking_changes() {
+    let dir = scratch("diff-git");
+    let git = |args: &[&str]| {
+        let out = Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@t.test"])
+            .args(args)
+            .current_dir(&dir)
+            .output()
+            .expect("git runs");
+        assert!(out.status.success(), "git {args:?}: {}", stderr(&out));
+    };
+    let original = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../collections/zoho-mail.postman_collection.json");
+    let text = std::fs::read_to_string(original).expect("our collection");
+    let file = dir.join("api.json");
+    std::fs::write(&file, &text).expect("written");
+    git(&["init", "-q"]);
+    git(&["add", "api.json"]);
+    git(&["commit", "-q", "-m", "collection"]);
+    let diff = |args: &[&str]| {
+        bin()
+            .args(["diff", "--git", "HEAD"])
+            .arg(&file)
+            .args(args)
+            .output()
+            .expect("runs")
+    };
+
+    let same = diff(&["--fail-on", "breaking"]);
+    assert!(same.status.success(), "{}", stderr(&same));
+    assert!(String::from_utf8_lossy(&same.stdout).contains("no API change"));
+
+    std::fs::write(
+        &file,
+        text.replace("Reset user password", "Reset a password"),
+    )
+    .expect("edited");
+    let renamed = diff(&["--fail-on", "breaking", "--format", "markdown"]);
+    assert!(!renamed.status.success());
+    let report = String::from_utf8_lossy(&renamed.stdout);
+    assert!(
+        report.contains("### Breaking") && report.contains("operation moved to"),
+        "{report}"
+    );
+    assert!(
+        stderr(&renamed).contains("breaking changes"),
+        "{}",
+        stderr(&renamed)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1,0 +1,287 @@
+//! Proof that `diff` classifies right, in the manner of cargo-semver-checks: for each class of
+//! change, code written against the old collection's client is compiled against the new one's,
+//! and it must fail to compile exactly when `diff` reports a change that breaks compilation.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use postman_codegen::{compare, generate, Output};
+use serde_json::{json, Value};
+
+fn collection(items: Value) -> String {
+    json!({
+        "info": {"name": "Users", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+        "variable": [{"key": "baseUrl", "value": "https://api.test"}],
+        "item": items,
+    })
+    .to_string()
+}
+
+fn get_user(method: &str, name: &str, query: Value, body: Value) -> Value {
+    json!({
+        "name": name,
+        "request": {"method": method, "url": {
+            "raw": "{{baseUrl}}/users/:userId",
+            "host": ["{{baseUrl}}"], "path": ["users", ":userId"],
+            "query": query,
+        }},
+        "response": [{"name": "OK", "code": 200, "body": body.to_string(),
+                      "header": [{"key": "Content-Type", "value": "application/json"}]}],
+    })
+}
+
+fn page() -> Value {
+    json!({"key": "page", "value": "1"})
+}
+
+fn order(values: &str) -> Value {
+    json!({"key": "order", "value": "asc",
+           "description": format!("Sort order. (This can only be one of {values})")})
+}
+
+fn user() -> Value {
+    json!({"id": "u1", "email": "a@b.test"})
+}
+
+fn base() -> Value {
+    json!([get_user(
+        "GET",
+        "Get a user",
+        json!([page(), order("asc,desc")]),
+        user()
+    )])
+}
+
+/// Old items, new items, and code written against the old client.
+struct Case {
+    name: &'static str,
+    new: Value,
+    code: &'static str,
+    breaking: bool,
+}
+
+const USE_REQUEST: &str = r#"
+    let request = get_a_user::Request::new("u1").page(2).order(get_a_user::Order::Asc);
+    let _ = request;
+"#;
+
+const READ_BODY: &str = r#"
+    fn email(success: get_a_user::Success) -> Option<String> {
+        match success {
+            get_a_user::Success::Ok(body) => body.email,
+            _ => None,
+        }
+    }
+    fn undocumented(error: &get_a_user::Error) -> bool {
+        matches!(error, get_a_user::Error::Undocumented)
+    }
+    fn ascending(order: get_a_user::Order) -> bool {
+        match order {
+            get_a_user::Order::Asc => true,
+            _ => false,
+        }
+    }
+    let _ = (email, undocumented, ascending);
+"#;
+
+fn cases() -> Vec<Case> {
+    let with = |name: &str, query: Value, body: Value| json!([get_user("GET", name, query, body)]);
+    let mut removed_request = base();
+    removed_request[0] =
+        json!({"name": "List users", "request": {"method": "GET", "url": "{{baseUrl}}/users"}});
+    let mut added_request = base();
+    added_request.as_array_mut().expect("items").push(
+        json!({"name": "List users", "request": {"method": "GET", "url": "{{baseUrl}}/users"}}),
+    );
+    vec![
+        Case {
+            name: "optional parameter added",
+            new: with(
+                "Get a user",
+                json!([page(), order("asc,desc"), {"key": "fields", "value": "email"}]),
+                user(),
+            ),
+            code: USE_REQUEST,
+            breaking: false,
+        },
+        Case {
+            name: "required parameter added",
+            new: with(
+                "Get a user",
+                json!([page(), order("asc,desc"),
+                {"key": "fields", "value": "email", "description": "(Required) Fields."}]),
+                user(),
+            ),
+            code: USE_REQUEST,
+            breaking: true,
+        },
+        Case {
+            name: "parameter retyped",
+            new: with(
+                "Get a user",
+                json!([{"key": "page", "value": "first"}, order("asc,desc")]),
+                user(),
+            ),
+            code: USE_REQUEST,
+            breaking: true,
+        },
+        Case {
+            name: "parameter removed",
+            new: with("Get a user", json!([order("asc,desc")]), user()),
+            code: USE_REQUEST,
+            breaking: true,
+        },
+        Case {
+            name: "enum value added",
+            new: with(
+                "Get a user",
+                json!([page(), order("asc,desc,random")]),
+                user(),
+            ),
+            code: READ_BODY,
+            breaking: false,
+        },
+        Case {
+            name: "enum value removed",
+            new: with("Get a user", json!([page(), order("desc,random")]), user()),
+            code: USE_REQUEST,
+            breaking: true,
+        },
+        Case {
+            name: "response field added",
+            new: with(
+                "Get a user",
+                json!([page(), order("asc,desc")]),
+                json!({"id": "u1", "email": "a@b.test", "name": "Ada"}),
+            ),
+            code: READ_BODY,
+            breaking: false,
+        },
+        Case {
+            name: "response field retyped",
+            new: with(
+                "Get a user",
+                json!([page(), order("asc,desc")]),
+                json!({"id": "u1", "email": 7}),
+            ),
+            code: READ_BODY,
+            breaking: true,
+        },
+        Case {
+            name: "request renamed",
+            new: with("Fetch a user", json!([page(), order("asc,desc")]), user()),
+            code: USE_REQUEST,
+            breaking: true,
+        },
+        Case {
+            name: "request removed",
+            new: removed_request,
+            code: USE_REQUEST,
+            breaking: true,
+        },
+        Case {
+            name: "request added",
+            new: added_request,
+            code: USE_REQUEST,
+            breaking: false,
+        },
+        Case {
+            name: "method changed (compiles, sends differently)",
+            new: json!([get_user(
+                "POST",
+                "Get a user",
+                json!([page(), order("asc,desc")]),
+                user()
+            )]),
+            code: USE_REQUEST,
+            breaking: true,
+        },
+    ]
+}
+
+/// A scratch crate holding a client and code that uses it.
+struct Scratch {
+    dir: PathBuf,
+    target: PathBuf,
+}
+
+impl Scratch {
+    fn new() -> Self {
+        let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("diff-proof");
+        let dir = root.join("crate");
+        std::fs::create_dir_all(dir.join("src")).expect("scratch directory");
+        Self {
+            dir,
+            target: root.join("target"),
+        }
+    }
+
+    /// Whether `code` compiles against the client of `items`.
+    fn compiles(&self, items: &Value, code: &str) -> Result<(), String> {
+        let generated = generate(
+            &collection(items.clone()),
+            "case.json",
+            &Output::Module("client".into()),
+        )
+        .expect("generates");
+        let manifest = format!(
+            "[package]\nname = \"diff-proof\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\n{}\n[workspace]\n",
+            generated.dependencies
+        );
+        std::fs::write(self.dir.join("Cargo.toml"), manifest).expect("manifest");
+        let lib = format!(
+            "{}\n#[allow(dead_code, unused_imports, unused_variables)]\nfn user_code() {{\n    use client::*;\n    use client::runtime::Operation as _;\n{code}}}\n",
+            generated.code
+        );
+        std::fs::write(self.dir.join("src/lib.rs"), lib).expect("lib.rs");
+        let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+            .args(["check", "--quiet", "--message-format=short"])
+            .current_dir(&self.dir)
+            .env("CARGO_TARGET_DIR", &self.target)
+            .output()
+            .expect("cargo runs");
+        if output.status.success() {
+            Ok(())
+        } else {
+            Err(String::from_utf8_lossy(&output.stderr).into_owned())
+        }
+    }
+}
+
+#[test]
+fn code_for_the_old_client_fails_to_compile_exactly_when_diff_says_it_breaks() {
+    let scratch = Scratch::new();
+    for code in [USE_REQUEST, READ_BODY] {
+        if let Err(errors) = scratch.compiles(&base(), code) {
+            panic!("the code compiles against the old client:\n{errors}");
+        }
+    }
+    for case in cases() {
+        let report = compare(
+            &collection(base()),
+            "old.json",
+            &collection(case.new.clone()),
+            "new.json",
+        )
+        .expect("both read");
+        assert_eq!(
+            report.is_breaking(),
+            case.breaking,
+            "{}: {report:#?}",
+            case.name
+        );
+        let stops_compiling = report.changes.iter().any(|c| c.breaking && !c.silent);
+        let compiled = scratch.compiles(&case.new, case.code);
+        assert_eq!(
+            compiled.is_err(),
+            stops_compiling,
+            "{}: diff says {}, the compiler says {compiled:?}\n{report:#?}",
+            case.name,
+            if stops_compiling {
+                "it stops compiling"
+            } else {
+                "it compiles"
+            },
+        );
+    }
+}
