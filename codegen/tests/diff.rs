@@ -88,6 +88,10 @@ fn a_retyped_or_removed_parameter_breaks() {
     assert!(report.changes[0]
         .what
         .contains("`Option<i64>` → `Option<String>`"));
+    assert!(
+        !report.changes[0].silent,
+        "a new type stops callers' code compiling"
+    );
 
     let removed = get_user(
         json!([]),
@@ -150,11 +154,13 @@ fn a_changed_route_or_server_breaks() {
     assert!(report.changes[0]
         .what
         .contains("sends `POST /users/:userId`"));
+    assert!(report.changes[0].silent, "callers' code still compiles");
 
     let old = collection(json!([base()]));
     let new = old.replace("https://api.test", "https://api2.test");
     let report = compare(&old, "old.json", &new, "new.json").expect("both read");
     assert_eq!(only(&report), ("Client server `baseUrl`", true));
+    assert!(report.changes[0].silent);
 }
 
 #[test]
