@@ -43,13 +43,43 @@ fn user() -> Value {
     json!({"id": "u1", "email": "a@b.test"})
 }
 
+fn update_user(fields: Value) -> Value {
+    json!({
+        "name": "Update a user",
+        "request": {"method": "PATCH", "url": "{{baseUrl}}/users/:userId",
+                    "body": {"mode": "urlencoded", "urlencoded": fields}},
+    })
+}
+
+fn create_user(body: Value) -> Value {
+    json!({
+        "name": "Create a user",
+        "request": {"method": "POST", "url": "{{baseUrl}}/users",
+                    "body": {"mode": "raw", "raw": body.to_string(),
+                             "options": {"raw": {"language": "json"}}}},
+    })
+}
+
+fn first_name() -> Value {
+    json!({"key": "first_name", "value": "Ada"})
+}
+
+/// The old collection, with `get` in place of its first request.
+fn base_with(get: Value) -> Value {
+    json!([
+        get,
+        update_user(json!([first_name()])),
+        create_user(json!({"email": "a@b.test"})),
+    ])
+}
+
 fn base() -> Value {
-    json!([get_user(
+    base_with(get_user(
         "GET",
         "Get a user",
         json!([page(), order("asc,desc")]),
-        user()
-    )])
+        user(),
+    ))
 }
 
 /// Old items, new items, and code written against the old client.
@@ -63,6 +93,12 @@ struct Case {
 const USE_REQUEST: &str = r#"
     let request = get_a_user::Request::new("u1").page(2).order(get_a_user::Order::Asc);
     let _ = request;
+"#;
+
+const BUILD_BODIES: &str = r#"
+    let update = update_a_user::Request::new("u1").first_name("Ada");
+    let create = create_a_user::Request::new(create_a_user::Body::new("a@b.test"));
+    let _ = (update, create);
 "#;
 
 const READ_BODY: &str = r#"
@@ -85,14 +121,35 @@ const READ_BODY: &str = r#"
 "#;
 
 fn cases() -> Vec<Case> {
-    let with = |name: &str, query: Value, body: Value| json!([get_user("GET", name, query, body)]);
-    let mut removed_request = base();
-    removed_request[0] =
-        json!({"name": "List users", "request": {"method": "GET", "url": "{{baseUrl}}/users"}});
+    let with =
+        |name: &str, query: Value, body: Value| base_with(get_user("GET", name, query, body));
+    let replace = |index: usize, item: Value| {
+        let mut items = base();
+        items[index] = item;
+        items
+    };
+    let list_users = |query: Value| {
+        json!({"name": "List users", "request": {"method": "GET", "url": {
+            "raw": "{{baseUrl}}/users", "host": ["{{baseUrl}}"], "path": ["users"], "query": query,
+        }}})
+    };
     let mut added_request = base();
-    added_request.as_array_mut().expect("items").push(
-        json!({"name": "List users", "request": {"method": "GET", "url": "{{baseUrl}}/users"}}),
-    );
+    added_request
+        .as_array_mut()
+        .expect("items")
+        .push(list_users(json!([])));
+    let mut shared_enum = base();
+    shared_enum
+        .as_array_mut()
+        .expect("items")
+        .push(list_users(json!([order("asc,desc")])));
+    let mut new_server = base();
+    new_server[2]["request"]["url"] = json!("https://other.test/users");
+    let mut new_auth = base();
+    new_auth[1]["request"]["auth"] =
+        json!({"type": "bearer", "bearer": [{"key": "token", "value": "{{token}}"}]});
+    let mut no_success = base();
+    no_success[0]["response"] = json!([]);
     vec![
         Case {
             name: "optional parameter added",
@@ -148,6 +205,18 @@ fn cases() -> Vec<Case> {
             breaking: true,
         },
         Case {
+            name: "enum value sent differently (compiles, sends differently)",
+            new: with("Get a user", json!([page(), order("ASC,desc")]), user()),
+            code: READ_BODY,
+            breaking: true,
+        },
+        Case {
+            name: "enum moved to the shared types",
+            new: shared_enum,
+            code: USE_REQUEST,
+            breaking: true,
+        },
+        Case {
             name: "response field added",
             new: with(
                 "Get a user",
@@ -168,6 +237,53 @@ fn cases() -> Vec<Case> {
             breaking: true,
         },
         Case {
+            name: "success status removed",
+            new: no_success,
+            code: READ_BODY,
+            breaking: true,
+        },
+        Case {
+            name: "success body retyped",
+            new: with(
+                "Get a user",
+                json!([page(), order("asc,desc")]),
+                json!([user()]),
+            ),
+            code: READ_BODY,
+            breaking: true,
+        },
+        Case {
+            name: "optional form field added",
+            new: replace(
+                1,
+                update_user(json!([first_name(), {"key": "last_name", "value": "L"}])),
+            ),
+            code: BUILD_BODIES,
+            breaking: false,
+        },
+        Case {
+            name: "required form field added",
+            new: replace(
+                1,
+                update_user(json!([first_name(),
+                {"key": "last_name", "value": "L", "description": "(Required) Last name."}])),
+            ),
+            code: BUILD_BODIES,
+            breaking: true,
+        },
+        Case {
+            name: "form field removed",
+            new: replace(1, update_user(json!([{"key": "last_name", "value": "L"}]))),
+            code: BUILD_BODIES,
+            breaking: true,
+        },
+        Case {
+            name: "JSON body field added",
+            new: replace(2, create_user(json!({"email": "a@b.test", "name": "Ada"}))),
+            code: BUILD_BODIES,
+            breaking: true,
+        },
+        Case {
             name: "request renamed",
             new: with("Fetch a user", json!([page(), order("asc,desc")]), user()),
             code: USE_REQUEST,
@@ -175,7 +291,7 @@ fn cases() -> Vec<Case> {
         },
         Case {
             name: "request removed",
-            new: removed_request,
+            new: replace(0, list_users(json!([]))),
             code: USE_REQUEST,
             breaking: true,
         },
@@ -187,13 +303,25 @@ fn cases() -> Vec<Case> {
         },
         Case {
             name: "method changed (compiles, sends differently)",
-            new: json!([get_user(
+            new: base_with(get_user(
                 "POST",
                 "Get a user",
                 json!([page(), order("asc,desc")]),
-                user()
-            )]),
+                user(),
+            )),
             code: USE_REQUEST,
+            breaking: true,
+        },
+        Case {
+            name: "server changed (compiles, sends elsewhere)",
+            new: new_server,
+            code: BUILD_BODIES,
+            breaking: true,
+        },
+        Case {
+            name: "auth changed (compiles, sends other credentials)",
+            new: new_auth,
+            code: BUILD_BODIES,
             breaking: true,
         },
     ]
@@ -251,7 +379,7 @@ impl Scratch {
 #[test]
 fn code_for_the_old_client_fails_to_compile_exactly_when_diff_says_it_breaks() {
     let scratch = Scratch::new();
-    for code in [USE_REQUEST, READ_BODY] {
+    for code in [USE_REQUEST, READ_BODY, BUILD_BODIES] {
         if let Err(errors) = scratch.compiles(&base(), code) {
             panic!("the code compiles against the old client:\n{errors}");
         }
