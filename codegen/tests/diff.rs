@@ -156,6 +156,19 @@ fn a_changed_route_or_server_breaks() {
         .contains("sends `POST /users/:userId`"));
     assert!(report.changes[0].silent, "callers' code still compiles");
 
+    let form = |mode: &str| {
+        json!([{"name": "Update a user", "request": {
+            "method": "PATCH", "url": "{{baseUrl}}/users/:userId",
+            "body": {"mode": mode, mode: [{"key": "first_name", "value": "Ada"}]},
+        }}])
+    };
+    let report = self::report(form("urlencoded"), form("formdata"));
+    assert_eq!(only(&report), ("update_a_user", true));
+    assert!(
+        report.changes[0].silent && report.changes[0].what.contains("a multipart body"),
+        "{report:#?}"
+    );
+
     let old = collection(json!([base()]));
     let new = old.replace("https://api.test", "https://api2.test");
     let report = compare(&old, "old.json", &new, "new.json").expect("both read");

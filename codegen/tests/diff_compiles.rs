@@ -148,6 +148,8 @@ fn cases() -> Vec<Case> {
     let mut new_auth = base();
     new_auth[1]["request"]["auth"] =
         json!({"type": "bearer", "bearer": [{"key": "token", "value": "{{token}}"}]});
+    let mut multipart = base();
+    multipart[1]["request"]["body"] = json!({"mode": "formdata", "formdata": [first_name()]});
     let mut no_success = base();
     no_success[0]["response"] = json!([]);
     vec![
@@ -310,6 +312,12 @@ fn cases() -> Vec<Case> {
                 user(),
             )),
             code: USE_REQUEST,
+            breaking: true,
+        },
+        Case {
+            name: "body mode changed (compiles, sends differently)",
+            new: multipart,
+            code: BUILD_BODIES,
             breaking: true,
         },
         Case {

@@ -198,7 +198,7 @@ fn changed(before: &Item, after: &Item) -> Change {
             if a != b {
                 format!("sends `{b}` instead of `{a}`")
             } else {
-                format!("sent to {y} instead of {x}")
+                format!("sent with {y} instead of {x}")
             }
         }
         (Item::Field { ty: a, what: x, .. }, Item::Field { ty: b, what: y, .. }) => {

@@ -66,7 +66,12 @@ fn operation_items(op: &Operation, path: &str, items: &mut BTreeMap<String, Item
         path.to_owned(),
         Item::Operation {
             route: format!("{} {}", op.method, op.path),
-            sending: format!("server `{}`, auth {:?}", op.server, op.auth),
+            sending: format!(
+                "server `{}`, auth {:?}, {}",
+                op.server,
+                op.auth,
+                body_mode(&op.body)
+            ),
         },
     );
     for param in &op.params {
@@ -126,6 +131,19 @@ fn operation_items(op: &Operation, path: &str, items: &mut BTreeMap<String, Item
             format!("{path}::{side}::{}", response.variant),
             Item::Status(payload(response)),
         );
+    }
+}
+
+/// How the body goes on the wire.
+fn body_mode(body: &Body) -> String {
+    match body {
+        Body::None => "no body".to_owned(),
+        Body::Json { mime, .. } => format!("a JSON body (`{mime}`)"),
+        Body::Form(_) => "a url-encoded body".to_owned(),
+        Body::Multipart(_) => "a multipart body".to_owned(),
+        Body::Raw { mime, .. } => format!("a text body (`{mime}`)"),
+        Body::GraphQl { .. } => "a GraphQL body".to_owned(),
+        Body::Binary => "a binary body".to_owned(),
     }
 }
 
