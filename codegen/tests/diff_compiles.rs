@@ -8,10 +8,15 @@ use std::process::Command;
 use postman_codegen::{compare, generate, Output};
 use serde_json::{json, Value};
 
+/// A collection of `items`; `{"baseUrl": .., "item": [..]}` gives its base URL too.
 fn collection(items: Value) -> String {
+    let (base_url, items) = match items {
+        Value::Object(mut with) => (with["baseUrl"].take(), with["item"].take()),
+        items => (json!("https://api.test"), items),
+    };
     json!({
         "info": {"name": "Users", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
-        "variable": [{"key": "baseUrl", "value": "https://api.test"}],
+        "variable": [{"key": "baseUrl", "value": base_url}],
         "item": items,
     })
     .to_string()
@@ -148,6 +153,14 @@ fn cases() -> Vec<Case> {
     let mut new_auth = base();
     new_auth[1]["request"]["auth"] =
         json!({"type": "bearer", "bearer": [{"key": "token", "value": "{{token}}"}]});
+    let mut error_status = base();
+    error_status[0]["response"]
+        .as_array_mut()
+        .expect("responses")
+        .push(
+            json!({"name": "Not found", "code": 404, "body": "{\"code\": 1001}",
+                     "header": [{"key": "Content-Type", "value": "application/json"}]}),
+        );
     let mut multipart = base();
     multipart[1]["request"]["body"] = json!({"mode": "formdata", "formdata": [first_name()]});
     let mut no_success = base();
@@ -311,6 +324,28 @@ fn cases() -> Vec<Case> {
                 json!([page(), order("asc,desc")]),
                 user(),
             )),
+            code: USE_REQUEST,
+            breaking: true,
+        },
+        Case {
+            name: "error status added",
+            new: error_status,
+            code: READ_BODY,
+            breaking: false,
+        },
+        Case {
+            name: "parameter sent under another key (compiles, sends differently)",
+            new: with(
+                "Get a user",
+                json!([{"key": "Page", "value": "1"}, order("asc,desc")]),
+                user(),
+            ),
+            code: USE_REQUEST,
+            breaking: true,
+        },
+        Case {
+            name: "default base URL changed (compiles, sends elsewhere)",
+            new: json!({"baseUrl": "https://v2.api.test", "item": base()}),
             code: USE_REQUEST,
             breaking: true,
         },
