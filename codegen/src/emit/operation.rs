@@ -2,7 +2,7 @@
 //! `runtime::Operation` implementation: its route in `encode`, its statuses in `decode`.
 
 use proc_macro2::{Literal, TokenStream};
-use quote::quote;
+use quote::{format_ident, quote};
 
 use super::auth::AuthSchemes;
 use super::builders::{constructor, has_default, request_structs, setters, type_builders, Slot};
@@ -368,13 +368,12 @@ fn encode_body(op: &Operation) -> TokenStream {
         .iter()
         .filter(|p| p.place != ParamIn::Path)
         .map(|p| {
-            let (method, method_json) = match p.place {
-                ParamIn::Header => (quote!(header), quote!(header_json)),
-                _ => (quote!(query), quote!(query_json)),
+            let method = match p.place {
+                ParamIn::Header => "header",
+                _ => "query",
             };
             let name = ident(&p.field);
-            let key = &p.key;
-            value_statement(p, quote!(self.#name), &method, &method_json, key)
+            value_statement(p, quote!(self.#name), method)
         });
     let fixed = op
         .fixed_headers
@@ -390,15 +389,13 @@ fn encode_body(op: &Operation) -> TokenStream {
 }
 
 /// The statement that writes parameter or form field `param`, held at `place`, with the
-/// builder's `method` (`query`, `header`, `field`; `method_json` for JSON values, and the
-/// `_opt` forms for optional ones).
-fn value_statement(
-    param: &Param,
-    place: TokenStream,
-    method: &TokenStream,
-    method_json: &TokenStream,
-    key: &str,
-) -> TokenStream {
+/// builder's method `method` (`query`, `header`, `field`), its `_json` form for JSON values and
+/// its `_opt` form for optional ones.
+fn value_statement(param: &Param, place: TokenStream, method: &str) -> TokenStream {
+    let key = &param.key;
+    let method_json = format_ident!("{method}_json");
+    let method_opt = format_ident!("{method}_opt");
+    let method = format_ident!("{method}");
     if param.place == ParamIn::QueryFlag {
         return quote!(if #place { builder.query_flag(#key); });
     }
@@ -419,7 +416,6 @@ fn value_statement(
     if let Ty::Vec(_) = &param.ty {
         return quote!(for value in &#place { builder.#method(#key, value); });
     }
-    let method_opt = quote::format_ident!("{}_opt", method.to_string());
     match (param.optional, &param.default) {
         // Numbers, booleans and enums are `Copy`.
         (false, _) if matches!(param.ty, Ty::String | Ty::Value) => {
@@ -474,13 +470,7 @@ fn body_tokens(op: &Operation) -> TokenStream {
             };
             let fields = params.iter().map(|p| {
                 let name = ident(&p.field);
-                value_statement(
-                    p,
-                    quote!(self.body.#name),
-                    &quote!(field),
-                    &quote!(field_json),
-                    &p.key,
-                )
+                value_statement(p, quote!(self.body.#name), "field")
             });
             quote! {
                 #start
