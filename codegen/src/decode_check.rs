@@ -189,7 +189,7 @@ fn canonical(group: &Group) -> Group {
                     TypeDef::Enum(e.clone())
                 }
             };
-            let old = def_name(&def).to_owned();
+            let old = def.name().to_owned();
             let new = format!("{old}_{:016x}", hasher.finish());
             names.insert(old, new.clone());
             match def {
@@ -246,7 +246,7 @@ fn reachable(ty: &Ty, defs: &[TypeDef]) -> Vec<TypeDef> {
             Ty::Vec(inner) | Ty::Option(inner) => visit(inner, defs, seen),
             Ty::Named(name) if !seen.contains(name) => {
                 seen.push(name.clone());
-                if let Some(TypeDef::Struct(def)) = defs.iter().find(|d| def_name(d) == name) {
+                if let Some(TypeDef::Struct(def)) = defs.iter().find(|d| d.name() == name) {
                     for field in &def.fields {
                         visit(&field.ty, defs, seen);
                     }
@@ -258,16 +258,9 @@ fn reachable(ty: &Ty, defs: &[TypeDef]) -> Vec<TypeDef> {
     let mut seen = Vec::new();
     visit(ty, defs, &mut seen);
     defs.iter()
-        .filter(|d| seen.iter().any(|n| n == def_name(d)))
+        .filter(|d| seen.iter().any(|n| n == d.name()))
         .cloned()
         .collect()
-}
-
-fn def_name(def: &TypeDef) -> &str {
-    match def {
-        TypeDef::Struct(s) => &s.name,
-        TypeDef::Enum(e) => &e.name,
-    }
 }
 
 /// A `main.rs` that decodes the cases of the groups in `part`: it reads the cases file (a JSON
@@ -279,7 +272,7 @@ pub fn program(cases: &Cases, part: std::ops::Range<usize>) -> Result<String, sy
     let defs: Vec<TokenStream> = cases.groups[part.clone()]
         .iter()
         .flat_map(|group| &group.defs)
-        .filter(|def| defined.insert(def_name(def)))
+        .filter(|def| defined.insert(def.name()))
         .map(emit::types::type_def)
         .collect();
     let arms = part.map(|i| {
@@ -326,7 +319,7 @@ pub fn parts(cases: &Cases, fields: usize) -> Vec<std::ops::Range<usize>> {
         size += 1 + group
             .defs
             .iter()
-            .filter(|d| counted.insert(def_name(d)))
+            .filter(|d| counted.insert(d.name()))
             .map(|d| match d {
                 TypeDef::Struct(s) => s.fields.len(),
                 TypeDef::Enum(e) => e.variants.len(),

@@ -214,7 +214,7 @@ pub struct Scope<'a> {
 impl<'a> Scope<'a> {
     /// The definition `name` names among the operation's own types.
     fn local(&self, name: &str) -> Option<&'a TypeDef> {
-        self.local.iter().find(|def| def_name(def) == name)
+        self.local.iter().find(|def| def.name() == name)
     }
 
     /// The definition `name` names in the `types` module.
@@ -222,14 +222,7 @@ impl<'a> Scope<'a> {
         self.shared
             .iter()
             .map(|shared| &shared.def)
-            .find(|def| def_name(def) == name)
-    }
-}
-
-fn def_name(def: &TypeDef) -> &str {
-    match def {
-        TypeDef::Struct(s) => &s.name,
-        TypeDef::Enum(e) => &e.name,
+            .find(|def| def.name() == name)
     }
 }
 

@@ -333,6 +333,16 @@ pub enum TypeDef {
     Enum(EnumDef),
 }
 
+impl TypeDef {
+    /// The type's name.
+    pub fn name(&self) -> &str {
+        match self {
+            Self::Struct(def) => &def.name,
+            Self::Enum(def) => &def.name,
+        }
+    }
+}
+
 /// A struct with serde field names.
 #[derive(Debug, Clone)]
 pub struct StructDef {

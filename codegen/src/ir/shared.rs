@@ -41,7 +41,7 @@ pub fn share_types(root: &mut Module) -> Vec<SharedType> {
                 group_of_op.users.push(name.clone());
             }
             group_of_op.sent |= sent;
-            let local_name = def_name(def).to_owned();
+            let local_name = def.name().to_owned();
             group_of_op.uses.push(Use {
                 status: status_of(op, &local_name),
                 local: local_name.clone(),
@@ -250,7 +250,7 @@ fn shareable(op: &Operation) -> Vec<Shareable<'_>> {
     let mut shapes: BTreeMap<&str, String> = BTreeMap::new();
     let mut out = Vec::new();
     for def in &op.types {
-        let name = def_name(def);
+        let name = def.name();
         if !reached.contains(name) || own_body == Some(name) {
             continue;
         }
@@ -289,7 +289,7 @@ fn reach(ty: &Ty, defs: &[TypeDef], seen: &mut BTreeSet<String>) {
     match ty {
         Ty::Vec(inner) | Ty::Option(inner) => reach(inner, defs, seen),
         Ty::Named(name) if seen.insert(name.clone()) => {
-            if let Some(TypeDef::Struct(def)) = defs.iter().find(|d| def_name(d) == name) {
+            if let Some(TypeDef::Struct(def)) = defs.iter().find(|d| d.name() == name) {
                 for field in &def.fields {
                     reach(&field.ty, defs, seen);
                 }
@@ -359,7 +359,7 @@ fn apply(module: &mut Module, renames: &[BTreeMap<String, String>], index: &mut 
     for op in &mut module.operations {
         let renames = &renames[*index];
         *index += 1;
-        op.types.retain(|def| !renames.contains_key(def_name(def)));
+        op.types.retain(|def| !renames.contains_key(def.name()));
         for param in &mut op.params {
             param.ty = rewrite(&param.ty, renames);
         }
@@ -391,13 +391,6 @@ fn apply(module: &mut Module, renames: &[BTreeMap<String, String>], index: &mut 
     }
     for child in &mut module.modules {
         apply(child, renames, index);
-    }
-}
-
-fn def_name(def: &TypeDef) -> &str {
-    match def {
-        TypeDef::Struct(s) => &s.name,
-        TypeDef::Enum(e) => &e.name,
     }
 }
 
