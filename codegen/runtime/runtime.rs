@@ -1598,14 +1598,6 @@ impl RequestBuilder {
         }
     }
 
-    /// Adds a query parameter whose value is sent as JSON text.
-    pub fn query_json<T: serde::Serialize + ?Sized>(&mut self, key: &str, value: &T) {
-        match to_json(value) {
-            Ok(text) => self.query(key, text),
-            Err(error) => self.fail(error),
-        }
-    }
-
     /// Adds a query key without a value (`?human`), as Postman sends a key with none.
     pub fn query_flag(&mut self, key: &str) {
         self.query
@@ -1630,14 +1622,6 @@ impl RequestBuilder {
     pub fn header_opt(&mut self, name: &str, value: Option<impl fmt::Display>) {
         if let Some(value) = value {
             self.header(name, value);
-        }
-    }
-
-    /// Adds a header whose value is sent as JSON text.
-    pub fn header_json<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: &T) {
-        match to_json(value) {
-            Ok(text) => self.header(name, text),
-            Err(error) => self.fail(error),
         }
     }
 

@@ -389,8 +389,8 @@ fn encode_body(op: &Operation) -> TokenStream {
 }
 
 /// The statement that writes parameter or form field `param`, held at `place`, with the
-/// builder's method `method` (`query`, `header`, `field`), its `_json` form for JSON values and
-/// its `_opt` form for optional ones.
+/// builder's method `method` (`query`, `header`, `field`), its `_opt` form for optional ones
+/// and its `_json` form for JSON values (which only form fields carry: `field_json`).
 fn value_statement(param: &Param, place: TokenStream, method: &str) -> TokenStream {
     let key = &param.key;
     let method_json = format_ident!("{method}_json");
