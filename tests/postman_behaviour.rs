@@ -294,3 +294,16 @@ fn the_first_thing_that_goes_wrong_while_building_fails_the_request() {
         "a=1&c=true&d=%7B%22x%22%3A%5B1%5D%7D"
     );
 }
+
+#[tokio::test]
+async fn a_request_to_the_servers_root_sends_the_base_url_alone() {
+    let server = server().await;
+    let request = postman_behaviour::ping_the_root::Request::new();
+    client(&server).ping_the_root(&request).await.expect("200");
+    let requests = server.received_requests().await.expect("recorded");
+    assert_eq!(requests.len(), 1);
+    assert_eq!(requests[0].method.as_str(), "GET");
+    assert_eq!(requests[0].url.path(), "/");
+    assert_eq!(requests[0].url.query(), None);
+    assert!(requests[0].body.is_empty());
+}

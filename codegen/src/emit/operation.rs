@@ -68,6 +68,12 @@ pub fn operation(
     let body_builders = builders.types;
     let types = op.types.iter().map(type_def);
     let encode = encode_body(op);
+    // A request to the server's root with nothing to send writes nothing.
+    let builder = if encode.is_empty() {
+        quote!(_builder)
+    } else {
+        quote!(builder)
+    };
     let auth = context.auth.operation_const(&op.auth, root);
     let (success, decode) = responses(op);
 
@@ -112,7 +118,7 @@ pub fn operation(
                 const SERVER: &'static str = #server;
                 #auth
 
-                fn encode(&self, builder: &mut runtime::RequestBuilder) {
+                fn encode(&self, #builder: &mut runtime::RequestBuilder) {
                     #encode
                 }
 
