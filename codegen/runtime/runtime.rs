@@ -2159,32 +2159,6 @@ fn header_pair(
     Ok((name, value))
 }
 
-/// Whether a header or query key names a credential.
-fn is_secret_name(name: &str) -> bool {
-    const SECRET_WORDS: &[&str] = &[
-        "apikey",
-        "accesskey",
-        "secretkey",
-        "privatekey",
-        "subscriptionkey",
-        "token",
-        "secret",
-        "password",
-        "passwd",
-        "authorization",
-        "cookie",
-        "signature",
-        "credential",
-        "sessionid",
-    ];
-    let name: String = name
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .map(|c| c.to_ascii_lowercase())
-        .collect();
-    name == "key" || name == "sig" || SECRET_WORDS.iter().any(|w| name.contains(w))
-}
-
 fn encode_body(body: Body) -> (Option<String>, Vec<u8>) {
     match body {
         Body::Empty => (None, Vec::new()),

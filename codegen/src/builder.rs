@@ -3,6 +3,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+use crate::learn::{learn, Options as LearnOptions, ReportText};
 use crate::naming::Namespace;
 use crate::{
     emit, generate_with_environment, module_name_for, Diagnostic, Environment, Error, Output,
@@ -19,6 +20,7 @@ pub struct Builder {
     environment: Option<PathBuf>,
     runtime_path: Option<String>,
     api_changes: bool,
+    examples_from: Vec<PathBuf>,
 }
 
 /// What a [`Builder`] run did.
@@ -58,6 +60,7 @@ impl Builder {
             environment: None,
             runtime_path: None,
             api_changes: false,
+            examples_from: Vec::new(),
         }
     }
 
@@ -111,6 +114,16 @@ impl Builder {
         self
     }
 
+    /// Adds the responses recorded in the newman JSON reports and HAR files of `dir` (`*.json`,
+    /// `*.har`) to every collection's saved examples before generating, as
+    /// `postman-codegen learn` would, without editing the collection files: responses the
+    /// collection never saved get types. Each report is read once; what pairs with no request
+    /// of a collection is warned about only when the builder has one collection.
+    pub fn examples_from(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.examples_from.push(dir.into());
+        self
+    }
+
     /// Whether to print `cargo:rerun-if-changed` and `cargo:warning` lines (default on).
     pub fn cargo_instructions(mut self, on: bool) -> Self {
         self.cargo_instructions = on;
@@ -151,12 +164,24 @@ impl Builder {
         let mut auth_modules = BTreeSet::new();
         let mut dependencies = crate::CLIENT_DEPENDENCIES.to_owned();
         let mut api_changes = Vec::new();
+        let reports = self.reports()?;
+        let single = files.len() == 1;
         for file in files {
             self.rerun_if_changed(&file);
-            let source = std::fs::read_to_string(&file).map_err(|source| Error::Io {
+            let mut source = std::fs::read_to_string(&file).map_err(|source| Error::Io {
                 path: file.display().to_string(),
                 source,
             })?;
+            let mut learned_warnings = Vec::new();
+            if !reports.is_empty() {
+                let file_name = file.display().to_string();
+                let learned = learn(&source, &file_name, &reports, &LearnOptions::default())?;
+                source = learned.collection;
+                learned_warnings = learned.diagnostics;
+                if single {
+                    learned_warnings.extend(learned.unmatched);
+                }
+            }
             let name = names.claim(&module_name_for(&file));
             let generated = generate_with_environment(
                 &source,
@@ -169,12 +194,13 @@ impl Builder {
             )?;
             clients.push('\n');
             clients.push_str(&generated.code);
+            learned_warnings.extend(generated.diagnostics);
             if self.cargo_instructions {
-                for line in cargo_warnings(&file, &generated.diagnostics) {
+                for line in cargo_warnings(&file, &learned_warnings) {
                     println!("cargo:warning={line}");
                 }
             }
-            diagnostics.extend(generated.diagnostics);
+            diagnostics.extend(learned_warnings);
             auth_modules.extend(generated.auth_modules);
             for line in generated.dependencies.lines() {
                 if !dependencies.lines().any(|known| known == line) {
@@ -240,6 +266,26 @@ impl Builder {
         }
         write_if_changed(&kept, source)?;
         Ok(written)
+    }
+
+    /// The reports of [`Builder::examples_from`], read once.
+    fn reports(&self) -> Result<Vec<ReportText>, Error> {
+        let mut reports = Vec::new();
+        for dir in &self.examples_from {
+            self.rerun_if_changed(dir);
+            for path in crate::files::report_files(std::slice::from_ref(dir))? {
+                self.rerun_if_changed(&path);
+                let bytes = std::fs::read(&path).map_err(|source| Error::Io {
+                    path: path.display().to_string(),
+                    source,
+                })?;
+                reports.push(ReportText {
+                    name: path.display().to_string(),
+                    text: String::from_utf8_lossy(&bytes).into_owned(),
+                });
+            }
+        }
+        Ok(reports)
     }
 
     fn rerun_if_changed(&self, path: &Path) {

@@ -24,6 +24,8 @@ pub enum Check {
     Control,
     /// From every saved example but this one.
     LeaveOneOut,
+    /// A response observed in a report (`learn`'s input), typed from every saved example.
+    Observed,
 }
 
 /// One saved body to decode.
@@ -68,6 +70,37 @@ impl Cases {
         let collection = parse_collection(source, &mut diags).map_err(crate::Error::Input)?;
         let mut path = Vec::new();
         self.add_items(&collection.items, &mut path);
+        Ok(())
+    }
+
+    /// Adds the observed `responses` of the collection `source` (see
+    /// [`crate::learn::paired`]), each typed from the collection's saved examples of its
+    /// request and status; a status without a JSON type gets no group.
+    pub fn add_observed(
+        &mut self,
+        source: &str,
+        file: &str,
+        responses: &[crate::learn::PairedResponse],
+    ) -> Result<(), crate::Error> {
+        let mut diags = Diagnostics::new(file);
+        let collection = parse_collection(source, &mut diags).map_err(crate::Error::Input)?;
+        let mut requests = Vec::new();
+        ranked_requests(&collection.items, &mut Vec::new(), &mut requests);
+        for response in responses {
+            let Some((path, item)) = requests.iter().find(|(p, _)| *p == response.item_path) else {
+                continue;
+            };
+            let names: Vec<String> = path.iter().map(|(n, _)| n.clone()).collect();
+            let all: Vec<&Example> = item.responses.iter().collect();
+            let group = self.group(typed(&all, &names).get(&response.status));
+            self.cases.push(Case {
+                check: Check::Observed,
+                item_path: names,
+                status: response.status,
+                body: response.body.clone().unwrap_or_default(),
+                group,
+            });
+        }
         Ok(())
     }
 
@@ -152,6 +185,30 @@ impl Cases {
             body: example.body.clone().unwrap_or_default(),
             group,
         });
+    }
+}
+
+/// Every request with its folder and request names, each ranked among equal sibling names (as
+/// [`crate::learn::PairedResponse`] names them).
+fn ranked_requests<'a>(
+    items: &'a [Item],
+    path: &mut Vec<(String, usize)>,
+    out: &mut Vec<(Vec<(String, usize)>, &'a RequestItem)>,
+) {
+    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+    for item in items {
+        let name = match item {
+            Item::Folder(folder) => &folder.name,
+            Item::Request(request) => &request.name,
+        };
+        let rank = seen.entry(name).or_default();
+        path.push((name.clone(), *rank));
+        *rank += 1;
+        match item {
+            Item::Folder(folder) => ranked_requests(&folder.items, path, out),
+            Item::Request(request) => out.push((path.clone(), request)),
+        }
+        path.pop();
     }
 }
 

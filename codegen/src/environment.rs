@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use crate::collection::KeyValue;
 use crate::diagnostics::Diagnostics;
+use crate::is_secret_name;
 use crate::Error;
 
 /// The values of an environment the generator takes as defaults.
@@ -16,16 +17,6 @@ pub struct Environment {
     /// Names of the values left out as secrets.
     pub secrets: Vec<String>,
 }
-
-/// Words in a variable name that mark a credential.
-const SECRET_WORDS: &[&str] = &[
-    "secret",
-    "password",
-    "token",
-    "apikey",
-    "api_key",
-    "credential",
-];
 
 impl Environment {
     /// Reads an environment's JSON; `file` names it in errors.
@@ -49,9 +40,8 @@ impl Environment {
             if value.get("enabled").and_then(Value::as_bool) == Some(false) {
                 continue;
             }
-            let lower = key.to_ascii_lowercase().replace('-', "_");
-            let secret = value.get("type").and_then(Value::as_str) == Some("secret")
-                || SECRET_WORDS.iter().any(|word| lower.contains(word));
+            let secret =
+                value.get("type").and_then(Value::as_str) == Some("secret") || is_secret_name(key);
             if secret {
                 environment.secrets.push(key.to_owned());
                 continue;

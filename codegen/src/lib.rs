@@ -20,9 +20,14 @@ pub mod emit;
 pub mod environment;
 pub mod files;
 pub mod ir;
+pub mod learn;
 pub mod naming;
 
 mod builder;
+
+// Which names are credentials: one rule for the generator (environments, `learn`) and the
+// clients it emits. At the crate root, so that every module sees it.
+include!("../runtime/secret_names.rs");
 
 pub use builder::{Builder, Report};
 pub use diagnostics::{Diagnostic, Severity};

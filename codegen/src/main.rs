@@ -84,6 +84,25 @@ enum Command {
         #[arg(long, value_name = "VERSION")]
         version: Option<String>,
     },
+    /// Add the responses recorded in newman JSON reports (`newman run -r json`) and HAR files
+    /// to the collection as saved examples, scrubbed of credentials and (by default) of string
+    /// values, so that the client types them.
+    Learn {
+        /// The collection JSON file (v2.0 or v2.1).
+        collection: PathBuf,
+        /// Newman reports and HAR files, or directories of them (`*.json`, `*.har`).
+        #[arg(long, required = true, num_args = 1.., value_name = "REPORT")]
+        from: Vec<PathBuf>,
+        /// Write the collection here (default: stdout); may be the collection itself.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// Keep string values, text bodies and every response header (credentials still go).
+        #[arg(long)]
+        keep_values: bool,
+        /// At most this many learned examples per request and status.
+        #[arg(long, default_value_t = 8, value_name = "N")]
+        per_status: usize,
+    },
     /// Generate every collection in the given directories and print a table; with `--compile`,
     /// also build all outputs in scratch crates with `cargo clippy -D warnings`.
     Corpus {
@@ -110,6 +129,20 @@ enum Command {
         /// Scratch directory for the check program.
         #[arg(long, value_name = "DIR")]
         scratch: PathBuf,
+        /// Instead of the saved examples, decode the responses recorded in these newman
+        /// reports and HAR files (or directories of them), each with the type its request and
+        /// status have in the client.
+        #[arg(long, num_args = 1.., value_name = "REPORT", conflicts_with = "baseline")]
+        responses: Vec<PathBuf>,
+        /// With `--responses`: fail when fewer than this percentage of the responses with a
+        /// JSON type decode.
+        #[arg(
+            long,
+            default_value_t = 0.0,
+            value_name = "PERCENT",
+            requires = "responses"
+        )]
+        min_percent: f64,
         /// Baseline TSV: fail when a collection has fewer cases or decodes fewer.
         #[arg(long, value_name = "FILE")]
         baseline: Option<PathBuf>,
@@ -188,6 +221,21 @@ fn run(command: Command) -> Result<(), Error> {
             fail_on.is_some(),
             version.as_deref(),
         ),
+        Command::Learn {
+            collection,
+            from,
+            output,
+            keep_values,
+            per_status,
+        } => run_learn(
+            &collection,
+            &from,
+            output.as_deref(),
+            &postman_codegen::learn::Options {
+                keep_values,
+                per_status,
+            },
+        ),
         Command::Corpus {
             dirs,
             compile,
@@ -204,9 +252,17 @@ fn run(command: Command) -> Result<(), Error> {
         Command::Decode {
             dirs,
             scratch,
+            responses,
+            min_percent,
             baseline,
             update_baseline,
-        } => corpus::decode::run(&dirs, &scratch, baseline.as_deref(), update_baseline),
+        } => {
+            if responses.is_empty() {
+                corpus::decode::run(&dirs, &scratch, baseline.as_deref(), update_baseline)
+            } else {
+                corpus::decode::run_observed(&dirs, &responses, &scratch, min_percent)
+            }
+        }
         Command::Parity {
             dirs,
             scratch,
@@ -262,6 +318,42 @@ fn run_diff(
         });
     }
     Ok(())
+}
+
+fn run_learn(
+    collection: &Path,
+    from: &[PathBuf],
+    output: Option<&Path>,
+    options: &postman_codegen::learn::Options,
+) -> Result<(), Error> {
+    let read = |path: &Path| {
+        std::fs::read(path)
+            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+            .map_err(|source| Error::Io {
+                path: path.display().to_string(),
+                source,
+            })
+    };
+    let mut reports = Vec::new();
+    for path in postman_codegen::files::report_files(from)? {
+        reports.push(postman_codegen::learn::ReportText {
+            name: path.display().to_string(),
+            text: read(&path)?,
+        });
+    }
+    let file = collection.display().to_string();
+    let learned = postman_codegen::learn::learn(&read(collection)?, &file, &reports, options)?;
+    for diagnostic in learned.diagnostics.iter().chain(&learned.unmatched) {
+        eprintln!("{diagnostic}");
+    }
+    eprintln!("{}", learned.summary);
+    match output {
+        Some(path) => crate::write(path, &learned.collection),
+        None => {
+            print!("{}", learned.collection);
+            Ok(())
+        }
+    }
 }
 
 /// The text of `file` as committed at git revision `rev`.

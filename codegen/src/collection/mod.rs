@@ -276,6 +276,9 @@ pub struct Example {
     pub headers: Vec<KeyValue>,
     /// Response body text.
     pub body: Option<String>,
+    /// For an example `postman-codegen learn` wrote: how many observed responses of its status
+    /// it was chosen from.
+    pub observed: Option<u64>,
     /// JSON pointer of the example.
     pub location: String,
 }

@@ -292,6 +292,10 @@ fn read_examples(value: Option<&Value>, location: &str, ctx: &mut Ctx<'_>) -> Ve
                 status: map.get("status").and_then(text),
                 headers: key_values(map.get("header"), &pointer(&at, "header"), ctx),
                 body: map.get("body").and_then(text),
+                observed: map
+                    .get(crate::learn::LEARNED_KEY)
+                    .and_then(|learned| learned.get("observed"))
+                    .and_then(Value::as_u64),
                 location: at,
             })
         })

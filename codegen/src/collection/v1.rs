@@ -315,6 +315,7 @@ fn read_responses(value: Option<&Value>, location: &str, ctx: &mut Ctx<'_>) -> V
                     .and_then(text),
                 headers: key_values(map.get("headers"), &pointer(&at, "headers"), ctx),
                 body: map.get("text").and_then(text),
+                observed: None,
                 location: at,
             })
         })

@@ -26,7 +26,7 @@ impl Tally {
     fn add(&mut self, check: Check, ok: bool) {
         let (decoded, total) = match check {
             Check::Control => (&mut self.control_ok, &mut self.control),
-            Check::LeaveOneOut => (&mut self.loo_ok, &mut self.loo),
+            Check::LeaveOneOut | Check::Observed => (&mut self.loo_ok, &mut self.loo),
         };
         *total += 1;
         *decoded += usize::from(ok);
@@ -86,12 +86,103 @@ fn describe(collection: &str, case: &Case, error: &str) -> String {
     let check = match case.check {
         Check::Control => "control",
         Check::LeaveOneOut => "leave-one-out",
+        Check::Observed => "observed",
     };
     format!(
         "{collection}: {} ({}, {check}): {error}",
         case.item_path.join(" / "),
         case.status
     )
+}
+
+/// Decodes the responses recorded in `reports` (newman reports, HAR files) that answered
+/// requests of the collections, each with the type the client has for its request and status:
+/// does the client decode what the service really sent? Prints a table per collection; fails
+/// when fewer than `min_percent` of the responses with a JSON type decode.
+pub fn run_observed(
+    dirs: &[std::path::PathBuf],
+    reports: &[std::path::PathBuf],
+    scratch: &Path,
+    min_percent: f64,
+) -> Result<(), Error> {
+    let mut texts = Vec::new();
+    for path in postman_codegen::files::report_files(reports)? {
+        let bytes = std::fs::read(&path).map_err(|source| Error::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+        texts.push(postman_codegen::learn::ReportText {
+            name: path.display().to_string(),
+            text: String::from_utf8_lossy(&bytes).into_owned(),
+        });
+    }
+    let mut cases = Cases::default();
+    let mut owners: Vec<(String, usize)> = Vec::new();
+    for file in collection_files(dirs)? {
+        let Ok(bytes) = std::fs::read(&file) else {
+            continue;
+        };
+        let source = String::from_utf8_lossy(&bytes);
+        let name = file.display().to_string();
+        let Ok(responses) = postman_codegen::learn::paired(&source, &name, &texts) else {
+            continue;
+        };
+        if cases.add_observed(&source, &name, &responses).is_ok() {
+            owners.push((collection_stem(&file), cases.cases.len()));
+        }
+    }
+    let results = decode_all(scratch, &cases)?;
+    println!("| collection | observed | with a JSON type | decoded | % |");
+    println!("|---|---:|---:|---:|---:|");
+    let (mut start, mut typed, mut decoded) = (0, 0, 0);
+    let mut failures = Vec::new();
+    for (name, end) in &owners {
+        let part = start..*end;
+        start = *end;
+        let these = &cases.cases[part.clone()];
+        let with_type = these.iter().filter(|c| c.group.is_some()).count();
+        let ok = these
+            .iter()
+            .zip(&results[part])
+            .filter(|(c, r)| {
+                if let Err(e) = r {
+                    failures.push(describe(name, c, e));
+                }
+                c.group.is_some() && r.is_ok()
+            })
+            .count();
+        println!(
+            "| {name} | {} | {with_type} | {ok} | {} |",
+            these.len(),
+            percent(ok, with_type)
+        );
+        typed += with_type;
+        decoded += ok;
+    }
+    for line in failures.iter().take(SHOWN_FAILURES) {
+        eprintln!("{line}");
+    }
+    if failures.len() > SHOWN_FAILURES {
+        eprintln!("... and {} more failures", failures.len() - SHOWN_FAILURES);
+    }
+    println!(
+        "observed responses with a JSON type: {typed}, decoded: {decoded} ({})",
+        percent(decoded, typed)
+    );
+    let rate = if typed == 0 {
+        100.0
+    } else {
+        100.0 * decoded as f64 / typed as f64
+    };
+    if rate < min_percent {
+        return Err(Error::Check {
+            path: "decode --responses".to_owned(),
+            message: format!(
+                "{decoded} of {typed} observed responses decode, under {min_percent}%"
+            ),
+        });
+    }
+    Ok(())
 }
 
 /// Struct fields per check program: parts compile in parallel and within memory.

@@ -16,6 +16,9 @@ pub(super) const RUNTIME: &str = include_str!("../../runtime/runtime.rs");
 /// ([`crate::ir::dynamic`]).
 const DYNAMIC_NAMES: &str = include_str!("../../runtime/dynamic_names.rs");
 
+/// Which names are credentials, shared with the generator.
+const SECRET_NAMES: &str = include_str!("../../runtime/secret_names.rs");
+
 /// Source of the runtime's `tokens` module: access tokens the client fetches.
 const TOKENS: &str = include_str!("../../runtime/tokens.rs");
 
@@ -47,7 +50,7 @@ pub const ALL_AUTH_MODULES: &[AuthModule] = &[
 /// one it is compiled with fails to compile and says why, rather than misbehaving.
 fn fingerprint() -> u64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for source in [RUNTIME, DYNAMIC_NAMES, TOKENS] {
+    for source in [RUNTIME, DYNAMIC_NAMES, SECRET_NAMES, TOKENS] {
         for byte in source.bytes() {
             hash ^= u64::from(byte);
             hash = hash.wrapping_mul(0x0100_0000_01b3);
@@ -68,6 +71,7 @@ pub(super) fn fingerprint_literal() -> syn::LitInt {
 pub fn items(modules: &BTreeSet<AuthModule>) -> Result<TokenStream, syn::Error> {
     let mut items = syn::parse_file(RUNTIME)?.items;
     items.extend(syn::parse_file(DYNAMIC_NAMES)?.items);
+    items.extend(syn::parse_file(SECRET_NAMES)?.items);
     let mut schemes = vec![child_module("tokens", TOKENS)?];
     let mut emitted = BTreeSet::new();
     // Schemes that share a module (JWT and ASAP) bring it once.

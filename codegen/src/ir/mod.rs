@@ -12,7 +12,7 @@ mod responses;
 mod shared;
 mod url;
 
-pub(crate) use infer::Typer;
+pub(crate) use infer::{Shape, Typer};
 pub use lower::lower;
 pub(crate) use responses::{lower_responses, status_of};
 use serde_json::Value;

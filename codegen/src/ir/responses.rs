@@ -29,19 +29,38 @@ pub fn lower_responses(
         .map(|(status, examples)| {
             let variant = variants.claim(&variant_name(status));
             let kind = kind(status, &examples, &variant, typer, item_path, diags);
-            let names: Vec<&str> = examples
+            let mut doc: Vec<String> = examples
                 .iter()
-                .map(|e| e.name.trim())
+                .map(|e| e.name.trim().to_owned())
                 .filter(|n| !n.is_empty())
                 .collect();
+            doc.extend(learned_note(&examples));
             Response {
                 status,
                 variant,
                 kind,
-                doc: (!names.is_empty()).then(|| names.join("\n\n")),
+                doc: (!doc.is_empty()).then(|| doc.join("\n\n")),
             }
         })
         .collect()
+}
+
+/// How many observations the type of a status rests on, where `learn` chose some of its
+/// examples.
+fn learned_note(examples: &[&Example]) -> Option<String> {
+    let observed = examples.iter().filter_map(|e| e.observed).max()?;
+    let learned = examples.iter().filter(|e| e.observed.is_some()).count();
+    let saved = examples.len();
+    let responses = if observed == 1 {
+        "response"
+    } else {
+        "responses"
+    };
+    Some(format!(
+        "Typed from {saved} saved example{}, {learned} of them chosen from {observed} observed \
+         {responses} by `postman-codegen learn`.",
+        if saved == 1 { "" } else { "s" }
+    ))
 }
 
 /// The status of a saved example: its code, else one read from its status text or name (with
