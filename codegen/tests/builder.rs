@@ -152,3 +152,83 @@ fn api_changes_are_reported_beside_the_generated_file_when_a_collection_changes(
     );
     let _ = std::fs::remove_dir_all(&root);
 }
+
+/// A HAR file with one response of the shop's "Get an order".
+fn order_har(base: &str) -> String {
+    serde_json::json!({"log": {"version": "1.2", "entries": [
+        {"request": {"method": "GET", "url": format!("{base}/v1/orders/o-1")},
+         "response": {"status": 200, "statusText": "OK", "headers": [{"name": "Content-Type", "value": "application/json"}],
+                      "content": {"mimeType": "application/json", "text": "{\"id\": \"o-1\", \"total\": 12.5}"}}},
+        {"request": {"method": "GET", "url": "https://elsewhere.test/x"},
+         "response": {"status": 200, "content": {"text": "{}"}}}
+    ]}})
+    .to_string()
+}
+
+#[test]
+fn examples_from_types_what_reports_recorded_without_editing_the_collection() {
+    let root = std::env::temp_dir().join(format!("postman-codegen-learn-{}", std::process::id()));
+    let (collections, reports, out) = (
+        root.join("collections"),
+        root.join("reports"),
+        root.join("out"),
+    );
+    for dir in [&collections, &reports, &out] {
+        std::fs::create_dir_all(dir).expect("scratch directory");
+    }
+    let shop = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/learn/shop.postman_collection.json"
+    );
+    let source = std::fs::read_to_string(shop).expect("the shop collection");
+    std::fs::write(collections.join("shop.json"), &source).expect("copy");
+    std::fs::write(reports.join("browser.har"), order_har("http://127.0.0.1:9")).expect("report");
+    let builder = Builder::new()
+        .collection(collections.join("shop.json"))
+        .examples_from(&reports)
+        .out_dir(&out)
+        .cargo_instructions(false);
+    let report = builder.generate().expect("generates");
+    let code = std::fs::read_to_string(&report.output).expect("written");
+    assert!(code.contains("chosen from 1 observed response by `postman-codegen learn`"));
+    assert!(
+        code.contains("pub total: Option<f64>"),
+        "the order is typed"
+    );
+    assert_eq!(
+        std::fs::read_to_string(collections.join("shop.json")).expect("still there"),
+        source,
+        "the collection file is not edited"
+    );
+    // With one collection, what pairs with none of its requests is a warning.
+    let unmatched: Vec<String> = report
+        .diagnostics
+        .iter()
+        .map(ToString::to_string)
+        .filter(|d| d.contains("browser.har"))
+        .collect();
+    assert_eq!(unmatched.len(), 1, "{unmatched:#?}");
+    assert!(unmatched[0].contains("GET https://elsewhere.test/x"));
+
+    // A second collection: the entries of the other one are not warned about.
+    std::fs::copy(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../collections/zoho-mail.postman_collection.json"
+        ),
+        collections.join("zoho.json"),
+    )
+    .expect("copy");
+    let report = Builder::new()
+        .collection_dir(&collections)
+        .examples_from(&reports)
+        .out_dir(&out)
+        .cargo_instructions(false)
+        .generate()
+        .expect("generates");
+    assert!(!report
+        .diagnostics
+        .iter()
+        .any(|d| d.file.contains("browser.har")));
+    let _ = std::fs::remove_dir_all(&root);
+}

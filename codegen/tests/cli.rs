@@ -312,3 +312,63 @@ fn diff_against_a_git_revision_gates_breaking_changes() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn learn_writes_the_collection_with_what_reports_recorded_and_says_what_it_did() {
+    let dir = scratch("learn");
+    let reports = dir.join("reports");
+    std::fs::create_dir_all(&reports).expect("reports dir");
+    let har = r#"{"log": {"version": "1.2", "entries": [
+        {"request": {"method": "GET", "url": "http://127.0.0.1:9/v1/health"},
+         "response": {"status": 200, "headers": [{"name": "Set-Cookie", "value": "sid=private"}],
+                      "content": {"mimeType": "text/plain", "text": "ok"}}}]}}"#;
+    std::fs::write(reports.join("health.har"), har).expect("report");
+    let shop =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/learn/shop.postman_collection.json");
+    let out = bin()
+        .arg("learn")
+        .arg(&shop)
+        .arg("--from")
+        .arg(&reports)
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let learned: serde_json::Value =
+        serde_json::from_slice(&out.stdout).expect("a collection on stdout");
+    assert_eq!(learned["item"][3]["name"], "Health");
+    assert_eq!(learned["item"][3]["response"][0]["code"], 200);
+    assert!(
+        stderr(&out).contains("learned 1 of 1 responses into 1 requests"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).contains("credential headers [set-cookie ×1]"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("private"));
+
+    // A truncated report: one line naming it and where it ends, nothing written.
+    std::fs::write(reports.join("cut.json"), &har[..40]).expect("report");
+    let target = dir.join("learned.json");
+    let out = bin()
+        .arg("learn")
+        .arg(&shop)
+        .args([
+            "--from".as_ref(),
+            reports.as_os_str(),
+            "-o".as_ref(),
+            target.as_os_str(),
+        ])
+        .output()
+        .expect("runs");
+    assert!(!out.status.success());
+    let message = stderr(&out);
+    assert!(
+        message.contains("cut.json") && message.contains("not JSON"),
+        "{message}"
+    );
+    assert_eq!(message.lines().count(), 1, "{message}");
+    assert!(!target.exists());
+}
