@@ -1,6 +1,8 @@
 //! `learn`: pairing newman executions and HAR entries with requests, the bounded set of
 //! examples, determinism, scrubbing, bad reports, and what the generator makes of the result.
 
+#[path = "learn/newman.rs"]
+mod newman;
 mod support;
 
 use postman_codegen::learn::{learn, paired, Learned, Options, ReportText};
@@ -552,10 +554,19 @@ fn the_generated_client_types_learned_statuses_and_says_from_how_much() {
     .code;
     assert!(code.contains("404 => raw.fail_json("), "404 is typed");
     assert!(code.contains("chosen from 2 observed responses by `postman-codegen learn`"));
-    assert!(
-        !code.contains("Ok(runtime::RawResponse)"),
+    assert_eq!(
+        untyped_successes(&code),
+        0,
         "every request has a typed success"
     );
+    let before = generate(
+        &collection().to_string(),
+        "shop.json",
+        &Output::Module("shop".into()),
+    )
+    .unwrap()
+    .code;
+    assert_eq!(untyped_successes(&before), 4);
 }
 
 #[test]
@@ -608,4 +619,25 @@ fn learned_collections_validate_against_the_collection_schema() {
         assert!(errors.is_empty(), "{errors:#?}");
         assert!(learned.summary.examples >= 7);
     }
+}
+
+/// How many operations of generated code decode no documented success status: their `decode`
+/// goes straight to the undocumented arm.
+fn untyped_successes(code: &str) -> usize {
+    let mut untyped = 0;
+    let mut documented = None;
+    for line in code.lines() {
+        if line.contains("fn decode(") {
+            documented = Some(false);
+        } else if line.contains("raw.ok_json(")
+            || line.contains("raw.ok_text(")
+            || line.contains("raw.ok(")
+        {
+            documented = documented.map(|_| true);
+        } else if line.contains("_ if raw.status.is_success()") {
+            untyped += usize::from(documented == Some(false));
+            documented = None;
+        }
+    }
+    untyped
 }
