@@ -434,6 +434,13 @@ fn har_entries_pair_by_method_and_url_template() {
             Some(("{}", false)),
         ),
         har_entry("GET", &format!("{BASE}/users/1"), 0, "", None),
+        har_entry(
+            "GET",
+            "https://status.shop.test/ping",
+            503,
+            "text/plain",
+            Some(("down for maintenance", false)),
+        ),
     ];
     let learned = run(
         &collection(),
@@ -445,13 +452,18 @@ fn har_entries_pair_by_method_and_url_template() {
     assert_eq!(examples(&out, "/item/0/item/1/response").len(), 1);
     let update = examples(&out, "/item/0/item/2/response");
     assert_eq!(update[0]["code"], 500);
-    assert_eq!(update[0]["body"], "(text body, not kept of 17 bytes)");
+    assert_eq!(
+        update[0]["body"], "<html>string</html>",
+        "markup keeps its structure"
+    );
     assert_eq!(update[0]["status"], "Internal Server Error");
     let ping = examples(&out, "/item/1/response");
     assert!(ping[0]["body"]
         .as_str()
         .unwrap()
         .contains("\"region\": \"string\""));
+    assert_eq!(ping[1]["code"], 503);
+    assert_eq!(ping[1]["body"], "(text body of 20 bytes, not kept)");
     // The literal host must match: elsewhere.test does not answer "List users".
     let unmatched: Vec<String> = learned.unmatched.iter().map(ToString::to_string).collect();
     assert_eq!(unmatched.len(), 2, "{unmatched:#?}");
@@ -516,6 +528,31 @@ fn bad_reports_are_located_errors_or_warnings() {
     assert!(learned.unmatched[0]
         .message
         .contains("`Another API`, not `Shop`"));
+    assert_eq!(
+        parse(&learned.collection),
+        collection,
+        "the collection is unchanged"
+    );
+
+    // A HAR file of another API: every entry is a warning, nothing is learned.
+    let entries = (0..3)
+        .map(|i| {
+            har_entry(
+                "GET",
+                &format!("https://other-api.test/v1/things/{i}"),
+                200,
+                "application/json",
+                Some(("{\"a\": 1}", false)),
+            )
+        })
+        .collect();
+    let learned = run(
+        &collection,
+        &[report("other.har", har(entries))],
+        &Options::default(),
+    );
+    assert_eq!((learned.summary.observed, learned.summary.paired), (3, 0));
+    assert_eq!(learned.unmatched.len(), 3);
     assert_eq!(
         parse(&learned.collection),
         collection,

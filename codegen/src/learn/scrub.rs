@@ -107,13 +107,18 @@ impl Scrubber {
         }
     }
 
-    /// A text body as written: itself when values are kept, else a note of its length.
+    /// A text body as written: itself when values are kept; else XML or HTML with its text and
+    /// attribute values replaced (the markup stays), and other text as a note of its length.
     pub fn text(&self, text: &str, out: &mut Scrubbed) -> String {
-        if self.keep_values || text.starts_with(TEXT_NOTE) {
+        if self.keep_values || (text.starts_with(TEXT_NOTE) && text.ends_with(", not kept)")) {
             return text.to_owned();
         }
+        let trimmed = text.trim();
+        if trimmed.starts_with('<') && trimmed.ends_with('>') {
+            return markup(text, out);
+        }
         out.text_bodies += 1;
-        format!("{TEXT_NOTE} of {} bytes)", text.len())
+        format!("{TEXT_NOTE}{} bytes, not kept)", text.len())
     }
 
     /// The item's request as `originalRequest`: credentials in its headers and query are
@@ -144,7 +149,7 @@ impl Scrubber {
 const REDACTED: &str = "<redacted>";
 
 /// How a scrubbed text body starts.
-const TEXT_NOTE: &str = "(text body, not kept";
+const TEXT_NOTE: &str = "(text body of ";
 
 /// Empties the value of a `{key, value}` entry whose key is a credential.
 fn empty_secret(entry: &mut Value, out: &mut Scrubbed) {
@@ -161,6 +166,56 @@ fn empty_secret(entry: &mut Value, out: &mut Scrubbed) {
         out.request_secrets += 1;
         *value = Value::String(String::new());
     }
+}
+
+/// XML or HTML with each text node and attribute value replaced by a placeholder of its kind;
+/// declarations, comments and CDATA markers are left as they are.
+fn markup(text: &str, out: &mut Scrubbed) -> String {
+    let mut result = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('<') {
+        replace_text(&rest[..open], &mut result, out);
+        let Some(close) = rest[open..].find('>').map(|i| open + i) else {
+            rest = &rest[open..];
+            break;
+        };
+        let tag = &rest[open..=close];
+        if tag.starts_with("<?") || tag.starts_with("<!") {
+            result.push_str(tag);
+        } else {
+            // Attribute values: every second piece between quotes.
+            for (i, piece) in tag.split('"').enumerate() {
+                if i > 0 {
+                    result.push('"');
+                }
+                if i % 2 == 1 {
+                    replace_text(piece, &mut result, out);
+                } else {
+                    result.push_str(piece);
+                }
+            }
+        }
+        rest = &rest[close + 1..];
+    }
+    replace_text(rest, &mut result, out);
+    result
+}
+
+/// Appends `text` with its content (not its surrounding white space) replaced.
+fn replace_text(text: &str, result: &mut String, out: &mut Scrubbed) {
+    let content = text.trim();
+    if content.is_empty() {
+        result.push_str(text);
+        return;
+    }
+    let start = text.len() - text.trim_start().len();
+    let replacement = placeholder(content);
+    if replacement != content {
+        out.strings += 1;
+    }
+    result.push_str(&text[..start]);
+    result.push_str(replacement);
+    result.push_str(&text[start + content.len()..]);
 }
 
 /// A value of the same kind as `text`: every placeholder is its own placeholder, so scrubbing
@@ -236,6 +291,23 @@ mod tests {
             assert_eq!(placeholder(text), kind, "{text}");
             assert_eq!(placeholder(kind), kind, "{kind}");
         }
+    }
+
+    #[test]
+    fn markup_keeps_its_structure_and_loses_its_text() {
+        let mut out = Scrubbed::default();
+        let xml = "<?xml version=\"1.0\"?>\n<user id=\"42\" email=\"a@b.io\">\n  <name>Ann Smith</name>\n  <!-- note -->\n</user>";
+        let scrubbed = Scrubber { keep_values: false }.text(xml, &mut out);
+        assert_eq!(
+            scrubbed,
+            "<?xml version=\"1.0\"?>\n<user id=\"0\" email=\"user@example.com\">\n  <name>string</name>\n  <!-- note -->\n</user>"
+        );
+        assert_eq!(out.strings, 3);
+        assert_eq!(
+            Scrubber { keep_values: false }.text(&scrubbed, &mut out),
+            scrubbed
+        );
+        assert_eq!(out.text_bodies, 0);
     }
 
     #[test]
