@@ -359,6 +359,10 @@ fn a_client_learned_from_one_newman_run_decodes_the_next() {
     }
     assert!(!text.contains("sess-"));
 
+    if let Some(errors) = super::schema_errors(&serde_json::from_str(&text).unwrap()) {
+        assert!(errors.is_empty(), "{errors:#?}");
+    }
+
     // The same input gives the same file, and learning again from the same run changes nothing.
     let again = dir.join("again.json");
     codegen(&[
