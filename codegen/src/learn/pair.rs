@@ -28,6 +28,8 @@ struct Template {
     /// `None` when the host is a variable without a value (any host, any path prefix).
     host: Option<String>,
     segments: Vec<Segment>,
+    /// Query pairs with literal values (`action=list`), which tell apart requests on one path.
+    query: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,12 +112,14 @@ impl Index {
             Sent::Url { method, url } => {
                 let (host, segments) = split_url(url);
                 let segments: Vec<String> = segments.iter().map(|s| decode(s)).collect();
-                let mut best: Option<(usize, (u8, usize))> = None;
+                let query = query_pairs(url);
+                let mut best: Option<(usize, (u8, usize, usize))> = None;
                 for (i, target) in self.targets.iter().enumerate() {
                     if &target.method != method {
                         continue;
                     }
-                    let Some(score) = target.template.score(host.as_deref(), &segments) else {
+                    let Some(score) = target.template.score(host.as_deref(), &segments, &query)
+                    else {
                         continue;
                     };
                     if best.is_none_or(|(_, b)| score > b) {
@@ -133,6 +137,10 @@ impl Template {
         let url = resolve(url, variables);
         let (host, segments) = split_url(&url);
         Self {
+            query: query_pairs(&url)
+                .into_iter()
+                .filter(|(_, value)| !value.contains("{{"))
+                .collect(),
             host,
             segments: segments
                 .iter()
@@ -151,8 +159,14 @@ impl Template {
     }
 
     /// How well a URL matches (higher is better): a known host first, then more literal
-    /// segments; `None` when it does not match.
-    fn score(&self, host: Option<&str>, segments: &[String]) -> Option<(u8, usize)> {
+    /// segments, then more of the template's literal query pairs; `None` when it does not
+    /// match.
+    fn score(
+        &self,
+        host: Option<&str>,
+        segments: &[String],
+        query: &[(String, String)],
+    ) -> Option<(u8, usize, usize)> {
         let tail = match &self.host {
             Some(own) => {
                 if host? != own || segments.len() != self.segments.len() {
@@ -172,7 +186,12 @@ impl Template {
             .iter()
             .filter(|s| matches!(s, Segment::Literal(_)))
             .count();
-        matches.then_some((u8::from(self.host.is_some()), literals))
+        let pairs = self
+            .query
+            .iter()
+            .filter(|pair| query.contains(pair))
+            .count();
+        matches.then_some((u8::from(self.host.is_some()), literals, pairs))
     }
 }
 
@@ -248,6 +267,22 @@ fn split_url(url: &str) -> (Option<String>, Vec<&str>) {
         (Some(url[..end].to_ascii_lowercase()), &url[end..])
     };
     (host, path.split('/').filter(|s| !s.is_empty()).collect())
+}
+
+/// The query of a URL as decoded pairs.
+fn query_pairs(url: &str) -> Vec<(String, String)> {
+    let query = url.split('#').next().unwrap_or_default().split_once('?');
+    query
+        .map(|(_, query)| query)
+        .unwrap_or_default()
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let plus = |text: &str| decode(&text.replace('+', " "));
+            (plus(key), plus(value))
+        })
+        .collect()
 }
 
 fn decode(segment: &str) -> String {
