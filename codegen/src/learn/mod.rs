@@ -6,6 +6,7 @@
 //! [`scrub`] takes out what is private, and [`select`] keeps a bounded set per request and
 //! status: the fewest responses whose shapes give the same inferred type as all of them.
 
+mod example;
 mod pair;
 mod report;
 mod scrub;
@@ -15,13 +16,13 @@ pub use scrub::Scrubbed;
 
 use std::collections::BTreeMap;
 
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 use crate::diagnostics::Diagnostics;
 use crate::{Diagnostic, Error};
+use example::Candidate;
 use report::{Observation, Sent};
 use scrub::Scrubber;
-use select::Candidate;
 
 /// The key that marks an example `learn` wrote, with how many responses it was chosen from.
 pub const LEARNED_KEY: &str = "_learned";
@@ -100,12 +101,11 @@ pub fn learn(
         paired: pairing.groups.values().map(Vec::len).sum(),
         ..Summary::default()
     };
-    let groups = pairing.groups;
     let scrubber = Scrubber {
         keep_values: options.keep_values,
     };
     let mut touched: BTreeMap<usize, Vec<(u16, Vec<Observation>)>> = BTreeMap::new();
-    for ((target, code), observations) in groups {
+    for ((target, code), observations) in pairing.groups {
         touched
             .entry(target)
             .or_default()
@@ -113,50 +113,9 @@ pub fn learn(
     }
     summary.requests = touched.len();
     for (target, statuses) in touched {
-        let target = &index.targets[target];
-        let Some(item) = root
-            .pointer_mut(&target.pointer)
-            .and_then(Value::as_object_mut)
-        else {
-            continue;
-        };
-        let typed_before = typed(item);
-        let request = item.get("request").cloned().unwrap_or(Value::Null);
-        let original = scrubber.request(&request, &mut summary.scrubbed);
-        let mut examples = match item.remove("response") {
-            Some(Value::Array(list)) => list,
-            _ => Vec::new(),
-        };
-        for (code, observations) in statuses {
-            let (earlier, others): (Vec<Value>, Vec<Value>) = examples
-                .into_iter()
-                .partition(|e| e.get(LEARNED_KEY).is_some() && code_of(e) == Some(code));
-            examples = others;
-            let saved: Vec<&Value> = examples
-                .iter()
-                .filter(|e| code_of(e) == Some(code))
-                .collect();
-            let mut candidates: Vec<Candidate> =
-                earlier.iter().map(Candidate::from_example).collect();
-            candidates.extend(
-                observations
-                    .iter()
-                    .map(|o| Candidate::observed(o, &scrubber, &mut summary.scrubbed)),
-            );
-            let kept = select::select(&saved, candidates, options.per_status);
-            let count = kept.len();
-            for (i, candidate) in kept.into_iter().enumerate() {
-                let number = if count > 1 {
-                    format!(" ({})", i + 1)
-                } else {
-                    String::new()
-                };
-                examples.push(candidate.example(code, &number, &original, observations.len()));
-            }
-        }
-        item.insert("response".to_owned(), Value::Array(examples));
-        if !typed_before && typed(item) {
-            summary.newly_typed += 1;
+        let pointer = &index.targets[target].pointer;
+        if let Some(item) = root.pointer_mut(pointer).and_then(Value::as_object_mut) {
+            learn_item(item, statuses, &scrubber, options, &mut summary);
         }
     }
     summary.examples = count_learned(&root);
@@ -166,6 +125,54 @@ pub fn learn(
         diagnostics: pairing.diagnostics,
         unmatched: pairing.unmatched,
     })
+}
+
+/// Writes the observations of one request item, by status, into its saved examples: for each
+/// status, its earlier learned examples and the new responses are chosen from again.
+fn learn_item(
+    item: &mut Map<String, Value>,
+    statuses: Vec<(u16, Vec<Observation>)>,
+    scrubber: &Scrubber,
+    options: &Options,
+    summary: &mut Summary,
+) {
+    let typed_before = typed(item);
+    let request = item.get("request").cloned().unwrap_or(Value::Null);
+    let original = scrubber.request(&request, &mut summary.scrubbed);
+    let mut examples = match item.remove("response") {
+        Some(Value::Array(list)) => list,
+        _ => Vec::new(),
+    };
+    for (code, observations) in statuses {
+        let (earlier, others): (Vec<Value>, Vec<Value>) = examples
+            .into_iter()
+            .partition(|e| e.get(LEARNED_KEY).is_some() && code_of(e) == Some(code));
+        examples = others;
+        let saved: Vec<&Value> = examples
+            .iter()
+            .filter(|e| code_of(e) == Some(code))
+            .collect();
+        let mut candidates: Vec<Candidate> = earlier.iter().map(Candidate::from_example).collect();
+        candidates.extend(
+            observations
+                .iter()
+                .map(|o| Candidate::observed(o, scrubber, &mut summary.scrubbed)),
+        );
+        let kept = select::select(&saved, candidates, options.per_status);
+        let count = kept.len();
+        for (i, candidate) in kept.into_iter().enumerate() {
+            let number = if count > 1 {
+                format!(" ({})", i + 1)
+            } else {
+                String::new()
+            };
+            examples.push(candidate.example(code, &number, &original, observations.len()));
+        }
+    }
+    item.insert("response".to_owned(), Value::Array(examples));
+    if !typed_before && typed(item) {
+        summary.newly_typed += 1;
+    }
 }
 
 /// One response of a report with the request it answered.
@@ -367,43 +374,6 @@ fn write(root: &Value) -> String {
     let mut text = String::from_utf8(out).expect("serde_json writes UTF-8");
     text.push('\n');
     text
-}
-
-impl Candidate {
-    /// The saved example this candidate becomes.
-    fn example(self, code: u16, number: &str, original: &Value, observed: usize) -> Value {
-        let status = if self.status.is_empty() {
-            http::StatusCode::from_u16(code)
-                .ok()
-                .and_then(|s| s.canonical_reason())
-                .unwrap_or_default()
-                .to_owned()
-        } else {
-            self.status
-        };
-        let (language, body) = match self.body {
-            select::Kind::Json(value) => (
-                "json",
-                Some(serde_json::to_string_pretty(&value).expect("a JSON value serializes")),
-            ),
-            select::Kind::Text(text) => ("text", Some(text)),
-            select::Kind::Empty | select::Kind::Binary(_) => ("text", None),
-        };
-        let mut example = json!({
-            "name": format!("Learned: {code} {status}{number}").trim_end(),
-            "originalRequest": original,
-            "status": status,
-            "code": code,
-            "_postman_previewlanguage": language,
-            "header": self.headers.iter().map(|(k, v)| json!({"key": k, "value": v})).collect::<Vec<_>>(),
-            "cookie": [],
-        });
-        if let Some(body) = body {
-            example["body"] = Value::String(body);
-        }
-        example[LEARNED_KEY] = json!({ "observed": observed });
-        example
-    }
 }
 
 impl std::fmt::Display for Summary {

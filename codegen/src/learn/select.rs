@@ -5,102 +5,8 @@
 
 use serde_json::Value;
 
-use super::report::{Body, Observation};
-use super::scrub::{Scrubbed, Scrubber};
+use super::example::{Candidate, Kind};
 use crate::ir::Shape;
-
-/// What a response body is, once scrubbed.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Kind {
-    /// A JSON object or array.
-    Json(Value),
-    /// Anything else that is text (scalars, XML, HTML, plain text).
-    Text(String),
-    /// Bytes of this length.
-    Binary(usize),
-    /// No body.
-    Empty,
-}
-
-/// A response that may become an example.
-#[derive(Debug, Clone)]
-pub struct Candidate {
-    /// Reason phrase.
-    pub status: String,
-    /// Headers, scrubbed.
-    pub headers: Vec<(String, String)>,
-    /// Body, scrubbed.
-    pub body: Kind,
-}
-
-impl Candidate {
-    /// A response from a report, scrubbed.
-    pub fn observed(observation: &Observation, scrubber: &Scrubber, out: &mut Scrubbed) -> Self {
-        let body = match &observation.body {
-            Body::Empty => Kind::Empty,
-            Body::Binary(len) => Kind::Binary(*len),
-            Body::Text(text) => match serde_json::from_str::<Value>(text) {
-                Ok(mut value) if value.is_object() || value.is_array() => {
-                    scrubber.json(&mut value, out);
-                    Kind::Json(value)
-                }
-                _ => Kind::Text(scrubber.text(text, out)),
-            },
-        };
-        Self {
-            status: observation.status.clone(),
-            headers: scrubber.headers(&observation.headers, out),
-            body,
-        }
-    }
-
-    /// An example an earlier run learned (already scrubbed).
-    pub fn from_example(example: &Value) -> Self {
-        let text = example.get("body").and_then(Value::as_str);
-        let body = match text {
-            None | Some("") => Kind::Empty,
-            Some(text) => match serde_json::from_str::<Value>(text) {
-                Ok(value) if value.is_object() || value.is_array() => Kind::Json(value),
-                _ => Kind::Text(text.to_owned()),
-            },
-        };
-        let headers = example
-            .get("header")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(|h| {
-                Some((
-                    h.get("key")?.as_str()?.to_owned(),
-                    h.get("value")
-                        .and_then(Value::as_str)
-                        .unwrap_or_default()
-                        .to_owned(),
-                ))
-            })
-            .collect();
-        Self {
-            status: example
-                .get("status")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_owned(),
-            headers,
-            body,
-        }
-    }
-
-    /// Sort key: JSON first, richest first, then by text; deterministic for equal sets.
-    fn order(&self) -> (u8, std::cmp::Reverse<usize>, String, Vec<(String, String)>) {
-        let (rank, size, text) = match &self.body {
-            Kind::Json(value) => (0, nodes(value), value.to_string()),
-            Kind::Text(text) => (1, 0, text.clone()),
-            Kind::Binary(len) => (2, 0, len.to_string()),
-            Kind::Empty => (3, 0, String::new()),
-        };
-        (rank, std::cmp::Reverse(size), text, self.headers.clone())
-    }
-}
 
 /// The candidates to write for one status, given the examples the collection already saves
 /// for it: JSON bodies that each change the inferred shape (at most `limit`); without any
@@ -114,7 +20,7 @@ pub fn select(saved: &[&Value], candidates: Vec<Candidate>, limit: usize) -> Vec
         .map(|v| Shape::of(&v))
         .fold(Shape::Unknown, Shape::unify);
     let documented = !saved.is_empty();
-    let mut keyed: Vec<_> = candidates.into_iter().map(|c| (c.order(), c)).collect();
+    let mut keyed: Vec<_> = candidates.into_iter().map(|c| (order(&c), c)).collect();
     keyed.sort_by(|a, b| a.0.cmp(&b.0));
     keyed.dedup_by(|a, b| a.0 .2 == b.0 .2 && a.0 .0 == b.0 .0);
     let mut kept = Vec::new();
@@ -133,6 +39,22 @@ pub fn select(saved: &[&Value], candidates: Vec<Candidate>, limit: usize) -> Vec
         }
     }
     kept
+}
+
+/// Sort key: JSON first, richest first, then by text; deterministic for equal sets.
+fn order(candidate: &Candidate) -> (u8, std::cmp::Reverse<usize>, String, Vec<(String, String)>) {
+    let (rank, size, text) = match &candidate.body {
+        Kind::Json(value) => (0, nodes(value), value.to_string()),
+        Kind::Text(text) => (1, 0, text.clone()),
+        Kind::Binary(len) => (2, 0, len.to_string()),
+        Kind::Empty => (3, 0, String::new()),
+    };
+    (
+        rank,
+        std::cmp::Reverse(size),
+        text,
+        candidate.headers.clone(),
+    )
 }
 
 /// Values in a JSON document.
