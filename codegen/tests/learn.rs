@@ -437,6 +437,16 @@ fn har_entries_pair_by_method_and_url_template() {
         har_entry("GET", &format!("{BASE}/users/1"), 0, "", None),
         har_entry(
             "GET",
+            &format!("{BASE}/users/5"),
+            206,
+            "image/png",
+            Some((
+                &base64::engine::general_purpose::STANDARD.encode([0x89, b'P', 0xff, 0xfe]),
+                true,
+            )),
+        ),
+        har_entry(
+            "GET",
             "https://status.shop.test/ping",
             503,
             "text/plain",
@@ -472,6 +482,13 @@ fn har_entries_pair_by_method_and_url_template() {
         .contains("\"region\": \"string\""));
     assert_eq!(ping[1]["code"], 503);
     assert_eq!(ping[1]["body"], "(text body of 20 bytes, not kept)");
+    // A binary body is not written: its status stays undocumented and keeps its bytes.
+    let get = examples(&out, "/item/0/item/1/response");
+    assert_eq!(
+        get.iter().map(|e| e["code"].as_u64()).collect::<Vec<_>>(),
+        [Some(200)]
+    );
+    assert_eq!(learned.summary.binary, 1);
     // The literal query pair tells the detailed ping apart.
     let detail = examples(&out, "/item/2/response");
     assert_eq!(detail.len(), 1);

@@ -14,8 +14,6 @@ pub enum Kind {
     Json(Value),
     /// Anything else that is text (scalars, XML, HTML, plain text).
     Text(String),
-    /// Bytes of this length.
-    Binary(usize),
     /// No body.
     Empty,
 }
@@ -32,11 +30,17 @@ pub struct Candidate {
 }
 
 impl Candidate {
-    /// A response from a report, scrubbed.
-    pub fn observed(observation: &Observation, scrubber: &Scrubber, out: &mut Scrubbed) -> Self {
+    /// A response from a report, scrubbed; `None` for a binary body, which is not written: a
+    /// status the collection does not document keeps its bytes in the client, and one that
+    /// examples without a body document would drop them.
+    pub fn observed(
+        observation: &Observation,
+        scrubber: &Scrubber,
+        out: &mut Scrubbed,
+    ) -> Option<Self> {
         let body = match &observation.body {
             Body::Empty => Kind::Empty,
-            Body::Binary(len) => Kind::Binary(*len),
+            Body::Binary(_) => return None,
             Body::Text(text) => match serde_json::from_str::<Value>(text) {
                 Ok(mut value) if value.is_object() || value.is_array() => {
                     scrubber.json(&mut value, out);
@@ -45,11 +49,11 @@ impl Candidate {
                 _ => Kind::Text(scrubber.text(text, out)),
             },
         };
-        Self {
+        Some(Self {
             status: observation.status.clone(),
             headers: scrubber.headers(&observation.headers, out),
             body,
-        }
+        })
     }
 
     /// An example an earlier run learned (already scrubbed).
@@ -105,7 +109,7 @@ impl Candidate {
                 Some(serde_json::to_string_pretty(&value).expect("a JSON value serializes")),
             ),
             Kind::Text(text) => ("text", Some(text)),
-            Kind::Empty | Kind::Binary(_) => ("text", None),
+            Kind::Empty => ("text", None),
         };
         let mut example = json!({
             "name": format!("Learned: {code} {status}{number}").trim_end(),

@@ -81,6 +81,9 @@ pub struct Summary {
     pub newly_typed: usize,
     /// Learned examples in the collection after the run (written or kept).
     pub examples: usize,
+    /// Responses with a binary body, not written: their statuses stay undocumented, so that
+    /// the client keeps their bytes.
+    pub binary: usize,
     /// What scrubbing took out.
     pub scrubbed: Scrubbed,
 }
@@ -153,11 +156,16 @@ fn learn_item(
             .filter(|e| code_of(e) == Some(code))
             .collect();
         let mut candidates: Vec<Candidate> = earlier.iter().map(Candidate::from_example).collect();
-        candidates.extend(
-            observations
-                .iter()
-                .map(|o| Candidate::observed(o, scrubber, &mut summary.scrubbed)),
-        );
+        let mut observed = 0;
+        for observation in &observations {
+            match Candidate::observed(observation, scrubber, &mut summary.scrubbed) {
+                Some(candidate) => {
+                    candidates.push(candidate);
+                    observed += 1;
+                }
+                None => summary.binary += 1,
+            }
+        }
         let kept = select::select(&saved, candidates, options.per_status);
         let count = kept.len();
         for (i, candidate) in kept.into_iter().enumerate() {
@@ -166,7 +174,7 @@ fn learn_item(
             } else {
                 String::new()
             };
-            examples.push(candidate.example(code, &number, &original, observations.len()));
+            examples.push(candidate.example(code, &number, &original, observed));
         }
     }
     item.insert("response".to_owned(), Value::Array(examples));
@@ -384,6 +392,14 @@ impl std::fmt::Display for Summary {
             "learned {} of {} responses into {} requests ({} newly typed); {} learned examples in all",
             self.paired, self.observed, self.requests, self.newly_typed, self.examples
         )?;
+        if self.binary > 0 {
+            write!(
+                f,
+                "\n{} binary responses not written: their statuses stay undocumented, so the \
+                 client keeps their bytes",
+                self.binary
+            )?;
+        }
         let secret_headers: Vec<String> = s
             .secret_headers
             .iter()

@@ -46,8 +46,7 @@ fn order(candidate: &Candidate) -> (u8, std::cmp::Reverse<usize>, String, Vec<(S
     let (rank, size, text) = match &candidate.body {
         Kind::Json(value) => (0, nodes(value), value.to_string()),
         Kind::Text(text) => (1, 0, text.clone()),
-        Kind::Binary(len) => (2, 0, len.to_string()),
-        Kind::Empty => (3, 0, String::new()),
+        Kind::Empty => (2, 0, String::new()),
     };
     (
         rank,
