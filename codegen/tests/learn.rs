@@ -233,6 +233,11 @@ fn a_bounded_set_infers_what_every_response_infers() {
         examples(&parse(&one.collection), "/item/0/item/1/response").len(),
         1
     );
+    // ... and says that the type rests on fewer shapes than were seen.
+    let warnings: Vec<String> = one.diagnostics.iter().map(ToString::to_string).collect();
+    assert_eq!(warnings.len(), 1, "{warnings:#?}");
+    assert!(warnings[0].contains("Users / Get a user") && warnings[0].contains("200: more than 1"));
+    assert!(bounded.diagnostics.is_empty());
 }
 
 #[test]

@@ -61,7 +61,8 @@ pub struct Learned {
     pub collection: String,
     /// Counts for the report.
     pub summary: Summary,
-    /// Warnings: report entries without a usable response.
+    /// Warnings: report entries without a usable response, statuses with more shapes than
+    /// [`Options::per_status`].
     pub diagnostics: Vec<Diagnostic>,
     /// Warnings about what did not belong to this collection: requests of the reports that
     /// match none of its requests, reports of another collection.
@@ -115,31 +116,52 @@ pub fn learn(
             .push((code, observations));
     }
     summary.requests = touched.len();
+    let mut diags = Diagnostics::new(file);
     for (target, statuses) in touched {
-        let pointer = &index.targets[target].pointer;
-        if let Some(item) = root.pointer_mut(pointer).and_then(Value::as_object_mut) {
-            learn_item(item, statuses, &scrubber, options, &mut summary);
+        let target = &index.targets[target];
+        let Some(item) = root
+            .pointer_mut(&target.pointer)
+            .and_then(Value::as_object_mut)
+        else {
+            continue;
+        };
+        let narrowed = learn_item(item, statuses, &scrubber, options, &mut summary);
+        let path: Vec<String> = target.ranked.iter().map(|(n, _)| n.clone()).collect();
+        for code in narrowed {
+            diags.warn(
+                &path,
+                &target.pointer,
+                format!(
+                    "{code}: more than {} response shapes; the type rests on the {} kept \
+                     (raise --per-status to keep more)",
+                    options.per_status, options.per_status
+                ),
+            );
         }
     }
+    let mut diagnostics = pairing.diagnostics;
+    diagnostics.extend(diags.into_vec());
     summary.examples = count_learned(&root);
     Ok(Learned {
         collection: write(&root),
         summary,
-        diagnostics: pairing.diagnostics,
+        diagnostics,
         unmatched: pairing.unmatched,
     })
 }
 
 /// Writes the observations of one request item, by status, into its saved examples: for each
-/// status, its earlier learned examples and the new responses are chosen from again.
+/// status, its earlier learned examples and the new responses are chosen from again. Returns
+/// the statuses whose limit left out a shape.
 fn learn_item(
     item: &mut Map<String, Value>,
     statuses: Vec<(u16, Vec<Observation>)>,
     scrubber: &Scrubber,
     options: &Options,
     summary: &mut Summary,
-) {
+) -> Vec<u16> {
     let typed_before = typed(item);
+    let mut narrowed = Vec::new();
     let request = item.get("request").cloned().unwrap_or(Value::Null);
     let original = scrubber.request(&request, &mut summary.scrubbed);
     let mut examples = match item.remove("response") {
@@ -166,9 +188,12 @@ fn learn_item(
                 None => summary.binary += 1,
             }
         }
-        let kept = select::select(&saved, candidates, options.per_status);
-        let count = kept.len();
-        for (i, candidate) in kept.into_iter().enumerate() {
+        let selection = select::select(&saved, candidates, options.per_status);
+        if selection.narrowed {
+            narrowed.push(code);
+        }
+        let count = selection.kept.len();
+        for (i, candidate) in selection.kept.into_iter().enumerate() {
             let number = if count > 1 {
                 format!(" ({})", i + 1)
             } else {
@@ -181,6 +206,7 @@ fn learn_item(
     if !typed_before && typed(item) {
         summary.newly_typed += 1;
     }
+    narrowed
 }
 
 /// One response of a report with the request it answered.

@@ -8,10 +8,18 @@ use serde_json::Value;
 use super::example::{Candidate, Kind};
 use crate::ir::Shape;
 
+/// What to write for one status.
+pub struct Selection {
+    /// The candidates kept.
+    pub kept: Vec<Candidate>,
+    /// Whether the limit left out a body that would have changed the inferred shape.
+    pub narrowed: bool,
+}
+
 /// The candidates to write for one status, given the examples the collection already saves
 /// for it: JSON bodies that each change the inferred shape (at most `limit`); without any
 /// JSON, one other response so that the status is documented.
-pub fn select(saved: &[&Value], candidates: Vec<Candidate>, limit: usize) -> Vec<Candidate> {
+pub fn select(saved: &[&Value], candidates: Vec<Candidate>, limit: usize) -> Selection {
     let mut shape = saved
         .iter()
         .filter_map(|e| e.get("body")?.as_str())
@@ -24,21 +32,26 @@ pub fn select(saved: &[&Value], candidates: Vec<Candidate>, limit: usize) -> Vec
     keyed.sort_by(|a, b| a.0.cmp(&b.0));
     keyed.dedup_by(|a, b| a.0 .2 == b.0 .2 && a.0 .0 == b.0 .0);
     let mut kept = Vec::new();
+    let mut narrowed = false;
     for (_, candidate) in keyed {
         match &candidate.body {
-            Kind::Json(value) if kept.len() < limit => {
+            Kind::Json(value) => {
                 let next = shape.clone().unify(Shape::of(value));
-                if next != shape || (kept.is_empty() && !documented) {
-                    shape = next;
-                    kept.push(candidate);
+                if next == shape && !(kept.is_empty() && !documented) {
+                    continue;
                 }
+                if kept.len() == limit {
+                    narrowed = true;
+                    continue;
+                }
+                shape = next;
+                kept.push(candidate);
             }
-            Kind::Json(_) => {}
             _ if kept.is_empty() && !documented => kept.push(candidate),
             _ => {}
         }
     }
-    kept
+    Selection { kept, narrowed }
 }
 
 /// Sort key: JSON first, richest first, then by text; deterministic for equal sets.
