@@ -37,7 +37,9 @@ pub fn select(saved: &[&Value], candidates: Vec<Candidate>, limit: usize) -> Sel
         match &candidate.body {
             Kind::Json(value) => {
                 let next = shape.clone().unify(Shape::of(value));
-                if next == shape && !(kept.is_empty() && !documented) {
+                // The first body documents a status that nothing documents yet.
+                let first = kept.is_empty() && !documented;
+                if next == shape && !first {
                     continue;
                 }
                 if kept.len() == limit {
