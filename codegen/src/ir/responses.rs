@@ -29,8 +29,10 @@ pub fn lower_responses(
         .map(|(status, examples)| {
             let variant = variants.claim(&variant_name(status));
             let kind = kind(status, &examples, &variant, typer, item_path, diags);
+            // Learned examples are named after their status; the note below counts them.
             let mut doc: Vec<String> = examples
                 .iter()
+                .filter(|e| e.observed.is_none())
                 .map(|e| e.name.trim().to_owned())
                 .filter(|n| !n.is_empty())
                 .collect();
