@@ -270,20 +270,12 @@ impl Builder {
 
     /// The reports of [`Builder::examples_from`], read once.
     fn reports(&self) -> Result<Vec<ReportText>, Error> {
-        let mut reports = Vec::new();
         for dir in &self.examples_from {
             self.rerun_if_changed(dir);
-            for path in crate::files::report_files(std::slice::from_ref(dir))? {
-                self.rerun_if_changed(&path);
-                let bytes = std::fs::read(&path).map_err(|source| Error::Io {
-                    path: path.display().to_string(),
-                    source,
-                })?;
-                reports.push(ReportText {
-                    name: path.display().to_string(),
-                    text: String::from_utf8_lossy(&bytes).into_owned(),
-                });
-            }
+        }
+        let reports = ReportText::read_all(&self.examples_from)?;
+        for report in &reports {
+            self.rerun_if_changed(Path::new(&report.name));
         }
         Ok(reports)
     }

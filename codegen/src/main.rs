@@ -326,23 +326,14 @@ fn run_learn(
     output: Option<&Path>,
     options: &postman_codegen::learn::Options,
 ) -> Result<(), Error> {
-    let read = |path: &Path| {
-        std::fs::read(path)
-            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
-            .map_err(|source| Error::Io {
-                path: path.display().to_string(),
-                source,
-            })
-    };
-    let mut reports = Vec::new();
-    for path in postman_codegen::files::report_files(from)? {
-        reports.push(postman_codegen::learn::ReportText {
-            name: path.display().to_string(),
-            text: read(&path)?,
-        });
-    }
+    let reports = postman_codegen::learn::ReportText::read_all(from)?;
+    let source = std::fs::read(collection).map_err(|source| Error::Io {
+        path: collection.display().to_string(),
+        source,
+    })?;
     let file = collection.display().to_string();
-    let learned = postman_codegen::learn::learn(&read(collection)?, &file, &reports, options)?;
+    let source = String::from_utf8_lossy(&source);
+    let learned = postman_codegen::learn::learn(&source, &file, &reports, options)?;
     for diagnostic in learned.diagnostics.iter().chain(&learned.unmatched) {
         eprintln!("{diagnostic}");
     }

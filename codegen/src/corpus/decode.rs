@@ -105,17 +105,7 @@ pub fn run_observed(
     scratch: &Path,
     min_percent: f64,
 ) -> Result<(), Error> {
-    let mut texts = Vec::new();
-    for path in postman_codegen::files::report_files(reports)? {
-        let bytes = std::fs::read(&path).map_err(|source| Error::Io {
-            path: path.display().to_string(),
-            source,
-        })?;
-        texts.push(postman_codegen::learn::ReportText {
-            name: path.display().to_string(),
-            text: String::from_utf8_lossy(&bytes).into_owned(),
-        });
-    }
+    let texts = postman_codegen::learn::ReportText::read_all(reports)?;
     let mut cases = Cases::default();
     let mut owners: Vec<(String, usize)> = Vec::new();
     for file in collection_files(dirs)? {

@@ -54,6 +54,26 @@ pub struct ReportText {
     pub text: String,
 }
 
+impl ReportText {
+    /// Reads the newman reports and HAR files at `paths`: each file, and the `*.json` and
+    /// `*.har` files of each directory ([`crate::files::report_files`]).
+    pub fn read_all(paths: &[std::path::PathBuf]) -> Result<Vec<Self>, Error> {
+        crate::files::report_files(paths)?
+            .into_iter()
+            .map(|path| {
+                let bytes = std::fs::read(&path).map_err(|source| Error::Io {
+                    path: path.display().to_string(),
+                    source,
+                })?;
+                Ok(Self {
+                    name: path.display().to_string(),
+                    text: String::from_utf8_lossy(&bytes).into_owned(),
+                })
+            })
+            .collect()
+    }
+}
+
 /// The collection with what was learned, and what happened.
 #[derive(Debug, Clone)]
 pub struct Learned {
