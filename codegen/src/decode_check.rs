@@ -86,13 +86,19 @@ impl Cases {
         let collection = parse_collection(source, &mut diags).map_err(crate::Error::Input)?;
         let mut requests = Vec::new();
         ranked_requests(&collection.items, &mut Vec::new(), &mut requests);
+        // The types of each request, inferred once.
+        let mut types: BTreeMap<usize, BTreeMap<u16, Group>> = BTreeMap::new();
         for response in responses {
-            let Some((path, item)) = requests.iter().find(|(p, _)| *p == response.item_path) else {
+            let Some(index) = requests.iter().position(|(p, _)| *p == response.item_path) else {
                 continue;
             };
+            let (path, item) = &requests[index];
             let names: Vec<String> = path.iter().map(|(n, _)| n.clone()).collect();
-            let all: Vec<&Example> = item.responses.iter().collect();
-            let group = self.group(typed(&all, &names).get(&response.status));
+            let typed = types.entry(index).or_insert_with(|| {
+                let all: Vec<&Example> = item.responses.iter().collect();
+                typed(&all, &names)
+            });
+            let group = self.group(typed.get(&response.status));
             self.cases.push(Case {
                 check: Check::Observed,
                 item_path: names,

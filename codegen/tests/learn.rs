@@ -593,6 +593,23 @@ fn bad_reports_are_located_errors_or_warnings() {
         "the collection is unchanged"
     );
 
+    // A request whose `response` is not a list keeps it, with a warning.
+    let mut odd = collection.clone();
+    odd["item"][1]["response"] = json!({"not": "a list"});
+    let learned = run(
+        &odd,
+        &[report("run.json", newman_report(training_executions()))],
+        &Options::default(),
+    );
+    assert_eq!(
+        parse(&learned.collection)["item"][1]["response"],
+        json!({"not": "a list"})
+    );
+    assert!(learned
+        .diagnostics
+        .iter()
+        .any(|d| d.location == "/item/1/response" && d.item_path == ["Ping"]));
+
     // Collections learn cannot write.
     for (text, expected) in [
         ("{\"requests\": []}", "a v1 collection"),

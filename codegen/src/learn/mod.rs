@@ -2,9 +2,10 @@
 //! saved examples of the collection, in Postman's own format, so that types, errors and decode
 //! checks work from them unchanged.
 //!
-//! [`report`] reads the reports, [`pair`] finds the request each observation answered,
-//! [`scrub`] takes out what is private, and [`select`] keeps a bounded set per request and
-//! status: the fewest responses whose shapes give the same inferred type as all of them.
+//! `report` reads the reports, `pair` finds the request each observation answered, `scrub`
+//! takes out what is private, `example` turns responses into candidate examples and back, and
+//! `select` keeps a bounded set per request and status: the fewest responses whose shapes give
+//! the same inferred type as all of them.
 
 mod example;
 mod pair;
@@ -18,7 +19,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{pointer, Diagnostics};
 use crate::{Diagnostic, Error};
 use example::Candidate;
 use report::{Observation, Sent};
@@ -145,8 +146,16 @@ pub fn learn(
         else {
             continue;
         };
-        let narrowed = learn_item(item, statuses, &scrubber, options, &mut summary);
         let path: Vec<String> = target.ranked.iter().map(|(n, _)| n.clone()).collect();
+        if item.get("response").is_some_and(|r| !r.is_array()) {
+            diags.warn(
+                &path,
+                &pointer(&target.pointer, "response"),
+                "`response` is not a list; nothing learned for this request",
+            );
+            continue;
+        }
+        let narrowed = learn_item(item, statuses, &scrubber, options, &mut summary);
         for code in narrowed {
             diags.warn(
                 &path,
