@@ -41,20 +41,9 @@ pub fn run(
     baseline: Option<&Path>,
     update: bool,
 ) -> Result<(), Error> {
-    let mut cases = Cases::default();
-    let mut owners: Vec<(String, usize)> = Vec::new();
-    for file in collection_files(dirs)? {
-        let Ok(bytes) = std::fs::read(&file) else {
-            continue;
-        };
-        let source = String::from_utf8_lossy(&bytes);
-        if cases
-            .add_collection(&source, &file.display().to_string())
-            .is_ok()
-        {
-            owners.push((collection_stem(&file), cases.cases.len()));
-        }
-    }
+    let (cases, owners) = gather(dirs, |cases, source, name| {
+        cases.add_collection(source, name).is_ok()
+    })?;
     let results = decode_all(scratch, &cases)?;
     let mut tallies: BTreeMap<String, Tally> = BTreeMap::new();
     let mut start = 0;
@@ -82,6 +71,27 @@ pub fn run(
     counts::settle("decode", baseline, update, &tallies)
 }
 
+/// The cases that `add` makes of each readable collection of `dirs` (given its text and file
+/// name; `false` when it is not a collection), with each collection's name and the end of its
+/// cases.
+fn gather(
+    dirs: &[std::path::PathBuf],
+    mut add: impl FnMut(&mut Cases, &str, &str) -> bool,
+) -> Result<(Cases, Vec<(String, usize)>), Error> {
+    let mut cases = Cases::default();
+    let mut owners = Vec::new();
+    for file in collection_files(dirs)? {
+        let Ok(bytes) = std::fs::read(&file) else {
+            continue;
+        };
+        let source = String::from_utf8_lossy(&bytes);
+        if add(&mut cases, &source, &file.display().to_string()) {
+            owners.push((collection_stem(&file), cases.cases.len()));
+        }
+    }
+    Ok((cases, owners))
+}
+
 fn describe(collection: &str, case: &Case, error: &str) -> String {
     let check = match case.check {
         Check::Control => "control",
@@ -106,21 +116,10 @@ pub fn run_observed(
     min_percent: f64,
 ) -> Result<(), Error> {
     let texts = postman_codegen::learn::ReportText::read_all(reports)?;
-    let mut cases = Cases::default();
-    let mut owners: Vec<(String, usize)> = Vec::new();
-    for file in collection_files(dirs)? {
-        let Ok(bytes) = std::fs::read(&file) else {
-            continue;
-        };
-        let source = String::from_utf8_lossy(&bytes);
-        let name = file.display().to_string();
-        let Ok(responses) = postman_codegen::learn::paired(&source, &name, &texts) else {
-            continue;
-        };
-        if cases.add_observed(&source, &name, &responses).is_ok() {
-            owners.push((collection_stem(&file), cases.cases.len()));
-        }
-    }
+    let (cases, owners) = gather(dirs, |cases, source, name| {
+        postman_codegen::learn::paired(source, name, &texts)
+            .is_ok_and(|responses| cases.add_observed(source, name, &responses).is_ok())
+    })?;
     let results = decode_all(scratch, &cases)?;
     println!("| collection | observed | with a JSON type | decoded | % |");
     println!("|---|---:|---:|---:|---:|");

@@ -2,13 +2,13 @@
 //! (or the item's names in the report's copy of the collection), HAR entries by method and URL
 //! template (the item's path with `:params`, `{{vars}}` and its server).
 
-use std::collections::BTreeMap;
-
 use percent_encoding::percent_decode_str;
 use serde_json::Value;
 
 use super::report::{ranked_names, Sent};
+use crate::collection::KeyValue;
 use crate::diagnostics::pointer;
+use crate::ir::substitute;
 
 /// One request item of the collection.
 #[derive(Debug, Clone)]
@@ -49,20 +49,20 @@ pub struct Index {
 impl Index {
     /// Indexes the request items of a v2.x collection's root.
     pub fn new(root: &Value) -> Self {
-        let mut variables = BTreeMap::new();
-        for variable in root
+        let variables: Vec<KeyValue> = root
             .get("variable")
             .and_then(Value::as_array)
             .into_iter()
             .flatten()
-        {
-            if let (Some(key), Some(value)) = (
-                variable.get("key").and_then(Value::as_str),
-                variable.get("value").and_then(Value::as_str),
-            ) {
-                variables.insert(key.to_owned(), value.to_owned());
-            }
-        }
+            .filter_map(|variable| {
+                Some(KeyValue {
+                    key: variable.get("key")?.as_str()?.to_owned(),
+                    value: variable.get("value")?.as_str().map(str::to_owned),
+                    disabled: variable.get("disabled").and_then(Value::as_bool) == Some(true),
+                    ..KeyValue::default()
+                })
+            })
+            .collect();
         let mut index = Self::default();
         if let Some(items) = root.get("item").and_then(Value::as_array) {
             index.add(items, "/item", &mut Vec::new(), &variables);
@@ -75,7 +75,7 @@ impl Index {
         items: &[Value],
         at: &str,
         ranked: &mut Vec<(String, usize)>,
-        variables: &BTreeMap<String, String>,
+        variables: &[KeyValue],
     ) {
         for (i, (name, item)) in ranked_names(items).into_iter().enumerate() {
             let here = pointer(at, i);
@@ -133,8 +133,8 @@ impl Index {
 }
 
 impl Template {
-    fn of(url: &str, variables: &BTreeMap<String, String>) -> Self {
-        let url = resolve(url, variables);
+    fn of(url: &str, variables: &[KeyValue]) -> Self {
+        let url = substitute(url, variables);
         let (host, segments) = split_url(&url);
         Self {
             query: query_pairs(&url)
@@ -231,26 +231,6 @@ fn url_text(request: &Value) -> String {
         }
         _ => String::new(),
     }
-}
-
-/// `{{name}}` replaced by the collection's value for it, where it has one.
-fn resolve(text: &str, variables: &BTreeMap<String, String>) -> String {
-    let mut out = String::new();
-    let mut rest = text;
-    while let Some(start) = rest.find("{{") {
-        let Some(len) = rest[start + 2..].find("}}") else {
-            break;
-        };
-        let name = &rest[start + 2..start + 2 + len];
-        out.push_str(&rest[..start]);
-        match variables.get(name.trim()).filter(|v| !v.contains("{{")) {
-            Some(value) => out.push_str(value),
-            None => out.push_str(&rest[start..start + len + 4]),
-        }
-        rest = &rest[start + len + 4..];
-    }
-    out.push_str(rest);
-    out
 }
 
 /// The host (lower case, with its port; `None` when it is a variable) and the non-empty path

@@ -252,15 +252,10 @@ fn newman() -> Option<PathBuf> {
     if path.is_file() {
         return Some(path);
     }
-    let message = format!(
+    super::support::absent(&format!(
         "newman is not at {} (npm ci --prefix .ci/newman); set POSTMAN_CODEGEN_NEWMAN=FILE",
         path.display()
-    );
-    assert!(
-        std::env::var_os("POSTMAN_CODEGEN_REQUIRE_CORPUS").is_none(),
-        "{message}"
-    );
-    let _ = writeln!(std::io::stderr(), "skipped: {message}");
+    ));
     None
 }
 
