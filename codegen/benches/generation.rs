@@ -91,7 +91,7 @@ fn main() {
             continue;
         };
         let (format, code) = median(runs, || emit::format(tokens.clone()));
-        let lines = code.map(|code| code.lines().count()).unwrap_or_default();
+        let lines = code.lines().count();
         let requests = parsed.requests_in_file.max(1);
         let total = parse + lower + emit + format;
         println!(

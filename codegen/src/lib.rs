@@ -178,8 +178,8 @@ pub fn compare(
 
 /// The runtime alone, as a module file with the auth modules in `modules`: one runtime for the
 /// clients generated with [`Output::SharedRuntime`] pointing at it.
-pub fn runtime_file(modules: &BTreeSet<ir::AuthModule>) -> Result<String, Error> {
-    formatted(emit::runtime_file(modules), "runtime")
+pub fn runtime_file(modules: &BTreeSet<ir::AuthModule>) -> String {
+    emit::format(emit::runtime_file(modules))
 }
 
 /// Emitted tokens as a Rust file; a failure is an internal error about `file`.
@@ -191,7 +191,7 @@ pub(crate) fn formatted(
         file: file.to_owned(),
         message: e.to_string(),
     };
-    emit::format(tokens.map_err(emit_error)?).map_err(emit_error)
+    tokens.map(emit::format).map_err(emit_error)
 }
 
 /// Reads the path of a runtime module given by the user.

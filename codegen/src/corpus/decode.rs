@@ -180,10 +180,6 @@ const FIELDS_PER_PART: usize = 6_000;
 /// Builds the check programs in a workspace under `scratch` and runs them; one result per
 /// case.
 fn decode_all(scratch: &Path, cases: &Cases) -> Result<Vec<Result<(), String>>, Error> {
-    let emit_error = |e: syn::Error| postman_codegen::Error::Emit {
-        file: "decode check".to_owned(),
-        message: e.to_string(),
-    };
     let parts = parts(cases, FIELDS_PER_PART);
     super::remove_old_parts(scratch)?;
     let names: Vec<String> = (0..parts.len()).map(|i| format!("part{i}")).collect();
@@ -195,7 +191,7 @@ fn decode_all(scratch: &Path, cases: &Cases) -> Result<Vec<Result<(), String>>, 
             &dir.join("Cargo.toml"),
             &crate::cargo_toml(&package, "2021", false, &super::all_dependencies()),
         )?;
-        let code = program(cases, part).map_err(emit_error)?;
+        let code = program(cases, part);
         crate::write(&dir.join("src").join("main.rs"), &code)?;
     }
     let cases_path = scratch.join("cases.json");

@@ -45,6 +45,8 @@ pub fn items(
                     let mut attrs = doc.clone();
                     attrs.append(&mut method.attrs);
                     method.attrs = attrs;
+                    // rustfmt's trailing comma of a wrapped parameter list, printed on one line.
+                    method.sig.inputs.pop_punct();
                 }
             }
             _ => {}

@@ -6,8 +6,8 @@ use std::collections::BTreeSet;
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::print;
 use crate::ir::AuthModule;
-use crate::naming::ident;
 
 /// Source of the runtime module.
 pub(super) const RUNTIME: &str = include_str!("../../runtime/runtime.rs");
@@ -67,52 +67,61 @@ pub(super) fn fingerprint_literal() -> syn::LitInt {
     )
 }
 
-/// The runtime's items, with a child module for each auth scheme in `modules`.
-pub fn items(modules: &BTreeSet<AuthModule>) -> Result<TokenStream, syn::Error> {
-    let mut items = syn::parse_file(RUNTIME)?.items;
-    items.extend(syn::parse_file(DYNAMIC_NAMES)?.items);
-    items.extend(syn::parse_file(SECRET_NAMES)?.items);
-    let mut schemes = vec![child_module("tokens", TOKENS)?];
+/// The runtime's items, with a child module for each auth scheme in `modules`: its sources as
+/// written (rustfmt keeps them formatted), carried through the tokens to the printer.
+pub fn items(modules: &BTreeSet<AuthModule>) -> TokenStream {
+    let mut text = String::with_capacity(RUNTIME.len() + 32 * 1024);
+    for source in [RUNTIME, DYNAMIC_NAMES, SECRET_NAMES] {
+        text.push_str(without_inner_docs(source));
+        text.push('\n');
+    }
+    text.push_str(&format!(
+        "/// Identifies this runtime's version; generated clients check it when they use a\n\
+         /// runtime kept apart from them.\n\
+         pub const FINGERPRINT: u64 = {};\n",
+        fingerprint_literal()
+    ));
+    child_module(&mut text, "tokens", TOKENS);
     let mut emitted = BTreeSet::new();
     // Schemes that share a module (JWT and ASAP) bring it once.
     for &scheme in modules {
         if emitted.insert(scheme.module()) {
-            schemes.push(child_module(scheme.module(), module_source(scheme))?);
+            child_module(&mut text, scheme.module(), module_source(scheme));
         }
     }
-    let fingerprint = fingerprint_literal();
-    Ok(quote! {
-        #(#items)*
-
-        /// Identifies this runtime's version; generated clients check it when they use a
-        /// runtime kept apart from them.
-        pub const FINGERPRINT: u64 = #fingerprint;
-
-        #(#schemes)*
-    })
+    print::verbatim(&text)
 }
 
 /// `pub mod runtime { ... }`: the runtime as a module.
-pub fn module(modules: &BTreeSet<AuthModule>) -> Result<TokenStream, syn::Error> {
-    let items = items(modules)?;
-    Ok(quote! {
+pub fn module(modules: &BTreeSet<AuthModule>) -> TokenStream {
+    let items = items(modules);
+    quote! {
         /// Support code shared by every operation: the client, credentials, the sans-IO
         /// request builder, the `Operation` trait and the error types.
         pub mod runtime {
             #items
         }
-    })
+    }
 }
 
-/// `pub mod name { ... }` with the items and inner docs of `source`.
-fn child_module(name: &str, source: &str) -> Result<TokenStream, syn::Error> {
-    let file = syn::parse_file(source)?;
-    let name = ident(name);
-    let (doc, items) = (file.attrs, file.items);
-    Ok(quote! {
-        pub mod #name {
-            #(#doc)*
-            #(#items)*
+/// `source` without the `//!` lines that document it as a file.
+fn without_inner_docs(source: &str) -> &str {
+    let mut rest = source;
+    while rest.starts_with("//!") {
+        rest = rest.split_once('\n').map_or("", |(_, after)| after);
+    }
+    rest.trim_start_matches('\n')
+}
+
+/// Appends `pub mod name { ... }` holding `source`, indented.
+fn child_module(text: &mut String, name: &str, source: &str) {
+    text.push_str(&format!("pub mod {name} {{\n"));
+    for line in source.lines() {
+        if !line.is_empty() {
+            text.push_str("    ");
+            text.push_str(line);
         }
-    })
+        text.push('\n');
+    }
+    text.push_str("}\n");
 }

@@ -129,8 +129,7 @@ fn subjects(dirs: &[PathBuf]) -> Result<Vec<Subject>, Error> {
             continue;
         };
         let api = ir::lower(&collection, &module, &mut diags);
-        let Ok(code) = emit::module(&api, &module, emit::RuntimeAt::Own).and_then(emit::format)
-        else {
+        let Ok(code) = emit::module(&api, &module, emit::RuntimeAt::Own).map(emit::format) else {
             continue;
         };
         subjects.push(Subject {
