@@ -94,6 +94,7 @@ pub fn shared_types(types: &[SharedType]) -> TokenStream {
     quote! {
         /// Types several operations share.
         pub mod types {
+            use super::runtime;
             #use_self
             #(#defs)*
         }
@@ -123,13 +124,8 @@ fn struct_def(def: &StructDef, doc: &str) -> TokenStream {
         let rename =
             (emitted.trim_start_matches("r#") != key).then(|| quote!(#[serde(rename = #key)]));
         // A key every example holds, sometimes as `null`, is sent as `null` when `None`.
-        let optional = match (&field.ty, field.optional) {
-            (Ty::Option(_), true) => {
-                quote!(#[serde(default, skip_serializing_if = "Option::is_none")])
-            }
-            (Ty::Option(_), false) => quote!(#[serde(default)]),
-            _ => TokenStream::new(),
-        };
+        let optional = (matches!(field.ty, Ty::Option(_)) && field.optional)
+            .then(|| quote!(#[serde(skip_serializing_if = "Option::is_none")]));
         let doc = docs(Some(&format!("JSON field `{key}`.")));
         quote! {
             #doc
@@ -145,13 +141,28 @@ fn struct_def(def: &StructDef, doc: &str) -> TokenStream {
         .iter()
         .all(|f| matches!(f.ty, Ty::Option(_)))
         .then(|| quote!(Default,));
+    let takes = def.fields.iter().map(|field| {
+        let (field_ident, key) = (ident(&field.ident), &field.key);
+        quote!(#field_ident: fields.take(#key)?,)
+    });
+    let read = if def.fields.is_empty() {
+        quote!(let _fields)
+    } else {
+        quote!(let mut fields)
+    };
     quote! {
         #doc
-        #[derive(Debug, Clone, #default PartialEq)]
-        #[derive(::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, #default PartialEq, ::serde::Serialize)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                #read = runtime::JsonFields::read(deserializer)?;
+                Ok(Self { #(#takes)* })
+            }
         }
     }
 }
@@ -171,18 +182,27 @@ fn enum_def(def: &EnumDef) -> TokenStream {
         let variant = ident(variant);
         quote!(Self::#variant => #value,)
     });
+    let pairs = def.variants.iter().map(|(variant, value)| {
+        let variant = ident(variant);
+        quote!((#value, Self::#variant))
+    });
     let doc = docs(Some(&format!(
         "The values `{}` allows, from its description.",
         def.name
     )));
     quote! {
         #doc
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        #[derive(::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::serde::Serialize)]
         #[non_exhaustive]
         #[allow(clippy::enum_variant_names)]
         pub enum #name {
             #(#variants)*
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                runtime::decode_variant(deserializer, &[#(#pairs),*])
+            }
         }
 
         impl #name {
