@@ -5,6 +5,8 @@
 //!
 //! Only whitespace is chosen here: the printed text lexes back into the same tokens.
 
+use std::fmt::Write as _;
+
 use proc_macro2::{Delimiter, Group, Literal, Spacing, TokenStream, TokenTree};
 use quote::quote;
 
@@ -91,8 +93,9 @@ struct Printer {
     prev: Prev,
     /// The last punct was joint: the next one continues its operator (`::`, `->`, `>>`).
     joint: bool,
-    /// Open generic argument lists (`<` after a path).
-    generics: usize,
+    /// Open generic lists (`<` after a path or keyword); `true` for those after a keyword,
+    /// which a path after them stands apart from (`impl<'de> ::serde::Deserialize`).
+    generics: Vec<bool>,
 }
 
 impl Printer {
@@ -103,7 +106,7 @@ impl Printer {
             line_start: true,
             prev: Prev::Start,
             joint: false,
-            generics: 0,
+            generics: Vec::new(),
         }
     }
 
@@ -144,7 +147,9 @@ impl Printer {
             }
             let tree = &tokens[i];
             match tree {
-                TokenTree::Punct(p) if matches!(p.as_char(), ';' | ',') && self.generics == 0 => {
+                TokenTree::Punct(p)
+                    if matches!(p.as_char(), ';' | ',') && self.generics.is_empty() =>
+                {
                     self.write(&p.as_char().to_string(), false);
                     self.newline();
                 }
@@ -210,14 +215,16 @@ impl Printer {
         }
         match tree {
             TokenTree::Ident(ident) => {
-                let text = ident.to_string();
                 let space = !matches!(self.prev, Prev::Start | Prev::Glued);
-                self.write(&text, space);
-                self.prev = Prev::Word(SPACED_KEYWORDS.contains(&text.as_str()));
+                self.write("", space);
+                let start = self.out.len();
+                write!(self.out, "{ident}").expect("writing to a String");
+                self.prev = Prev::Word(SPACED_KEYWORDS.contains(&&self.out[start..]));
             }
             TokenTree::Literal(literal) => {
                 let space = !matches!(self.prev, Prev::Start | Prev::Glued);
-                self.write(&literal.to_string(), space);
+                self.write("", space);
+                write!(self.out, "{literal}").expect("writing to a String");
                 self.prev = Prev::Literal;
             }
             TokenTree::Group(group) => {
@@ -253,9 +260,8 @@ impl Printer {
             self.out.push(c);
             self.prev = match c {
                 ':' | '.' => Prev::Glued,
-                '>' if self.generics > 0 && !matches!(after, Some('-' | '=')) => {
-                    self.generics -= 1;
-                    Prev::Close
+                '>' if !self.generics.is_empty() && !matches!(after, Some('-' | '=')) => {
+                    self.close_generics()
                 }
                 _ => Prev::Binary,
             };
@@ -293,13 +299,12 @@ impl Printer {
             }
             '<' if !joint && (matches!(self.prev, Prev::Word(_)) || self.out.ends_with("::")) => {
                 self.write("<", false);
-                self.generics += 1;
+                self.generics.push(self.prev == Prev::Word(true));
                 Prev::Glued
             }
-            '>' if self.generics > 0 => {
+            '>' if !self.generics.is_empty() => {
                 self.write(">", false);
-                self.generics -= 1;
-                Prev::Close
+                self.close_generics()
             }
             '&' | '-' | '*' | '!' if !operand_before && (c == '&' || !joint) => {
                 // A prefix operator: `&self`, `&&value`, `-1`, `*value`, `!done`.
@@ -319,6 +324,15 @@ impl Printer {
                 }
             }
         };
+    }
+
+    /// What a generic list's `>` leaves: a path after `impl<'a>` stands apart, one after
+    /// `Vec<u8>` does not.
+    fn close_generics(&mut self) -> Prev {
+        match self.generics.pop() {
+            Some(true) => Prev::Word(true),
+            _ => Prev::Close,
+        }
     }
 
     /// `#[...]` or `#![...]` at `i`: doc attributes become `///` or `//!` lines, others stand
@@ -586,6 +600,21 @@ mod tests {
             }
         ));
         assert_eq!(printed, "fn f() -> S {\n    S { a: 1, b }\n}\n");
+    }
+
+    #[test]
+    fn a_path_after_an_impl_generic_list_stands_apart() {
+        let printed = print(quote!(
+            impl<'de> ::serde::Deserialize<'de> for X {
+                fn f() -> Vec<u8> {
+                    Vec::<u8>::new()
+                }
+            }
+        ));
+        assert_eq!(
+            printed,
+            "impl<'de> ::serde::Deserialize<'de> for X {\n    fn f() -> Vec<u8> {\n        Vec::<u8>::new()\n    }\n}\n"
+        );
     }
 
     /// The clients of the project's own collections print to text that lexes back to the same
