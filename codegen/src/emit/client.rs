@@ -3,57 +3,26 @@
 
 use std::collections::BTreeMap;
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Span, TokenStream};
 use quote::quote;
-use syn::{Attribute, ImplItem, Item, ItemImpl, Type};
 
-use super::runtime::RUNTIME;
+use super::print;
+use super::runtime::{without_inner_docs, RUNTIME};
 
 /// The hand-written part of every collection's client (`codegen/runtime/api_client.rs`).
 const TEMPLATE: &str = include_str!("../../runtime/api_client.rs");
 
-/// The client's items: the struct documented with `doc`, the template's impls with each
+/// The client's items: the struct documented with `doc`, the template as written with each
 /// forwarding method documented as the runtime's, and `new` and `accessors`.
 pub fn items(
     doc: &TokenStream,
     new: &TokenStream,
     accessors: &TokenStream,
 ) -> syn::Result<TokenStream> {
-    let docs = runtime_client_docs()?;
-    let mut items = syn::parse_file(TEMPLATE)?.items;
-    for item in &mut items {
-        match item {
-            Item::Struct(def) => {
-                let mut attrs: Vec<Attribute> = syn::parse_quote!(#doc);
-                attrs.append(&mut def.attrs);
-                def.attrs = attrs;
-            }
-            Item::Impl(block) if is_client_impl(block) => {
-                for member in &mut block.items {
-                    let ImplItem::Fn(method) = member else {
-                        continue;
-                    };
-                    let name = method.sig.ident.to_string();
-                    let doc = docs.get(&name).ok_or_else(|| {
-                        syn::Error::new(
-                            method.sig.ident.span(),
-                            format!(
-                                "the client forwards `{name}`, which the runtime's client lacks"
-                            ),
-                        )
-                    })?;
-                    let mut attrs = doc.clone();
-                    attrs.append(&mut method.attrs);
-                    method.attrs = attrs;
-                    // rustfmt's trailing comma of a wrapped parameter list, printed on one line.
-                    method.sig.inputs.pop_punct();
-                }
-            }
-            _ => {}
-        }
-    }
+    let template = print::verbatim(&documented_template()?);
     Ok(quote! {
-        #(#items)*
+        #doc
+        #template
 
         impl Client {
             #new
@@ -62,37 +31,79 @@ pub fn items(
     })
 }
 
-/// Documentation of each method of the runtime's `impl Client`, by name.
-fn runtime_client_docs() -> syn::Result<BTreeMap<String, Vec<Attribute>>> {
-    let mut docs = BTreeMap::new();
-    for item in syn::parse_file(RUNTIME)?.items {
-        let Item::Impl(block) = item else { continue };
-        if !is_client_impl(&block) {
-            continue;
+/// The template without its file docs, each method of its `impl Client` after the docs of
+/// the runtime's method of the same name.
+fn documented_template() -> syn::Result<String> {
+    let docs = method_docs(RUNTIME);
+    let mut out = String::with_capacity(TEMPLATE.len() * 4);
+    let mut in_client = false;
+    for line in without_inner_docs(TEMPLATE).lines() {
+        match line {
+            "impl Client {" => in_client = true,
+            "}" => in_client = false,
+            _ => {}
         }
-        for member in block.items {
-            if let ImplItem::Fn(method) = member {
-                let doc = method
-                    .attrs
-                    .into_iter()
-                    .filter(|a| a.path().is_ident("doc"))
-                    .collect();
-                docs.insert(method.sig.ident.to_string(), doc);
+        if let Some(name) = method_name(line).filter(|_| in_client) {
+            let doc = docs.get(name).ok_or_else(|| {
+                syn::Error::new(
+                    Span::call_site(),
+                    format!("the client forwards `{name}`, which the runtime's client lacks"),
+                )
+            })?;
+            for doc_line in doc {
+                out.push_str(doc_line);
+                out.push('\n');
             }
         }
+        out.push_str(line);
+        out.push('\n');
     }
-    Ok(docs)
+    Ok(out)
 }
 
-/// Whether `block` is an inherent `impl Client`.
-fn is_client_impl(block: &ItemImpl) -> bool {
-    block.trait_.is_none()
-        && matches!(&*block.self_ty, Type::Path(path) if path.path.is_ident("Client"))
+/// The doc lines of each method of the inherent `impl Client` blocks of `source`, by name.
+fn method_docs(source: &str) -> BTreeMap<&str, Vec<&str>> {
+    let mut docs = BTreeMap::new();
+    let (mut in_client, mut pending) = (false, Vec::new());
+    for line in source.lines() {
+        match line {
+            "impl Client {" => in_client = true,
+            "}" => in_client = false,
+            _ if !in_client => {}
+            _ if line.trim_start().starts_with("///") => pending.push(line),
+            _ => match method_name(line) {
+                Some(name) => {
+                    docs.insert(name, std::mem::take(&mut pending));
+                }
+                // Attributes stand between a method's docs and its signature.
+                None if line.trim_start().starts_with("#[") => {}
+                None => pending.clear(),
+            },
+        }
+    }
+    docs
+}
+
+/// `name` in a method's first line: `    pub fn name(` or `    pub async fn name<`.
+fn method_name(line: &str) -> Option<&str> {
+    let rest = line.strip_prefix("    pub ")?;
+    let rest = rest.strip_prefix("async ").unwrap_or(rest);
+    let rest = rest.strip_prefix("fn ")?;
+    let end = rest.find(|c: char| !(c.is_alphanumeric() || c == '_'))?;
+    Some(&rest[..end])
 }
 
 #[cfg(test)]
 mod tests {
+    use syn::{ImplItem, Item, ItemImpl, Type};
+
     use super::*;
+
+    /// Whether `block` is an inherent `impl Client`.
+    fn is_client_impl(block: &ItemImpl) -> bool {
+        block.trait_.is_none()
+            && matches!(&*block.self_ty, Type::Path(path) if path.path.is_ident("Client"))
+    }
 
     /// The names of the by-value `with_*` methods of the inherent `impl Client` in `source`.
     fn builder_methods(source: &str) -> Vec<String> {
@@ -173,8 +184,24 @@ mod tests {
     fn forwarded_methods_carry_the_runtime_docs() {
         let new = quote!();
         let tokens = items(&quote!(#[doc = " The client."]), &new, &new).unwrap();
-        let text = tokens.to_string();
-        assert!(text.contains("Replaces the base URL of the collection's main server."));
-        assert!(text.contains("The client."));
+        let text = print::print(tokens);
+        assert!(text.starts_with("/// The client.\n#[derive(Debug, Clone)]\npub struct Client"));
+        let (before, _) = text.split_once("    pub fn with_base_url(").unwrap();
+        assert!(
+            before.ends_with("    /// Replaces the base URL of the collection's main server.\n")
+        );
+        // Every method the template forwards follows the runtime's docs of it.
+        let lines: Vec<&str> = text.lines().collect();
+        let forwarding: Vec<usize> = (1..lines.len())
+            .filter(|&i| method_name(lines[i]).is_some_and(|n| n.starts_with("with_")))
+            .collect();
+        assert_eq!(forwarding.len(), builder_methods(TEMPLATE).len());
+        for i in forwarding {
+            assert!(
+                lines[i - 1].starts_with("    ///"),
+                "{} has no docs",
+                lines[i]
+            );
+        }
     }
 }

@@ -23,36 +23,36 @@ pub fn verbatim(text: &str) -> TokenStream {
 /// `tokens` as a Rust file.
 pub fn print(tokens: TokenStream) -> String {
     let mut printer = Printer::new(1 << 16);
-    printer.block(tokens);
+    printer.block(&tokens.into_iter().collect::<Vec<_>>());
     printer.out
 }
 
 /// Struct literals up to this long stay on one line: `Self { body }`.
 const SHORT_LITERAL: usize = 60;
 
-/// `{ a: x, b }` on one line, without its trailing comma, when `group` is a short struct
-/// literal's field list.
-fn short_struct_literal(group: &Group) -> Option<String> {
-    let mut tokens = group.stream().into_iter();
-    let first_is_field = matches!(tokens.next()?, TokenTree::Ident(_));
-    let then = tokens.next();
-    let field_form = match &then {
-        None => true,
-        Some(TokenTree::Punct(p)) => {
+/// `{ a: x, b }` on one line, without its trailing comma, when `tokens` (inside braces) are
+/// a short struct literal's field list.
+fn short_struct_literal(tokens: &[TokenTree]) -> Option<String> {
+    let field_form = match tokens {
+        [TokenTree::Ident(_)] => true,
+        [TokenTree::Ident(_), TokenTree::Punct(p), ..] => {
             p.as_char() == ',' || p.as_char() == ':' && p.spacing() == Spacing::Alone
         }
         _ => false,
     };
-    let statements = group
-        .stream()
-        .into_iter()
-        .any(|t| matches!(&t, TokenTree::Punct(p) if p.as_char() == ';'));
-    if !first_is_field || !field_form || statements {
+    // Each token takes at least a character and a space.
+    if !field_form || tokens.len() > SHORT_LITERAL / 2 {
+        return None;
+    }
+    if tokens
+        .iter()
+        .any(|t| matches!(t, TokenTree::Punct(p) if p.as_char() == ';'))
+    {
         return None;
     }
     let mut printer = Printer::new(SHORT_LITERAL);
     printer.line_start = false;
-    printer.inline(group.stream());
+    printer.inline(tokens);
     let fields = printer.out.trim_end_matches([',', ' ']);
     (fields.len() <= SHORT_LITERAL && !fields.contains('\n')).then(|| format!("{{ {fields} }}"))
 }
@@ -133,15 +133,14 @@ impl Printer {
     }
 
     /// The items or statements of a block: each ends its line.
-    fn block(&mut self, tokens: TokenStream) {
-        let tokens: Vec<TokenTree> = tokens.into_iter().collect();
+    fn block(&mut self, tokens: &[TokenTree]) {
         let mut i = 0;
         while i < tokens.len() {
-            if let Some(next) = self.attribute(&tokens, i) {
+            if let Some(next) = self.attribute(tokens, i) {
                 i = next;
                 continue;
             }
-            if let Some(next) = self.verbatim_marker(&tokens, i) {
+            if let Some(next) = self.verbatim_marker(tokens, i) {
                 i = next;
                 continue;
             }
@@ -173,11 +172,11 @@ impl Printer {
     }
 
     /// The tokens inside parentheses or brackets: one line, `, ` between elements.
-    fn inline(&mut self, tokens: TokenStream) {
+    fn inline(&mut self, tokens: &[TokenTree]) {
         for tree in tokens {
-            match &tree {
+            match tree {
                 TokenTree::Group(g) if g.delimiter() == Delimiter::Brace => self.brace(g),
-                _ => self.token(&tree),
+                _ => self.token(tree),
             }
         }
     }
@@ -191,7 +190,8 @@ impl Printer {
             self.prev = Prev::Close;
             return;
         }
-        if let Some(text) = short_struct_literal(group) {
+        let tokens: Vec<TokenTree> = group.stream().into_iter().collect();
+        if let Some(text) = short_struct_literal(&tokens) {
             self.write(&text, space);
             self.prev = Prev::Close;
             return;
@@ -200,7 +200,7 @@ impl Printer {
         let generics = std::mem::take(&mut self.generics);
         self.indent += 1;
         self.newline();
-        self.block(group.stream());
+        self.block(&tokens);
         self.indent -= 1;
         self.newline();
         self.write("}", false);
@@ -243,7 +243,7 @@ impl Printer {
                 self.write(open, space);
                 self.prev = Prev::Start;
                 let generics = std::mem::take(&mut self.generics);
-                self.inline(group.stream());
+                self.inline(&group.stream().into_iter().collect::<Vec<_>>());
                 self.generics = generics;
                 self.out.push_str(close);
                 self.prev = Prev::Close;

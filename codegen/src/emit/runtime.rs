@@ -105,7 +105,7 @@ pub fn module(modules: &BTreeSet<AuthModule>) -> TokenStream {
 }
 
 /// `source` without the `//!` lines that document it as a file.
-fn without_inner_docs(source: &str) -> &str {
+pub(super) fn without_inner_docs(source: &str) -> &str {
     let mut rest = source;
     while rest.starts_with("//!") {
         rest = rest.split_once('\n').map_or("", |(_, after)| after);
