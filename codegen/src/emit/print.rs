@@ -3,7 +3,8 @@
 //! emitter writes (items, short method bodies, struct literals); the runtime, which is
 //! hand-written Rust, goes through as its own formatted text ([`verbatim`]).
 //!
-//! Only whitespace is chosen here: the printed text lexes back into the same tokens.
+//! Only whitespace is chosen here, and a one-line struct literal drops its trailing comma: the
+//! printed text lexes back into the same tokens.
 
 use std::fmt::Write as _;
 
