@@ -113,6 +113,30 @@ fn shared_shapes_are_named_after_what_they_are() {
 }
 
 #[test]
+fn a_thing_met_as_an_item_and_from_its_collection_is_named_in_the_singular() {
+    let product = || json!({"id": "p1", "name": "Pen", "price": 2});
+    let api = lower(vec![
+        request(
+            "Get a product",
+            "GET",
+            "/products/:id",
+            json!([example(200, product())]),
+        ),
+        request(
+            "Create a product",
+            "POST",
+            "/products",
+            json!([example(201, product())]),
+        ),
+    ]);
+    assert_eq!(shared_names(&api), ["Product"]);
+    assert_eq!(
+        response_ty(&api, "create_a_product", 201),
+        Ty::Shared("Product".into())
+    );
+}
+
+#[test]
 fn unrelated_requests_rename_nothing() {
     let before = shared_names(&lower(users_requests()));
     let unrelated = || {

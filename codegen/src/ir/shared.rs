@@ -136,6 +136,15 @@ impl Group {
         if let [Some(name)] = candidates.iter().collect::<Vec<_>>().as_slice() {
             return (*name).clone();
         }
+        // One thing, met as an item (`/products/:id`) and from its collection (`POST
+        // /products` answers the product it made): `Product`.
+        let singulars: BTreeSet<Option<String>> = candidates
+            .iter()
+            .map(|name| name.as_deref().map(singular))
+            .collect();
+        if let [Some(name)] = singulars.iter().collect::<Vec<_>>().as_slice() {
+            return (*name).clone();
+        }
         let fields: Vec<&str> = match &self.def {
             TypeDef::Struct(def) => def
                 .fields
@@ -179,8 +188,12 @@ fn singular(word: &str) -> String {
     if last_word.len() < 4 {
         return word.to_owned();
     }
+    // `-es` after a hissing sound is the plural's own: `batches`, `boxes`, `statuses`.
+    const ES_AFTER: &[&str] = &["ches", "shes", "sses", "tuses", "xes", "zzes"];
     if let Some(stem) = word.strip_suffix("ies") {
         format!("{stem}y")
+    } else if ES_AFTER.iter().any(|end| word.ends_with(end)) {
+        word[..word.len() - 2].to_owned()
     } else if word.ends_with("ss") || word.ends_with("us") {
         word.to_owned()
     } else {
@@ -420,5 +433,9 @@ mod tests {
         assert_eq!(held_name("PhoneNumbersItem"), "PhoneNumber");
         assert_eq!(held_name("RegistrantsItem2"), "Registrant");
         assert_eq!(held_name("Oauth2"), "Oauth2");
+        assert_eq!(held_name("ActionBatchesItem"), "ActionBatch");
+        assert_eq!(held_name("StatusesItem"), "Status");
+        assert_eq!(held_name("AddressesItem"), "Address");
+        assert_eq!(held_name("ResponsesItem"), "Response");
     }
 }
