@@ -1312,7 +1312,7 @@ impl RawResponse {
 
     /// The body as untyped JSON.
     pub fn json_value(&self) -> Result<serde_json::Value, JsonError> {
-        decode_json(&self.body)
+        parse_json(&self.body)
     }
 
     /// Decodes the body of a response to `operation` as JSON of type `T`.
@@ -1404,13 +1404,17 @@ impl fmt::Display for JsonError {
 /// Decodes a JSON body, naming the path of the value that failed. The body is read as a
 /// [`serde_json::Value`] first, so every type's `Deserialize` is built for one deserializer.
 pub fn decode_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, JsonError> {
-    let value: serde_json::Value = serde_json::from_slice(body).map_err(|e| JsonError {
-        path: "$".to_owned(),
-        message: e.to_string(),
-    })?;
-    decode_value(value).map_err(|(path, message)| JsonError {
+    decode_value(parse_json(body)?).map_err(|(path, message)| JsonError {
         path: join_path("$", &path),
         message,
+    })
+}
+
+/// A body as untyped JSON; what is not JSON fails at `$`.
+fn parse_json(body: &[u8]) -> Result<serde_json::Value, JsonError> {
+    serde_json::from_slice(body).map_err(|e| JsonError {
+        path: "$".to_owned(),
+        message: e.to_string(),
     })
 }
 

@@ -8,6 +8,7 @@ use quote::quote;
 
 use super::print;
 use crate::ir::AuthModule;
+use crate::naming::ident;
 
 /// Source of the runtime module.
 pub(super) const RUNTIME: &str = include_str!("../../runtime/runtime.rs");
@@ -67,29 +68,31 @@ pub(super) fn fingerprint_literal() -> syn::LitInt {
     )
 }
 
-/// The runtime's items, with a child module for each auth scheme in `modules`: its sources as
-/// written (rustfmt keeps them formatted), carried through the tokens to the printer.
+/// The runtime's items, with a child module for each auth scheme in `modules`: their sources
+/// as written (rustfmt keeps them formatted), carried through the tokens to the printer.
 pub fn items(modules: &BTreeSet<AuthModule>) -> TokenStream {
-    let mut text = String::with_capacity(RUNTIME.len() + 32 * 1024);
-    for source in [RUNTIME, DYNAMIC_NAMES, SECRET_NAMES] {
-        text.push_str(without_inner_docs(source));
-        text.push('\n');
-    }
-    text.push_str(&format!(
-        "/// Identifies this runtime's version; generated clients check it when they use a\n\
-         /// runtime kept apart from them.\n\
-         pub const FINGERPRINT: u64 = {};\n",
-        fingerprint_literal()
-    ));
-    child_module(&mut text, "tokens", TOKENS);
+    let core: String = [RUNTIME, DYNAMIC_NAMES, SECRET_NAMES]
+        .map(without_inner_docs)
+        .join("\n");
+    let core = print::verbatim(&core);
+    let fingerprint = fingerprint_literal();
+    let mut schemes = vec![child_module("tokens", TOKENS)];
     let mut emitted = BTreeSet::new();
     // Schemes that share a module (JWT and ASAP) bring it once.
     for &scheme in modules {
         if emitted.insert(scheme.module()) {
-            child_module(&mut text, scheme.module(), module_source(scheme));
+            schemes.push(child_module(scheme.module(), module_source(scheme)));
         }
     }
-    print::verbatim(&text)
+    quote! {
+        #core
+
+        /// Identifies this runtime's version; generated clients check it when they use a
+        /// runtime kept apart from them.
+        pub const FINGERPRINT: u64 = #fingerprint;
+
+        #(#schemes)*
+    }
 }
 
 /// `pub mod runtime { ... }`: the runtime as a module.
@@ -113,15 +116,13 @@ pub(super) fn without_inner_docs(source: &str) -> &str {
     rest.trim_start_matches('\n')
 }
 
-/// Appends `pub mod name { ... }` holding `source`, indented.
-fn child_module(text: &mut String, name: &str, source: &str) {
-    text.push_str(&format!("pub mod {name} {{\n"));
-    for line in source.lines() {
-        if !line.is_empty() {
-            text.push_str("    ");
-            text.push_str(line);
+/// `pub mod name { ... }` holding `source` as written (its `//!` docs included).
+fn child_module(name: &str, source: &str) -> TokenStream {
+    let name = ident(name);
+    let source = print::verbatim(source);
+    quote! {
+        pub mod #name {
+            #source
         }
-        text.push('\n');
     }
-    text.push_str("}\n");
 }
