@@ -18,9 +18,41 @@ pub struct Builder {
     file_name: String,
     cargo_instructions: bool,
     environment: Option<PathBuf>,
-    runtime_path: Option<String>,
+    runtime: Runtime,
     api_changes: bool,
     examples_from: Vec<PathBuf>,
+}
+
+/// Where the generated clients find their runtime.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Runtime {
+    /// The runtime crate at this path.
+    Crate(String),
+    /// A runtime the generator wrote, kept by the user at this path.
+    Kept(String),
+    /// One runtime written into the generated file.
+    Embedded,
+}
+
+impl Runtime {
+    /// How to generate the module `name` for this runtime.
+    fn output(&self, name: &str) -> Output {
+        let name = name.to_owned();
+        match self {
+            Self::Crate(path) => Output::RuntimeCrate {
+                name,
+                runtime: path.clone(),
+            },
+            Self::Kept(path) => Output::SharedRuntime {
+                name,
+                runtime: path.clone(),
+            },
+            Self::Embedded => Output::SharedRuntime {
+                name,
+                runtime: "super::runtime".to_owned(),
+            },
+        }
+    }
 }
 
 /// What a [`Builder`] run did.
@@ -58,7 +90,7 @@ impl Builder {
             file_name: "postman_clients.rs".to_owned(),
             cargo_instructions: true,
             environment: None,
-            runtime_path: None,
+            runtime: Runtime::Crate(emit::runtime::DEFAULT_CRATE_PATH.to_owned()),
             api_changes: false,
             examples_from: Vec::new(),
         }
@@ -95,13 +127,32 @@ impl Builder {
         self
     }
 
-    /// Uses the runtime at this Rust path, as seen from the generated file's modules
-    /// (`crate::api_runtime`, `::api_runtime`), instead of writing one into the file: for a
+    /// Reaches the runtime crate, `postman-codegen-runtime`, by this Rust path (default
+    /// `::postman_codegen_runtime`; another for a renamed dependency or a re-export), as
+    /// prost-build's `prost_path` does.
+    pub fn runtime_crate_path(mut self, path: impl Into<String>) -> Self {
+        self.runtime = Runtime::Crate(path.into());
+        self
+    }
+
+    /// Uses a runtime the generator wrote, at this Rust path as seen from the generated file's
+    /// modules (`crate::api_runtime`, `::api_runtime`), instead of the runtime crate: for a
     /// crate that keeps one runtime for several generated files. Write that runtime with
     /// `postman-codegen runtime`; the clients fail to compile, saying so, if it is not the one
     /// they were generated for.
     pub fn runtime_path(mut self, path: impl Into<String>) -> Self {
-        self.runtime_path = Some(path.into());
+        self.runtime = Runtime::Kept(path.into());
+        self
+    }
+
+    /// Writes the runtime's source into the generated file, once for all its collections,
+    /// instead of using the runtime crate: the file then needs [`crate::CLIENT_DEPENDENCIES`]
+    /// and the crates of its signing schemes rather than `postman-codegen-runtime`.
+    pub fn embed_runtime(mut self, on: bool) -> Self {
+        self.runtime = match on {
+            true => Runtime::Embedded,
+            false => Runtime::Crate(emit::runtime::DEFAULT_CRATE_PATH.to_owned()),
+        };
         self
     }
 
@@ -157,12 +208,10 @@ impl Builder {
             files.extend(crate::files::json_files(dir)?);
         }
         let mut names = Namespace::with_reserved(&["runtime"]);
-        let runtime = self.runtime_path.as_deref().unwrap_or("super::runtime");
         let mut clients = String::new();
         let mut modules = Vec::new();
         let mut diagnostics = Vec::new();
         let mut auth_modules = BTreeSet::new();
-        let mut dependencies = crate::CLIENT_DEPENDENCIES.to_owned();
         let mut api_changes = Vec::new();
         let reports = self.reports()?;
         let single = files.len() == 1;
@@ -186,10 +235,7 @@ impl Builder {
             let generated = generate_with_environment(
                 &source,
                 &file.display().to_string(),
-                &Output::SharedRuntime {
-                    name: name.clone(),
-                    runtime: runtime.to_owned(),
-                },
+                &self.runtime.output(&name),
                 &environment,
             )?;
             clients.push('\n');
@@ -202,22 +248,24 @@ impl Builder {
             }
             diagnostics.extend(learned_warnings);
             auth_modules.extend(generated.auth_modules);
-            for line in generated.dependencies.lines() {
-                if !dependencies.lines().any(|known| known == line) {
-                    dependencies.push('\n');
-                    dependencies.push_str(line);
-                }
-            }
             if self.api_changes {
                 api_changes.extend(self.write_api_changes(&out_dir, &name, &file, &source)?);
             }
             modules.push((name, file));
         }
         let mut code = String::from("// Generated by postman-codegen. Do not edit.\n");
-        if self.runtime_path.is_none() {
+        if self.runtime == Runtime::Embedded {
             code.push('\n');
             code.push_str(&emit::format(emit::shared_runtime(&auth_modules)));
         }
+        let dependencies = match &self.runtime {
+            Runtime::Crate(_) => {
+                crate::runtime_dependency(&auth_modules, &crate::RuntimeSource::default())
+            }
+            Runtime::Embedded | Runtime::Kept(_) => {
+                crate::client_dependencies(auth_modules.iter().copied())
+            }
+        };
         code.push_str(&clients);
         let output = out_dir.join(&self.file_name);
         let written = write_if_changed(&output, &code)?;

@@ -27,7 +27,7 @@ mod builder;
 
 // Which names are credentials: one rule for the generator (environments, `learn`) and the
 // clients it emits. At the crate root, so that every module sees it.
-include!("../runtime/secret_names.rs");
+include!("../../runtime/src/secret_names.rs");
 
 pub use builder::{Builder, Report};
 pub use diagnostics::{Diagnostic, Severity};
@@ -64,21 +64,33 @@ pub enum Error {
     Settings(String),
 }
 
-/// What to wrap the generated items in.
+/// What to wrap the generated items in, and where the client finds its runtime.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Output {
+    /// `pub mod name { ... }` using the runtime crate (`postman-codegen-runtime`) at the Rust
+    /// path `runtime` ([`emit::runtime::DEFAULT_CRATE_PATH`] unless the crate is renamed).
+    RuntimeCrate {
+        /// Module name.
+        name: String,
+        /// Rust path of the runtime crate, as seen from inside the generated module.
+        runtime: String,
+    },
     /// `pub mod name { ... }`, for including into a crate, carrying its own runtime.
     Module(String),
-    /// `pub mod name { ... }` that uses the runtime at the path `runtime` (`super::runtime`,
-    /// `crate::api_runtime`) instead of carrying one; see [`emit::runtime`].
+    /// `pub mod name { ... }` that uses a runtime the generator wrote, at the path `runtime`
+    /// (`super::runtime`, `crate::api_runtime`), instead of carrying one; see [`emit::runtime`].
     SharedRuntime {
         /// Module name.
         name: String,
         /// Rust path of the runtime module, as seen from inside the generated module.
         runtime: String,
     },
-    /// The root of a crate (`lib.rs`).
-    CrateRoot,
+    /// The root of a crate (`lib.rs`): using the runtime crate at the path `runtime_crate`, or
+    /// carrying its own runtime when it is `None`.
+    CrateRoot {
+        /// Rust path of the runtime crate (`::postman_codegen_runtime`).
+        runtime_crate: Option<String>,
+    },
 }
 
 /// Generated code with what happened on the way.
@@ -93,8 +105,10 @@ pub struct Generated {
     pub requests: usize,
     /// Operations generated.
     pub operations: usize,
-    /// The `[dependencies]` lines the code needs: [`CLIENT_DEPENDENCIES`] and those of the
-    /// signing schemes the collection uses ([`client_dependencies`]).
+    /// The `[dependencies]` lines the code needs: the runtime crate with the features of the
+    /// signing schemes the collection uses ([`runtime_dependency`]), or for code that carries
+    /// its runtime, [`CLIENT_DEPENDENCIES`] and the crates of those schemes
+    /// ([`client_dependencies`]).
     pub dependencies: String,
     /// The auth modules the client needs in its runtime.
     pub auth_modules: BTreeSet<ir::AuthModule>,
@@ -117,8 +131,10 @@ pub fn generate_with_environment(
     let mut collection = collection::parse_collection(source, &mut diags).map_err(Error::Input)?;
     environment.apply(&mut collection.variables);
     let module_name = match output {
-        Output::Module(name) | Output::SharedRuntime { name, .. } => name.as_str(),
-        Output::CrateRoot => "",
+        Output::Module(name)
+        | Output::SharedRuntime { name, .. }
+        | Output::RuntimeCrate { name, .. } => name.as_str(),
+        Output::CrateRoot { .. } => "",
     };
     let api = ir::lower(&collection, module_name, &mut diags);
     let requests = collection.requests_in_file;
@@ -138,7 +154,19 @@ pub fn generate_with_environment(
             let path = runtime_path(runtime)?;
             emit::module(&api, name, emit::RuntimeAt::Path(&path))
         }
-        Output::CrateRoot => emit::crate_root(&api),
+        Output::RuntimeCrate { name, runtime } => {
+            let path = runtime_path(runtime)?;
+            emit::module(&api, name, emit::RuntimeAt::Crate(&path))
+        }
+        Output::CrateRoot {
+            runtime_crate: Some(runtime),
+        } => {
+            let path = runtime_path(runtime)?;
+            emit::crate_root(&api, emit::RuntimeAt::Crate(&path))
+        }
+        Output::CrateRoot {
+            runtime_crate: None,
+        } => emit::crate_root(&api, emit::RuntimeAt::Own),
     };
     let code = formatted(tokens, file)?;
     let auth_modules = api.auth_modules();
@@ -147,7 +175,13 @@ pub fn generate_with_environment(
         diagnostics: diags.into_vec(),
         requests,
         operations,
-        dependencies: client_dependencies(auth_modules.iter().copied()),
+        dependencies: match output {
+            Output::RuntimeCrate { .. }
+            | Output::CrateRoot {
+                runtime_crate: Some(_),
+            } => runtime_dependency(&auth_modules, &RuntimeSource::default()),
+            _ => client_dependencies(auth_modules.iter().copied()),
+        },
         auth_modules,
     })
 }
@@ -206,6 +240,44 @@ pub fn module_name_for(path: &std::path::Path) -> String {
 
 fn count_operations(module: &ir::Module) -> usize {
     module.operations.len() + module.modules.iter().map(count_operations).sum::<usize>()
+}
+
+/// Where a generated crate takes the runtime crate from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RuntimeSource {
+    /// crates.io, at the generator's version.
+    Registry,
+    /// A directory holding the runtime crate (a checkout of the generator).
+    Path(std::path::PathBuf),
+}
+
+impl Default for RuntimeSource {
+    /// The runtime crate beside the generator when it runs from a checkout, crates.io otherwise.
+    fn default() -> Self {
+        let beside = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime");
+        match beside.join("Cargo.toml").is_file() {
+            true => Self::Path(beside.canonicalize().unwrap_or(beside)),
+            false => Self::Registry,
+        }
+    }
+}
+
+/// The `[dependencies]` line of the runtime crate, from `source`, with the features of the
+/// signing schemes in `modules`.
+pub fn runtime_dependency(modules: &BTreeSet<ir::AuthModule>, source: &RuntimeSource) -> String {
+    let features: Vec<String> = emit::runtime::feature_names(modules)
+        .iter()
+        .map(|f| format!("{f:?}"))
+        .collect();
+    let at = match source {
+        RuntimeSource::Registry => format!("version = {:?}", emit::runtime::VERSION),
+        RuntimeSource::Path(dir) => format!("path = {:?}", dir.display().to_string()),
+    };
+    let features = match features.is_empty() {
+        true => String::new(),
+        false => format!(", features = [{}]", features.join(", ")),
+    };
+    format!("{} = {{ {at}{features} }}", emit::runtime::CRATE_NAME)
 }
 
 /// [`CLIENT_DEPENDENCIES`] with the crates of the signing `schemes` (OAuth 1.0a brings

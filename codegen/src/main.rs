@@ -8,6 +8,7 @@ mod cli_error;
 mod corpus;
 
 use clap::{Parser, Subcommand};
+use postman_codegen::emit::runtime::DEFAULT_CRATE_PATH;
 use postman_codegen::{generate_with_environment, module_name_for, Environment, Output};
 
 use cli_error::Error;
@@ -33,7 +34,8 @@ enum Command {
         /// Write the module to this file.
         #[arg(short, long, conflicts_with = "crate_dir")]
         output: Option<PathBuf>,
-        /// Write a standalone crate (Cargo.toml + src/lib.rs) into this directory.
+        /// Write a crate (Cargo.toml + src/lib.rs) into this directory; it depends on the
+        /// runtime crate, or on crates.io alone with --embed-runtime.
         #[arg(long = "crate", value_name = "DIR")]
         crate_dir: Option<PathBuf>,
         /// Module or crate name (default: from the file name).
@@ -48,9 +50,13 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         environment: Option<PathBuf>,
         /// Use the runtime at this Rust path (e.g. `crate::api_runtime`, written by
-        /// `postman-codegen runtime`) instead of carrying one in the module.
+        /// `postman-codegen runtime`) instead of the runtime crate.
         #[arg(long, value_name = "PATH", conflicts_with = "crate_dir")]
         runtime_path: Option<String>,
+        /// Carry the runtime's source in the generated code instead of depending on the
+        /// runtime crate (postman-codegen-runtime).
+        #[arg(long, conflicts_with = "runtime_path")]
+        embed_runtime: bool,
     },
     /// Write the runtime that clients generated with `--runtime-path` share, as a module file,
     /// and print the dependencies it needs: with the auth schemes the given collections use, or
@@ -192,6 +198,7 @@ fn run(command: Command) -> Result<(), Error> {
             check,
             environment,
             runtime_path,
+            embed_runtime,
         } => run_generate(
             &collection,
             &Target {
@@ -199,6 +206,7 @@ fn run(command: Command) -> Result<(), Error> {
                 crate_dir,
                 name,
                 runtime_path,
+                embed_runtime,
             },
             check,
             environment.as_deref(),
@@ -385,6 +393,7 @@ struct Target {
     crate_dir: Option<PathBuf>,
     name: Option<String>,
     runtime_path: Option<String>,
+    embed_runtime: bool,
 }
 
 fn run_generate(
@@ -402,13 +411,20 @@ fn run_generate(
         .clone()
         .unwrap_or_else(|| module_name_for(collection));
     let module = postman_codegen::naming::snake(&name, "client");
-    let shape = match (&target.crate_dir, &target.runtime_path) {
-        (Some(_), _) => Output::CrateRoot,
-        (None, Some(runtime)) => Output::SharedRuntime {
+    let runtime_crate = DEFAULT_CRATE_PATH.to_owned();
+    let shape = match (&target.crate_dir, &target.runtime_path, target.embed_runtime) {
+        (Some(_), _, embed) => Output::CrateRoot {
+            runtime_crate: (!embed).then_some(runtime_crate),
+        },
+        (None, Some(runtime), _) => Output::SharedRuntime {
             name: module,
             runtime: runtime.clone(),
         },
-        (None, None) => Output::Module(module),
+        (None, None, true) => Output::Module(module),
+        (None, None, false) => Output::RuntimeCrate {
+            name: module,
+            runtime: runtime_crate,
+        },
     };
     let environment = match environment {
         Some(path) => Environment::read(path)?,

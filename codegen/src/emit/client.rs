@@ -7,10 +7,10 @@ use proc_macro2::{Span, TokenStream};
 use quote::quote;
 
 use super::print;
-use super::runtime::{without_inner_docs, RUNTIME};
+use super::runtime::{self, without_inner_docs};
 
-/// The hand-written part of every collection's client (`codegen/runtime/api_client.rs`).
-const TEMPLATE: &str = include_str!("../../runtime/api_client.rs");
+/// The hand-written part of every collection's client (`codegen/templates/api_client.rs`).
+const TEMPLATE: &str = include_str!("../../templates/api_client.rs");
 
 /// The client's items: the struct documented with `doc`, the template as written with each
 /// forwarding method documented as the runtime's, and `new` and `accessors`.
@@ -34,7 +34,7 @@ pub fn items(
 /// The template without its file docs, each method of its `impl Client` after the docs of
 /// the runtime's method of the same name.
 fn documented_template() -> syn::Result<String> {
-    let docs = method_docs(RUNTIME);
+    let docs = method_docs(runtime::source("client.rs"));
     let mut out = String::with_capacity(TEMPLATE.len() * 4);
     let mut in_client = false;
     for line in without_inner_docs(TEMPLATE).lines() {
@@ -133,8 +133,8 @@ mod tests {
 
     #[test]
     fn every_setting_of_the_runtime_client_is_forwarded() {
-        assert_eq!(builder_methods(TEMPLATE), builder_methods(RUNTIME));
-        assert!(builder_methods(RUNTIME).len() > 15);
+        assert_eq!(builder_methods(TEMPLATE), builder_methods(runtime::source("client.rs")));
+        assert!(builder_methods(runtime::source("client.rs")).len() > 15);
     }
 
     /// The name of every method a caller of `Client` in `source` sees: its public inherent
@@ -168,7 +168,7 @@ mod tests {
     #[test]
     fn operations_at_the_root_never_shadow_a_method_of_the_client() {
         let reserved = crate::ir::lower::ROOT_RESERVED;
-        let mut methods = all_methods(RUNTIME);
+        let mut methods = all_methods(runtime::source("client.rs"));
         methods.extend(all_methods(TEMPLATE));
         // Derived `Clone` and `Debug`, and `Into` from the `From` impl.
         methods.extend(["clone", "fmt", "into"].map(str::to_owned));

@@ -18,6 +18,7 @@ use quote::{quote, ToTokens};
 
 use crate::ir::{Api, AuthModule, Module};
 use crate::naming::ident;
+use runtime::Check;
 
 /// Lints allowed on generated code: the opinionated groups a user's crate may turn on
 /// (generated code cannot follow their advice); names that come from the collection, for
@@ -44,10 +45,14 @@ fn generated_code_allows() -> TokenStream {
 pub enum RuntimeAt<'a> {
     /// The client carries its own `pub mod runtime`.
     Own,
-    /// The runtime is at this path (`super::runtime`, `crate::api_runtime`); the client
-    /// re-exports it as `runtime` and checks at compile time that it is the one it was
-    /// generated for.
+    /// A runtime written by the generator is at this path (`super::runtime`,
+    /// `crate::api_runtime`); the client re-exports it as `runtime` and checks at compile time
+    /// that it is the one it was generated for.
     Path(&'a syn::Path),
+    /// The runtime crate is at this path (`::postman_codegen_runtime`); the client re-exports
+    /// it as `runtime` and checks at compile time that it has the generator's version and the
+    /// features of the schemes the client signs with.
+    Crate(&'a syn::Path),
 }
 
 impl std::fmt::Debug for RuntimeAt<'_> {
@@ -55,6 +60,7 @@ impl std::fmt::Debug for RuntimeAt<'_> {
         match self {
             Self::Own => f.write_str("Own"),
             Self::Path(path) => write!(f, "Path({})", path.to_token_stream()),
+            Self::Crate(path) => write!(f, "Crate({})", path.to_token_stream()),
         }
     }
 }
@@ -63,17 +69,8 @@ impl std::fmt::Debug for RuntimeAt<'_> {
 pub fn items(api: &Api, runtime_at: RuntimeAt<'_>) -> Result<TokenStream, syn::Error> {
     let runtime = match runtime_at {
         RuntimeAt::Own => runtime::module(&api.auth_modules()),
-        RuntimeAt::Path(path) => {
-            let fingerprint = runtime::fingerprint_literal();
-            quote! {
-                pub use #path as runtime;
-
-                const _: () = assert!(
-                    runtime::FINGERPRINT == #fingerprint,
-                    "generated for another version of the runtime: regenerate both"
-                );
-            }
-        }
+        RuntimeAt::Path(path) => runtime::import(path, Check::Fingerprint, &api.auth_modules()),
+        RuntimeAt::Crate(path) => runtime::import(path, Check::Version, &api.auth_modules()),
     };
     let primary = &api.primary_server;
     let servers = api.servers.iter().map(|s| {
@@ -173,8 +170,8 @@ fn collection_doc(api: &Api) -> String {
 }
 
 /// The client as the root of a crate.
-pub fn crate_root(api: &Api) -> Result<TokenStream, syn::Error> {
-    let items = items(api, RuntimeAt::Own)?;
+pub fn crate_root(api: &Api, runtime_at: RuntimeAt<'_>) -> Result<TokenStream, syn::Error> {
+    let items = items(api, runtime_at)?;
     let lines = doc_lines(&collection_doc(api));
     let doc = quote!(#(#![doc = #lines])*);
     let allows = generated_code_allows();

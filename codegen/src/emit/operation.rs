@@ -310,7 +310,7 @@ fn body_parts(op: &Operation, scope: Scope<'_>) -> (Option<TokenStream>, TokenSt
                     let json = variables.to_string();
                     (
                         quote!(runtime::GraphQlBody),
-                        quote!(::serde_json::from_str(#json).unwrap_or_default()),
+                        quote!(runtime::serde_json::from_str(#json).unwrap_or_default()),
                     )
                 }
             };

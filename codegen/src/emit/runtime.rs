@@ -1,39 +1,61 @@
-//! The runtime every client uses: carried inside a client, shared once per [`crate::Builder`]
-//! output, or kept by the user where `runtime_path` points.
+//! The runtime every client uses: the `postman-codegen-runtime` crate at a path (the default),
+//! its sources carried inside a client or shared once per [`crate::Builder`] output, or a file
+//! the user keeps where `runtime_path` points.
+//!
+//! Carried, the runtime is the crate's `lib.rs` with each `mod name;` replaced by the module's
+//! source as written, the signing schemes the client does not use left out, and the crate's
+//! unit tests dropped.
 
 use std::collections::BTreeSet;
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{quote, ToTokens};
 
 use super::print;
 use crate::ir::AuthModule;
 use crate::naming::ident;
 
-/// Source of the runtime module.
-pub(super) const RUNTIME: &str = include_str!("../../runtime/runtime.rs");
+/// The runtime crate's package name, for manifests and messages.
+pub const CRATE_NAME: &str = "postman-codegen-runtime";
 
-/// The dynamic variables the runtime generates or fixes, shared with the generator's warnings
-/// ([`crate::ir::dynamic`]).
-const DYNAMIC_NAMES: &str = include_str!("../../runtime/dynamic_names.rs");
+/// The path that generated code reaches the runtime crate by, unless told otherwise.
+pub const DEFAULT_CRATE_PATH: &str = "::postman_codegen_runtime";
 
-/// Which names are credentials, shared with the generator.
-const SECRET_NAMES: &str = include_str!("../../runtime/secret_names.rs");
+/// The runtime crate's version: the generator's own, as they are released together.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// Source of the runtime's `tokens` module: access tokens the client fetches.
-const TOKENS: &str = include_str!("../../runtime/tokens.rs");
+/// The runtime crate's sources by file name, `lib.rs` first.
+const SOURCES: &[(&str, &str)] = &[
+    ("lib.rs", include_str!("../../../runtime/src/lib.rs")),
+    ("aws.rs", include_str!("../../../runtime/src/aws.rs")),
+    ("body.rs", include_str!("../../../runtime/src/body.rs")),
+    ("builder.rs", include_str!("../../../runtime/src/builder.rs")),
+    ("client.rs", include_str!("../../../runtime/src/client.rs")),
+    ("credentials.rs", include_str!("../../../runtime/src/credentials.rs")),
+    ("decode.rs", include_str!("../../../runtime/src/decode.rs")),
+    ("digest.rs", include_str!("../../../runtime/src/digest.rs")),
+    ("dynamic_names.rs", include_str!("../../../runtime/src/dynamic_names.rs")),
+    ("edgegrid.rs", include_str!("../../../runtime/src/edgegrid.rs")),
+    ("error.rs", include_str!("../../../runtime/src/error.rs")),
+    ("hawk.rs", include_str!("../../../runtime/src/hawk.rs")),
+    ("jwt.rs", include_str!("../../../runtime/src/jwt.rs")),
+    ("oauth1.rs", include_str!("../../../runtime/src/oauth1.rs")),
+    ("oauth2.rs", include_str!("../../../runtime/src/oauth2.rs")),
+    ("operation.rs", include_str!("../../../runtime/src/operation.rs")),
+    ("prepared.rs", include_str!("../../../runtime/src/prepared.rs")),
+    ("response.rs", include_str!("../../../runtime/src/response.rs")),
+    ("retry.rs", include_str!("../../../runtime/src/retry.rs")),
+    ("secret_names.rs", include_str!("../../../runtime/src/secret_names.rs")),
+    ("tokens.rs", include_str!("../../../runtime/src/tokens.rs")),
+    ("variables.rs", include_str!("../../../runtime/src/variables.rs")),
+];
 
-/// Source of the runtime module of each signing scheme, carried only where it is used.
-fn module_source(scheme: AuthModule) -> &'static str {
-    match scheme {
-        AuthModule::OAuth1 => include_str!("../../runtime/oauth1.rs"),
-        AuthModule::Digest => include_str!("../../runtime/digest.rs"),
-        AuthModule::Hawk => include_str!("../../runtime/hawk.rs"),
-        AuthModule::OAuth2 => include_str!("../../runtime/oauth2.rs"),
-        AuthModule::Jwt | AuthModule::Asap => include_str!("../../runtime/jwt.rs"),
-        AuthModule::AwsV4 => include_str!("../../runtime/aws.rs"),
-        AuthModule::EdgeGrid => include_str!("../../runtime/edgegrid.rs"),
-    }
+/// The source of the runtime file `name` (`client.rs`), empty if there is none.
+pub(super) fn source(name: &str) -> &'static str {
+    SOURCES
+        .iter()
+        .find(|(file, _)| *file == name)
+        .map_or("", |(_, text)| text)
 }
 
 /// Every auth module a runtime can carry, for a runtime meant to serve any collection.
@@ -47,11 +69,11 @@ pub const ALL_AUTH_MODULES: &[AuthModule] = &[
     AuthModule::EdgeGrid,
 ];
 
-/// FNV-1a of the runtime's core sources: a client generated against another runtime than the
-/// one it is compiled with fails to compile and says why, rather than misbehaving.
+/// FNV-1a of every runtime source: a client generated against another runtime than the one it
+/// is compiled with fails to compile and says why, rather than misbehaving.
 fn fingerprint() -> u64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for source in [RUNTIME, DYNAMIC_NAMES, SECRET_NAMES, TOKENS] {
+    for (_, source) in SOURCES {
         for byte in source.bytes() {
             hash ^= u64::from(byte);
             hash = hash.wrapping_mul(0x0100_0000_01b3);
@@ -61,37 +83,131 @@ fn fingerprint() -> u64 {
 }
 
 /// [`fingerprint`] as a hexadecimal literal.
-pub(super) fn fingerprint_literal() -> syn::LitInt {
+fn fingerprint_literal() -> syn::LitInt {
     syn::LitInt::new(
         &format!("0x{:016x}", fingerprint()),
         proc_macro2::Span::call_site(),
     )
 }
 
-/// The runtime's items, with a child module for each auth scheme in `modules`: their sources
-/// as written (rustfmt keeps them formatted), carried through the tokens to the printer.
+/// What a client says at its root to use the runtime at `path`: the `runtime` name, and
+/// compile-time checks that the runtime is the one it was generated for (`check`) and holds
+/// the signing schemes it uses.
+pub(super) fn import(path: &syn::Path, check: Check, modules: &BTreeSet<AuthModule>) -> TokenStream {
+    let identity = match check {
+        Check::Version => {
+            let message = format!(
+                "this client was generated by postman-codegen {VERSION}: depend on \
+                 {CRATE_NAME} {VERSION}, or regenerate it with the generator of your runtime's version"
+            );
+            quote! {
+                const _: () = assert!(runtime::is_version(#VERSION), #message);
+            }
+        }
+        Check::Fingerprint => {
+            let fingerprint = fingerprint_literal();
+            quote! {
+                const _: () = assert!(
+                    runtime::FINGERPRINT == #fingerprint,
+                    "generated for another version of the runtime: regenerate both"
+                );
+            }
+        }
+    };
+    let features = feature_names(modules).into_iter().map(|feature| {
+        let flag = ident(&feature.to_uppercase());
+        let message = format!(
+            "this client signs requests with the `{feature}` scheme: turn on the `{feature}` \
+             feature of {CRATE_NAME} (or write the runtime with this collection)"
+        );
+        quote! {
+            const _: () = assert!(runtime::features::#flag, #message);
+        }
+    });
+    quote! {
+        pub use #path as runtime;
+
+        #identity
+        #(#features)*
+    }
+}
+
+/// How a client checks the runtime at a path.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Check {
+    /// The runtime crate: the same version as the generator.
+    Version,
+    /// A runtime file written by the generator: the same sources.
+    Fingerprint,
+}
+
+/// The cargo features of the runtime crate that `modules` need, each once, sorted.
+pub fn feature_names(modules: &BTreeSet<AuthModule>) -> BTreeSet<&'static str> {
+    modules.iter().map(|m| m.module()).collect()
+}
+
+/// The runtime's items, carrying the signing schemes in `modules`: the crate's `lib.rs` with its
+/// modules inlined as written (rustfmt keeps them formatted), carried through the tokens to the
+/// printer.
 pub fn items(modules: &BTreeSet<AuthModule>) -> TokenStream {
-    let core: String = [RUNTIME, DYNAMIC_NAMES, SECRET_NAMES]
-        .map(without_inner_docs)
-        .join("\n");
-    let core = print::verbatim(&core);
-    let fingerprint = fingerprint_literal();
-    let mut schemes = vec![child_module("tokens", TOKENS)];
-    let mut emitted = BTreeSet::new();
-    // Schemes that share a module (JWT and ASAP) bring it once.
-    for &scheme in modules {
-        if emitted.insert(scheme.module()) {
-            schemes.push(child_module(scheme.module(), module_source(scheme)));
+    let included = feature_names(modules);
+    // What the crate reads from cargo is fixed here: its version and which schemes it holds.
+    let mut lib = without_inner_docs(source("lib.rs"))
+        .replace("env!(\"CARGO_PKG_VERSION\")", &format!("{VERSION:?}"));
+    for scheme in ALL_AUTH_MODULES {
+        let feature = scheme.module();
+        let on = included.contains(feature);
+        lib = lib.replace(&format!("cfg!(feature = \"{feature}\")"), &on.to_string());
+    }
+    let file = syn::parse_file(&lib).expect("the runtime's lib.rs parses (a test checks it)");
+    let mut out = TokenStream::new();
+    for item in file.items {
+        match item {
+            syn::Item::Mod(module) if module.content.is_none() => {
+                let name = module.ident.to_string();
+                let feature = module.attrs.iter().find_map(cfg_feature);
+                if feature.is_some_and(|f| !included.contains(f.as_str())) {
+                    continue;
+                }
+                let docs = module.attrs.iter().filter(|a| a.path().is_ident("doc"));
+                let vis = &module.vis;
+                let text = print::verbatim(without_tests(source(&format!("{name}.rs"))));
+                let name = &module.ident;
+                quote!(#(#docs)* #vis mod #name { #text }).to_tokens(&mut out);
+            }
+            syn::Item::Macro(call) if call.mac.path.is_ident("include") => {
+                let file: syn::LitStr = call.mac.parse_body().expect("include! names a file");
+                print::verbatim(without_inner_docs(source(&file.value()))).to_tokens(&mut out);
+            }
+            other => other.to_tokens(&mut out),
         }
     }
+    let fingerprint = fingerprint_literal();
     quote! {
-        #core
+        #out
 
-        /// Identifies this runtime's version; generated clients check it when they use a
+        /// Identifies this runtime's sources; generated clients check it when they use a
         /// runtime kept apart from them.
+        #[doc(hidden)]
         pub const FINGERPRINT: u64 = #fingerprint;
+    }
+}
 
-        #(#schemes)*
+/// The feature named by `#[cfg(feature = "name")]`.
+fn cfg_feature(attr: &syn::Attribute) -> Option<String> {
+    if !attr.path().is_ident("cfg") {
+        return None;
+    }
+    let meta: syn::MetaNameValue = attr.parse_args().ok()?;
+    match (meta.path.is_ident("feature"), meta.value) {
+        (
+            true,
+            syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(name),
+                ..
+            }),
+        ) => Some(name.value()),
+        _ => None,
     }
 }
 
@@ -116,13 +232,42 @@ pub(super) fn without_inner_docs(source: &str) -> &str {
     rest.trim_start_matches('\n')
 }
 
-/// `pub mod name { ... }` holding `source` as written (its `//!` docs included).
-fn child_module(name: &str, source: &str) -> TokenStream {
-    let name = ident(name);
-    let source = print::verbatim(source);
-    quote! {
-        pub mod #name {
-            #source
-        }
+/// A runtime module's `source` without its unit tests, which a client does not carry.
+fn without_tests(source: &str) -> &str {
+    source
+        .find("\n#[cfg(test)]\nmod tests")
+        .map_or(source, |at| &source[..=at])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every file of the runtime crate is in [`SOURCES`], so the fingerprint and a carried
+    /// runtime cover them all.
+    #[test]
+    fn sources_list_every_runtime_file() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../runtime/src");
+        let mut files: Vec<String> = std::fs::read_dir(dir)
+            .expect("runtime sources")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        files.sort();
+        let mut listed: Vec<&str> = SOURCES.iter().map(|(name, _)| *name).collect();
+        listed.sort_unstable();
+        assert_eq!(files, listed);
+    }
+
+    /// A carried runtime holds the schemes asked for and no others, and parses.
+    #[test]
+    fn carried_runtime_holds_the_schemes_asked_for() {
+        let modules = BTreeSet::from([AuthModule::OAuth1]);
+        let code = print::print(items(&modules));
+        assert!(code.contains("pub mod oauth1 {"), "oauth1 carried");
+        assert!(!code.contains("pub mod digest {"), "digest not carried");
+        assert!(code.contains("pub const OAUTH1: bool = true;"));
+        assert!(code.contains("pub const DIGEST: bool = false;"));
+        assert!(!code.contains("mod tests"), "no unit tests carried");
+        syn::parse_file(&code).expect("the carried runtime parses");
     }
 }

@@ -16,7 +16,7 @@ pub fn ty_tokens(ty: &Ty) -> TokenStream {
         Ty::I64 => quote!(i64),
         Ty::F64 => quote!(f64),
         Ty::Bool => quote!(bool),
-        Ty::Value => quote!(::serde_json::Value),
+        Ty::Value => quote!(runtime::serde_json::Value),
         Ty::File => quote!(runtime::FilePart),
         Ty::Vec(inner) => {
             let inner = ty_tokens(inner);
@@ -152,14 +152,15 @@ fn struct_def(def: &StructDef, doc: &str) -> TokenStream {
     };
     quote! {
         #doc
-        #[derive(Debug, Clone, #default PartialEq, ::serde::Serialize)]
+        #[derive(Debug, Clone, #default PartialEq, runtime::serde::Serialize)]
+        #[serde(crate = "runtime::serde")]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
         }
 
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        impl<'de> runtime::serde::Deserialize<'de> for #name {
+            fn deserialize<D: runtime::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 #read = runtime::JsonFields::read(deserializer)?;
                 Ok(Self { #(#takes)* })
             }
@@ -192,15 +193,16 @@ fn enum_def(def: &EnumDef) -> TokenStream {
     )));
     quote! {
         #doc
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::serde::Serialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, runtime::serde::Serialize)]
+        #[serde(crate = "runtime::serde")]
         #[non_exhaustive]
         #[allow(clippy::enum_variant_names)]
         pub enum #name {
             #(#variants)*
         }
 
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        impl<'de> runtime::serde::Deserialize<'de> for #name {
+            fn deserialize<D: runtime::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 runtime::decode_variant(deserializer, &[#(#pairs),*])
             }
         }
@@ -278,7 +280,7 @@ pub fn example(ty: &Ty, value: Option<&Value>, scope: Scope<'_>) -> TokenStream 
             let json = value
                 .map(Value::to_string)
                 .unwrap_or_else(|| "null".to_owned());
-            quote!(::serde_json::from_str(#json).unwrap_or_default())
+            quote!(runtime::serde_json::from_str(#json).unwrap_or_default())
         }
         Ty::File => quote!(runtime::FilePart::default()),
         Ty::Vec(inner) => match value.and_then(Value::as_array) {

@@ -5,9 +5,10 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use super::error::excerpt;
 use super::{
-    excerpt, AccessToken, Client, RawResponse, RequestBuilder, Secret, TokenError, TokenFuture,
-    TokenGrant, TokenSource,
+    AccessToken, Client, RawResponse, RequestBuilder, Secret, TokenError, TokenFuture, TokenGrant,
+    TokenSource,
 };
 
 /// The OAuth 2.0 settings of a collection, by their names in Postman (`accessTokenUrl`,
@@ -145,7 +146,7 @@ impl TokenRequest {
                 .map(|(name, value)| (name.to_owned(), value))
                 .collect(),
         );
-        let (content_type, bytes) = super::encode_body(body);
+        let (content_type, bytes) = super::body::encode_body(body);
         let mut request = http
             .post(&self.url)
             .header(http::header::ACCEPT, "application/json")

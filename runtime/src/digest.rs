@@ -8,9 +8,9 @@ use std::sync::Arc;
 use md5::Md5;
 use sha2::{Digest as _, Sha256, Sha512_256};
 
-use super::{
-    encode_body, random_chars, BuildError, Challenge, Client, Prepared, RequestBuilder, Signer,
-};
+use super::body::encode_body;
+use super::variables::random_chars;
+use super::{BuildError, Challenge, Client, Prepared, RequestBuilder, Signer};
 
 /// The Digest settings of a collection, by their names in Postman (`algorithm`, `qop`,
 /// `realm`, `nonce`, `nonceCount`, `clientNonce`, `opaque`, ...). The password appears only as

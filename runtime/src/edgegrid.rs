@@ -4,7 +4,9 @@
 use hmac::{Hmac, Mac};
 use sha2::{Digest as _, Sha256};
 
-use super::{encode_body, uuid_v4, BuildError, Client, RequestBuilder, Signer};
+use super::body::encode_body;
+use super::variables::uuid_v4;
+use super::{BuildError, Client, RequestBuilder, Signer};
 
 /// The EdgeGrid settings of a collection, by their names in Postman (`headersToSign`,
 /// `maxBodySize`, `baseURL`, `nonce`, `timestamp`); the tokens and the client secret appear
@@ -98,7 +100,7 @@ pub fn header(
 
 /// Now as EdgeGrid writes it: `20140321T19:34:21+0000`.
 fn timestamp() -> String {
-    let iso = super::iso_timestamp(super::since_epoch());
+    let iso = super::variables::iso_timestamp(super::variables::since_epoch());
     // `2014-03-21T19:34:21.000Z` → `20140321T19:34:21+0000`.
     format!("{}{}+0000", iso[..10].replace('-', ""), &iso[10..19])
 }

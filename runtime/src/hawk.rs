@@ -4,9 +4,9 @@
 use hmac::{Hmac, Mac};
 use sha2::Digest as _;
 
-use super::{
-    encode_body, random_chars, unix_time, BuildError, Client, RequestBuilder, Signer, NONCE_CHARS,
-};
+use super::body::encode_body;
+use super::variables::{random_chars, unix_time};
+use super::{BuildError, Client, RequestBuilder, Signer, NONCE_CHARS};
 
 /// The Hawk settings of a collection, by their names in Postman (`algorithm`, `nonce`,
 /// `timestamp`, `extraData`, `app`, `delegation`, `includePayloadHash`, ...). The key appears

@@ -4,10 +4,11 @@
 //! they expire and once after a `401`, and never shown.
 
 use std::collections::BTreeMap;
+use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use super::{fmt, BuildError, Client, RawResponse, RequestBuilder, Secret};
+use super::{BuildError, Client, RawResponse, RequestBuilder, Secret};
 
 /// A token this close to its expiry is renewed before it is sent.
 const EXPIRY_MARGIN: Duration = Duration::from_secs(30);

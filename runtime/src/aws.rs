@@ -9,7 +9,8 @@ use aws_sigv4::http_request::{
     SigningSettings, UriPathNormalizationMode,
 };
 
-use super::{encode_body, BuildError, Client, RequestBuilder, Signer};
+use super::body::encode_body;
+use super::{BuildError, Client, RequestBuilder, Signer};
 
 /// The AWS settings of a collection, by their names in Postman (`service`, `region`,
 /// `addAuthDataToQuery`); the keys and session token appear only as variable templates. The

@@ -4,9 +4,8 @@
 use hmac::{Hmac, Mac};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
-use super::{
-    random_chars, unix_time, Body, BuildError, Client, RequestBuilder, Signer, NONCE_CHARS,
-};
+use super::variables::{random_chars, unix_time};
+use super::{Body, BuildError, Client, RequestBuilder, Signer, NONCE_CHARS};
 
 /// RFC 3986 unreserved characters stay; everything else is percent-encoded.
 const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC

@@ -32,7 +32,7 @@ impl From<Client> for runtime::Client {
 }
 
 impl Client {
-    pub fn with_http_client(self, http: reqwest::Client) -> Self {
+    pub fn with_http_client(self, http: runtime::reqwest::Client) -> Self {
         Self(self.0.with_http_client(http))
     }
 

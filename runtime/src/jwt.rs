@@ -5,7 +5,8 @@
 use jsonwebtoken::{crypto::CryptoProvider, Algorithm, EncodingKey};
 use serde_json::{Map, Value};
 
-use super::{since_epoch, uuid_v4, BuildError, Client, RequestBuilder, Signer};
+use super::variables::{since_epoch, uuid_v4};
+use super::{BuildError, Client, RequestBuilder, Signer};
 
 /// Postman's `jwt` settings, by their names in Postman (`algorithm`, `header`, `payload`,
 /// `isSecretBase64Encoded`, `addTokenTo`, `headerPrefix`, `queryParamKey`). The secret and

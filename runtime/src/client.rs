@@ -1,0 +1,329 @@
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use super::prepared::header_pair;
+use super::variables::{read_variable_file, variable_file, Variable, Variables};
+use super::{
+    tokens, BuildError, Credentials, Error, OperationId, Prepared, RetryPolicy, Secret, TokenError,
+    TokenSource, TransportError,
+};
+
+/// Transport configuration and credentials shared by all operations.
+#[derive(Debug, Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    servers: BTreeMap<String, String>,
+    server_overrides: BTreeMap<String, String>,
+    primary_server: String,
+    pub(super) variables: std::sync::Arc<Variables>,
+    pub(super) credentials: Credentials,
+    pub(super) default_headers: http::HeaderMap,
+    timeout: Option<Duration>,
+    retry: Option<RetryPolicy>,
+    pub(super) tokens: tokens::Tokens,
+}
+
+impl Client {
+    /// A client whose servers default to `servers` (key, base URL); `primary` names the one that
+    /// [`Client::with_base_url`] replaces.
+    pub fn with_servers(primary: &str, servers: &[(&str, &str)]) -> Self {
+        Self {
+            http: reqwest::Client::new(),
+            servers: servers
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+            server_overrides: BTreeMap::new(),
+            primary_server: primary.to_owned(),
+            variables: std::sync::Arc::default(),
+            credentials: Credentials::default(),
+            default_headers: http::HeaderMap::new(),
+            timeout: None,
+            retry: None,
+            tokens: tokens::Tokens::default(),
+        }
+    }
+
+    /// Sends requests through this `reqwest::Client` (proxies, TLS settings, pools, ...).
+    pub fn with_http_client(mut self, http: reqwest::Client) -> Self {
+        self.http = http;
+        self
+    }
+
+    /// Replaces the base URL of the collection's main server.
+    pub fn with_base_url(self, url: impl Into<String>) -> Self {
+        let key = self.primary_server.clone();
+        self.with_server(&key, url)
+    }
+
+    /// Replaces the base URL of one server, keyed by its collection variable or literal origin.
+    pub fn with_server(mut self, key: &str, url: impl Into<String>) -> Self {
+        self.server_overrides.insert(key.to_owned(), url.into());
+        self
+    }
+
+    /// The base URL requests to `key` go to: one set with [`Client::with_server`], else the
+    /// variable of that name, else the collection's default; variables in it resolved.
+    pub fn server(&self, key: &str) -> Option<String> {
+        let url = self
+            .server_overrides
+            .get(key)
+            .or_else(|| self.variables.get(key).map(|v| &v.value))
+            .or_else(|| self.servers.get(key))?;
+        Some(self.variables.resolve(url).text)
+    }
+
+    /// Uses these collection variables as the defaults of every `{{name}}` (the generated
+    /// `Client::new` passes the collection's own).
+    pub fn with_collection_variables(mut self, variables: &[(&str, &str)]) -> Self {
+        let layer = &mut std::sync::Arc::make_mut(&mut self.variables).collection;
+        for (name, value) in variables {
+            layer.insert((*name).to_owned(), Variable::new(name, value, false));
+        }
+        self
+    }
+
+    /// Sets the variable `name`, as Postman's local variables do: it wins over the
+    /// environment, globals and collection variables. Names that look like credentials
+    /// (`apiKey`, `token`, `password`, ...) are redacted wherever requests are shown.
+    pub fn with_variable(mut self, name: &str, value: impl Into<String>) -> Self {
+        let value = value.into();
+        std::sync::Arc::make_mut(&mut self.variables)
+            .local
+            .insert(name.to_owned(), Variable::new(name, &value, false));
+        self
+    }
+
+    /// Sets the variable `name` and treats its value as a credential, whatever its name.
+    pub fn with_secret_variable(mut self, name: &str, value: impl Into<String>) -> Self {
+        let value = value.into();
+        std::sync::Arc::make_mut(&mut self.variables)
+            .local
+            .insert(name.to_owned(), Variable::new(name, &value, true));
+        self
+    }
+
+    /// Loads a Postman environment (`*.postman_environment.json` text): its enabled values
+    /// win over globals and collection variables; `"type": "secret"` values are credentials.
+    pub fn with_environment(mut self, json: &str) -> Result<Self, BuildError> {
+        let values = variable_file(json)?;
+        std::sync::Arc::make_mut(&mut self.variables)
+            .environment
+            .extend(values);
+        Ok(self)
+    }
+
+    /// Loads a Postman environment from a file; see [`Client::with_environment`].
+    pub fn with_environment_file(
+        self,
+        path: impl AsRef<std::path::Path>,
+    ) -> Result<Self, BuildError> {
+        let json = read_variable_file(path.as_ref())?;
+        self.with_environment(&json)
+    }
+
+    /// Loads Postman globals (`*.postman_globals.json` text): they win over collection
+    /// variables only.
+    pub fn with_globals(mut self, json: &str) -> Result<Self, BuildError> {
+        let values = variable_file(json)?;
+        std::sync::Arc::make_mut(&mut self.variables)
+            .globals
+            .extend(values);
+        Ok(self)
+    }
+
+    /// Loads Postman globals from a file; see [`Client::with_globals`].
+    pub fn with_globals_file(self, path: impl AsRef<std::path::Path>) -> Result<Self, BuildError> {
+        let json = read_variable_file(path.as_ref())?;
+        self.with_globals(&json)
+    }
+
+    /// The value of the variable `name` as requests see it (local, environment, globals,
+    /// then collection).
+    pub fn variable(&self, name: &str) -> Option<&str> {
+        self.variables.get(name).map(|v| v.value.as_str())
+    }
+
+    /// Uses `token` for bearer and OAuth 2.0 operations.
+    pub fn with_bearer_token(mut self, token: impl Into<String>) -> Self {
+        self.credentials.token = Some(Secret::new(token));
+        self
+    }
+
+    /// Uses an OAuth 2.0 access token (sent as the collection declares, `Bearer` by default).
+    pub fn with_oauth2_token(self, token: impl Into<String>) -> Self {
+        self.with_bearer_token(token)
+    }
+
+    /// Gets OAuth 2.0 access tokens (and bearer tokens) from `source`, for flows the client
+    /// cannot run itself (authorization code, device code, your own token service). Tokens are
+    /// cached, shared with the client's clones, and asked for again before they expire or after
+    /// a `401`. A token set with [`Client::with_oauth2_token`] still comes first.
+    pub fn with_token_source(mut self, source: impl TokenSource + 'static) -> Self {
+        self.tokens = tokens::Tokens::with_source(std::sync::Arc::new(source));
+        self
+    }
+
+    /// `prepared` with the access token it waits for (from the client's [`TokenSource`] or the
+    /// collection's grant), fetched or from the cache; as it is when it needs none.
+    /// [`Client::execute`] does this itself: call it when you send requests yourself.
+    pub async fn authorize(&self, mut prepared: Prepared) -> Result<Prepared, TokenError> {
+        if let Some(slot) = prepared.token_slot.take() {
+            let token = self.tokens.get(&slot, &self.http, None).await?;
+            slot.apply(&mut prepared, &token)?;
+        }
+        Ok(prepared)
+    }
+
+    /// Sends the token after a custom scheme, e.g. `Zoho-oauthtoken`.
+    pub fn with_token_scheme(
+        mut self,
+        scheme: impl Into<String>,
+        token: impl Into<String>,
+    ) -> Self {
+        let mut prefix = scheme.into();
+        if !prefix.is_empty() && !prefix.ends_with(' ') {
+            prefix.push(' ');
+        }
+        self.credentials.token_prefix = Some(prefix);
+        self.credentials.token = Some(Secret::new(token));
+        self
+    }
+
+    /// Uses HTTP basic authentication.
+    pub fn with_basic_auth(mut self, user: impl Into<String>, password: impl Into<String>) -> Self {
+        self.credentials.basic = Some((user.into(), Secret::new(password)));
+        self
+    }
+
+    /// Sets a setting of the collection's auth by its name in Postman (OAuth 1.0a
+    /// `consumerSecret`, OAuth 2.0 `clientSecret` or `refreshToken`, AWS `secretKey`, JWT
+    /// `secret`, `algorithm`, ...), over the collection's value; all are redacted like
+    /// credentials.
+    pub fn with_auth_param(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.credentials
+            .params
+            .insert(name.to_owned(), Secret::new(value));
+        self
+    }
+
+    /// Uses `key` for API key operations.
+    pub fn with_api_key(mut self, key: impl Into<String>) -> Self {
+        self.credentials.api_key = Some(Secret::new(key));
+        self
+    }
+
+    /// Sends this header with every request.
+    pub fn with_default_header(mut self, name: &str, value: &str) -> Result<Self, BuildError> {
+        let (name, value) = header_pair(name, value)?;
+        self.default_headers.append(name, value);
+        Ok(self)
+    }
+
+    /// Gives up on a request after `timeout`.
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Retries requests that failed for a transient reason, as `policy` says.
+    pub fn with_retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// Sends a prepared request of `operation` and reads the whole response, retrying as the
+    /// client's [`RetryPolicy`] allows. Dropping the future cancels the request and any wait
+    /// between attempts; nothing is left behind. The error is never [`Error::Api`]: any status
+    /// is a response here.
+    pub async fn execute(
+        &self,
+        operation: OperationId,
+        prepared: Prepared,
+    ) -> Result<http::Response<Vec<u8>>, Error<std::convert::Infallible>> {
+        let transport = |source: reqwest::Error| {
+            Error::Transport(Box::new(TransportError {
+                operation,
+                source: source.without_url(),
+            }))
+        };
+        let token_error = Error::Token;
+        // A request that waits for a fetched token: the token, and the request without it.
+        let mut fetched = match prepared.token_slot.clone() {
+            Some(slot) => {
+                let token = self.tokens.get(&slot, &self.http, None).await;
+                Some((slot, token.map_err(token_error)?, prepared.clone()))
+            }
+            None => None,
+        };
+        let mut prepared = match &fetched {
+            Some((slot, token, unsigned)) => {
+                let mut signed = unsigned.clone();
+                slot.apply(&mut signed, token).map_err(token_error)?;
+                signed
+            }
+            None => prepared,
+        };
+        let (mut challenged, mut renewed) = (false, false);
+        let mut retries = 0;
+        loop {
+            let outcome = self.send_once(prepared.clone().into_http()?).await;
+            // A fetched token that is refused is renewed once.
+            let refused = matches!(&outcome, Ok(r) if r.status() == http::StatusCode::UNAUTHORIZED);
+            if let (true, false, Some((slot, token, unsigned))) = (refused, renewed, &mut fetched) {
+                *token = self
+                    .tokens
+                    .get(slot, &self.http, Some(token))
+                    .await
+                    .map_err(token_error)?;
+                prepared = unsigned.clone();
+                slot.apply(&mut prepared, token).map_err(token_error)?;
+                renewed = true;
+                continue;
+            }
+            // A challenge (Digest) is answered once, before any retry.
+            let answered = match (&outcome, challenged) {
+                (Ok(response), false) => prepared.answer_challenge(response),
+                _ => None,
+            };
+            if let Some(answered) = answered {
+                prepared = answered?;
+                challenged = true;
+                continue;
+            }
+            let delay = self
+                .retry
+                .as_ref()
+                .filter(|policy| retries < policy.max_retries && policy.allows(&prepared.method))
+                .and_then(|policy| match &outcome {
+                    Ok(response) => policy.delay_after(response, retries),
+                    Err(e) if e.is_connect() || e.is_timeout() => Some(policy.backoff(retries)),
+                    Err(_) => None,
+                });
+            match delay {
+                Some(delay) => {
+                    tokio::time::sleep(delay).await;
+                    retries += 1;
+                }
+                None => return outcome.map_err(transport),
+            }
+        }
+    }
+
+    async fn send_once(
+        &self,
+        request: http::Request<Vec<u8>>,
+    ) -> Result<http::Response<Vec<u8>>, reqwest::Error> {
+        let mut request = reqwest::Request::try_from(request)?;
+        *request.timeout_mut() = self.timeout;
+        let response = self.http.execute(request).await?;
+        let status = response.status();
+        let version = response.version();
+        let headers = response.headers().clone();
+        let mut out = http::Response::new(response.bytes().await?.to_vec());
+        *out.status_mut() = status;
+        *out.version_mut() = version;
+        *out.headers_mut() = headers;
+        Ok(out)
+    }
+}
