@@ -33,6 +33,40 @@ fn writes_only_when_changed() {
     );
     let code = std::fs::read_to_string(&first.output).expect("written");
     assert!(code.contains("pub mod zoom_users"));
+    assert!(!code.contains("pub mod runtime {"), "the runtime crate is used");
+    assert_eq!(
+        code.matches("pub use ::postman_codegen_runtime as runtime;")
+            .count(),
+        names.len()
+    );
+    assert!(
+        first.dependencies.starts_with("postman-codegen-runtime = { ")
+            && first.dependencies.contains(r#""oauth1""#)
+            && !first.dependencies.contains('\n'),
+        "one dependency, with the OAuth 1.0a collection's feature: {}",
+        first.dependencies
+    );
+    let second = builder.generate().expect("generates again");
+    assert!(!second.written, "unchanged content is not rewritten");
+    std::fs::write(&first.output, "stale").expect("overwrite");
+    assert!(builder.generate().expect("third run").written);
+}
+
+#[test]
+fn an_embedded_runtime_is_written_once_for_all_collections() {
+    let out = std::env::temp_dir().join(format!(
+        "postman-codegen-builder-embedded-{}",
+        std::process::id()
+    ));
+    std::fs::create_dir_all(&out).expect("out dir");
+    let report = Builder::new()
+        .collection_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../collections"))
+        .embed_runtime(true)
+        .out_dir(&out)
+        .cargo_instructions(false)
+        .generate()
+        .expect("generates");
+    let code = std::fs::read_to_string(&report.output).expect("written");
     assert_eq!(
         code.matches("pub mod runtime {").count(),
         1,
@@ -40,20 +74,16 @@ fn writes_only_when_changed() {
     );
     assert_eq!(
         code.matches("pub use super::runtime as runtime;").count(),
-        names.len()
+        report.modules.len()
     );
     assert!(
-        first
+        report
             .dependencies
             .starts_with(postman_codegen::CLIENT_DEPENDENCIES)
-            && first.dependencies.contains("\nhmac = "),
+            && report.dependencies.contains("\nhmac = "),
         "the OAuth 1.0a collection brings its crates: {}",
-        first.dependencies
+        report.dependencies
     );
-    let second = builder.generate().expect("generates again");
-    assert!(!second.written, "unchanged content is not rewritten");
-    std::fs::write(&first.output, "stale").expect("overwrite");
-    assert!(builder.generate().expect("third run").written);
 }
 
 #[test]

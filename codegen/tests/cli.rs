@@ -107,12 +107,35 @@ fn generates_module_file_and_standalone_crate() {
     assert!(out.status.success(), "{}", stderr(&out));
     let manifest = std::fs::read_to_string(krate.join("Cargo.toml")).expect("manifest");
     assert!(manifest.contains("name = \"zoho-mail\""), "{manifest}");
+    let runtime_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../runtime")
+        .canonicalize()
+        .expect("the runtime crate beside the generator");
     assert!(
-        !manifest.contains("path ="),
-        "dependencies come from crates.io only"
+        manifest.contains(&format!(
+            "postman-codegen-runtime = {{ path = {:?} }}",
+            runtime_dir.display().to_string()
+        )),
+        "from a checkout, the crate depends on the checkout's runtime crate: {manifest}"
     );
     let lib = std::fs::read_to_string(krate.join("src/lib.rs")).expect("lib.rs");
     assert!(lib.contains("pub mod accounts"));
+    assert!(lib.contains("pub use ::postman_codegen_runtime as runtime;"));
+
+    let standalone = dir.join("standalone");
+    let out = generate_zoho(&[
+        "--crate".as_ref(),
+        standalone.as_ref(),
+        "--embed-runtime".as_ref(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let manifest = std::fs::read_to_string(standalone.join("Cargo.toml")).expect("manifest");
+    assert!(
+        !manifest.contains("path =") && manifest.contains("\nreqwest = "),
+        "a crate that carries its runtime depends on crates.io only: {manifest}"
+    );
+    let lib = std::fs::read_to_string(standalone.join("src/lib.rs")).expect("lib.rs");
+    assert!(lib.contains("pub mod runtime {"));
 }
 
 #[test]

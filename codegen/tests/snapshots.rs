@@ -1,5 +1,6 @@
-//! Snapshots of the code generated for each collection in `collections/`: a changed collection
-//! or generator shows up as a reviewable diff.
+//! Snapshots of the code generated for each collection in `collections/`, against the runtime
+//! crate, and of the runtime crate's public API: a changed collection, generator or runtime
+//! shows up as a reviewable diff.
 
 use std::path::PathBuf;
 
@@ -41,8 +42,11 @@ fn generated_code_matches_snapshots() {
             "collections/{}",
             file.file_name().unwrap().to_string_lossy()
         );
-        let generated =
-            generate(&source, &label, &Output::Module(name.clone())).expect("generates");
+        let output = Output::RuntimeCrate {
+            name: name.clone(),
+            runtime: "::postman_codegen_runtime".to_owned(),
+        };
+        let generated = generate(&source, &label, &output).expect("generates");
         let warnings: Vec<(String, &str)> = generated
             .diagnostics
             .iter()
@@ -60,8 +64,38 @@ fn generated_code_matches_snapshots() {
             assert!(message.contains(expected_message), "{message}");
         }
         assert_eq!(generated.operations, generated.requests);
-        let again = generate(&source, &label, &Output::Module(name.clone())).expect("generates");
+        let again = generate(&source, &label, &output).expect("generates");
         assert_eq!(generated.code, again.code, "generation is deterministic");
         insta::assert_snapshot!(name, generated.code);
     }
+}
+
+/// The runtime crate's public items, one declaration a line under its file's name: what users
+/// and generated code can name (items of `pub(super)` and private ones left out).
+#[test]
+fn runtime_public_api_matches_snapshot() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../runtime/src");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("runtime/src exists")
+        .map(|e| e.expect("readable entry").path())
+        .collect();
+    files.sort();
+    let mut api = String::new();
+    for file in files {
+        let source = std::fs::read_to_string(&file).expect("readable");
+        let source = source
+            .split("\n#[cfg(test)]\nmod tests")
+            .next()
+            .unwrap_or_default();
+        api.push_str(&format!("{}\n", file.file_name().unwrap().to_string_lossy()));
+        for line in source.lines() {
+            let item = line.trim_start();
+            if item.starts_with("pub ") {
+                let depth = (line.len() - item.len()) / 4;
+                let declaration = item.trim_end_matches(['{', ' ']);
+                api.push_str(&format!("{}{declaration}\n", "    ".repeat(depth + 1)));
+            }
+        }
+    }
+    insta::assert_snapshot!("runtime_public_api", api);
 }
