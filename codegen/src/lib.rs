@@ -13,7 +13,6 @@
 //! ```
 
 pub mod collection;
-pub mod decode_check;
 pub mod diagnostics;
 pub mod diff;
 pub mod emit;

@@ -33,14 +33,19 @@ fn writes_only_when_changed() {
     );
     let code = std::fs::read_to_string(&first.output).expect("written");
     assert!(code.contains("pub mod zoom_users"));
-    assert!(!code.contains("pub mod runtime {"), "the runtime crate is used");
+    assert!(
+        !code.contains("pub mod runtime {"),
+        "the runtime crate is used"
+    );
     assert_eq!(
         code.matches("pub use ::postman_codegen_runtime as runtime;")
             .count(),
         names.len()
     );
     assert!(
-        first.dependencies.starts_with("postman-codegen-runtime = { ")
+        first
+            .dependencies
+            .starts_with("postman-codegen-runtime = { ")
             && first.dependencies.contains(r#""oauth1""#)
             && !first.dependencies.contains('\n'),
         "one dependency, with the OAuth 1.0a collection's feature: {}",

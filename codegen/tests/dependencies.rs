@@ -51,7 +51,10 @@ fn a_carried_runtime_needs_what_the_runtime_crate_depends_on() {
     let normalized = |line: &str| {
         // `name = "1"` and `name = { version = "1" }` say the same.
         let (name, spec) = line.split_once(" = ").expect("name = spec");
-        let spec = match spec.strip_prefix("{ version = ").and_then(|s| s.strip_suffix(" }")) {
+        let spec = match spec
+            .strip_prefix("{ version = ")
+            .and_then(|s| s.strip_suffix(" }"))
+        {
             Some(version) => version.to_owned(),
             None => spec.to_owned(),
         };
@@ -62,7 +65,9 @@ fn a_carried_runtime_needs_what_the_runtime_crate_depends_on() {
         .map(|line| normalized(&without_optional(line)))
         .collect();
     let carried: BTreeMap<String, String> = postman_codegen::client_dependencies(
-        postman_codegen::emit::runtime::ALL_AUTH_MODULES.iter().copied(),
+        postman_codegen::emit::runtime::ALL_AUTH_MODULES
+            .iter()
+            .copied(),
     )
     .lines()
     .map(normalized)
@@ -98,6 +103,8 @@ fn signing_crates_come_only_with_a_collection_that_signs() {
     assert!(!generated.dependencies.contains("features"));
     assert!(!generated.code.contains("pub mod runtime"));
     let generated = generate(&signed, "s", &on_crate).expect("generates");
-    assert!(generated.dependencies.ends_with(r#"features = ["oauth1"] }"#));
+    assert!(generated
+        .dependencies
+        .ends_with(r#"features = ["oauth1"] }"#));
     assert!(generated.code.contains("runtime::features::OAUTH1"));
 }

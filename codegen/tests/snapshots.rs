@@ -87,7 +87,10 @@ fn runtime_public_api_matches_snapshot() {
             .split("\n#[cfg(test)]\nmod tests")
             .next()
             .unwrap_or_default();
-        api.push_str(&format!("{}\n", file.file_name().unwrap().to_string_lossy()));
+        api.push_str(&format!(
+            "{}\n",
+            file.file_name().unwrap().to_string_lossy()
+        ));
         for line in source.lines() {
             let item = line.trim_start();
             if item.starts_with("pub ") {

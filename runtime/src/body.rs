@@ -191,3 +191,169 @@ fn quote_param(text: &str) -> String {
 pub(super) fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(name: &str, value: &str) -> Part {
+        Part::Text {
+            name: name.to_owned(),
+            value: value.to_owned(),
+        }
+    }
+
+    #[test]
+    fn form_fields_are_percent_encoded_with_unreserved_characters_kept() {
+        let body = Body::Form(vec![
+            ("a b".to_owned(), "x&y=z+1".to_owned()),
+            ("é".to_owned(), "-_.~*'/".to_owned()),
+        ]);
+        let (content_type, bytes) = encode_body(body);
+        assert_eq!(
+            content_type.as_deref(),
+            Some("application/x-www-form-urlencoded")
+        );
+        assert_eq!(
+            String::from_utf8(bytes).unwrap(),
+            "a%20b=x%26y%3Dz%2B1&%C3%A9=-_.~%2A%27%2F"
+        );
+    }
+
+    #[test]
+    fn empty_bodies_send_no_content_type() {
+        for body in [
+            Body::Empty,
+            Body::Form(Vec::new()),
+            Body::Multipart(Vec::new()),
+        ] {
+            assert_eq!(encode_body(body), (None, Vec::new()));
+        }
+        let bytes = Body::Bytes {
+            content_type: String::new(),
+            bytes: b"raw".to_vec(),
+        };
+        assert_eq!(encode_body(bytes), (None, b"raw".to_vec()));
+        let json = Body::Bytes {
+            content_type: "application/json".to_owned(),
+            bytes: b"{}".to_vec(),
+        };
+        assert_eq!(
+            encode_body(json),
+            (Some("application/json".to_owned()), b"{}".to_vec())
+        );
+    }
+
+    #[test]
+    fn multipart_body_has_text_and_file_parts_and_quoted_names() {
+        let mut typed = FilePart::new("a.json", b"{}".to_vec());
+        typed.content_type = Some("application/json".to_owned());
+        let parts = vec![
+            text("say \"hi\"\\\r\n", "hello"),
+            Part::File {
+                name: "upload".to_owned(),
+                file: FilePart::new("photo.png", vec![0xff, 0x00]),
+            },
+            Part::File {
+                name: "doc".to_owned(),
+                file: typed,
+            },
+            // A file field left empty in Postman: no file name, no bytes, no type.
+            Part::File {
+                name: "empty".to_owned(),
+                file: FilePart::default(),
+            },
+        ];
+        let (content_type, bytes) = encode_body(Body::Multipart(parts));
+        assert_eq!(
+            content_type.unwrap(),
+            format!("multipart/form-data; boundary={BOUNDARY}")
+        );
+        let mut expected = Vec::new();
+        let b = BOUNDARY;
+        expected.extend_from_slice(
+            format!(
+                "--{b}\r\nContent-Disposition: form-data; name=\"say \\\"hi\\\"\\\\  \"\r\n\r\nhello\r\n\
+                 --{b}\r\nContent-Disposition: form-data; name=\"upload\"; filename=\"photo.png\"\r\n\
+                 Content-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        expected.extend_from_slice(&[0xff, 0x00]);
+        expected.extend_from_slice(
+            format!(
+                "\r\n--{b}\r\nContent-Disposition: form-data; name=\"doc\"; filename=\"a.json\"\r\n\
+                 Content-Type: application/json\r\n\r\n{{}}\r\n\
+                 --{b}\r\nContent-Disposition: form-data; name=\"empty\"; filename=\"\"\r\n\r\n\r\n\
+                 --{b}--\r\n"
+            )
+            .as_bytes(),
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&bytes),
+            String::from_utf8_lossy(&expected)
+        );
+        assert_eq!(bytes, expected);
+    }
+
+    #[test]
+    fn multipart_boundary_avoids_every_part_content() {
+        // `BOUNDARY1` contains `BOUNDARY`, so both the plain boundary and the first
+        // numbered one are taken: the next free one is picked.
+        let parts = vec![
+            text("a", &format!("x{BOUNDARY}1y")),
+            Part::File {
+                name: "f".to_owned(),
+                file: FilePart::new("f.txt", format!("--{BOUNDARY}").into_bytes()),
+            },
+        ];
+        assert_eq!(pick_boundary(&parts), format!("{BOUNDARY}2"));
+        let (content_type, bytes) = encode_body(Body::Multipart(parts));
+        assert_eq!(
+            content_type.unwrap(),
+            format!("multipart/form-data; boundary={BOUNDARY}2")
+        );
+        assert!(String::from_utf8(bytes)
+            .unwrap()
+            .ends_with(&format!("\r\n--{BOUNDARY}2--\r\n")));
+        assert_eq!(pick_boundary(&[text("a", "plain")]), BOUNDARY);
+    }
+
+    #[test]
+    fn graphql_body_leaves_out_null_variables() {
+        let body = GraphQlBody {
+            query: "{ me { id } }".to_owned(),
+            variables: serde_json::Value::Null,
+        };
+        assert_eq!(to_json(&body).unwrap(), r#"{"query":"{ me { id } }"}"#);
+        let body = GraphQlBody {
+            query: "q".to_owned(),
+            variables: serde_json::json!({"id": 1}),
+        };
+        assert_eq!(
+            to_json(&body).unwrap(),
+            r#"{"query":"q","variables":{"id":1}}"#
+        );
+        let read: GraphQlBody = serde_json::from_str(r#"{"query":"q"}"#).unwrap();
+        assert_eq!(read.variables, serde_json::Value::Null);
+    }
+
+    #[test]
+    fn to_json_reports_what_does_not_serialize() {
+        assert_eq!(to_json("a\"b").unwrap(), r#""a\"b""#);
+        let map = std::collections::BTreeMap::from([((1, 2), 3)]);
+        let error = to_json(&map).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "cannot build request: key must be a string"
+        );
+    }
+
+    #[test]
+    fn contains_finds_a_needle_anywhere() {
+        assert!(contains(b"abcdef", b"cde"));
+        assert!(contains(b"abc", b"abc"));
+        assert!(!contains(b"ab", b"abc"));
+        assert!(!contains(b"abcdef", b"ce"));
+    }
+}

@@ -121,9 +121,11 @@ impl RequestBuilder {
     }
 
     /// Appends one path segment from literal text and parameter values; every parameter value is
-    /// percent-encoded so that it stays inside this segment.
+    /// percent-encoded so that it stays inside this segment. A segment that parameters make `.`
+    /// or `..` is an error: URL parsers read it as a step up the path, whatever its encoding.
     pub fn segment(&mut self, pieces: &[Piece<'_>]) {
         self.url.push('/');
+        let start = self.url.len();
         for piece in pieces {
             match piece {
                 Piece::Lit(text) => {
@@ -143,6 +145,12 @@ impl RequestBuilder {
                     self.url.push_str(&encoded);
                 }
             }
+        }
+        if matches!(&self.url[start..], "%2E" | "%2E%2E") {
+            let value = self.url[start..].replace("%2E", ".");
+            self.fail(BuildError::new(format!(
+                "a path parameter makes the segment `{value}`, which would leave its place in the path"
+            )));
         }
     }
 
@@ -536,4 +544,377 @@ pub enum Piece<'a> {
     Lit(&'a str),
     /// A parameter value, percent-encoded.
     Param(&'a str),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api() -> Client {
+        Client::with_servers("base", &[("base", "https://api.example.com/v1/")])
+    }
+
+    fn builder(client: &Client) -> RequestBuilder {
+        RequestBuilder::new(client, "GET", "base").unwrap()
+    }
+
+    /// The request after `schemes` authenticated it, in turn.
+    fn authed(client: &Client, schemes: &[AuthScheme]) -> Prepared {
+        let mut b = builder(client);
+        for scheme in schemes {
+            b.auth(client, *scheme).unwrap();
+        }
+        b.finish().unwrap()
+    }
+
+    fn body_text(body: &Body) -> (&str, &str) {
+        match body {
+            Body::Bytes {
+                content_type,
+                bytes,
+            } => (content_type, std::str::from_utf8(bytes).unwrap()),
+            other => panic!("a body of bytes: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn new_rejects_unknown_servers_unresolved_variables_and_bad_methods() {
+        let client = Client::with_servers(
+            "base",
+            &[
+                ("base", "https://{{host}}/v1"),
+                ("empty", ""),
+                ("ok", "https://ok"),
+            ],
+        );
+        let message = |server: &str, method: &str| {
+            RequestBuilder::new(&client, method, server)
+                .unwrap_err()
+                .to_string()
+        };
+        assert_eq!(
+            message("nope", "GET"),
+            "cannot build request: no base URL set for server `nope`"
+        );
+        assert_eq!(
+            message("empty", "GET"),
+            "cannot build request: no base URL set for server `empty`"
+        );
+        assert!(message("base", "GET").contains("has a variable the client does not know"));
+        assert!(message("ok", "GE T").starts_with("cannot build request: invalid method `GE T`"));
+        // Once the variable is known, the server resolves.
+        let client = client.with_variable("host", "h.example");
+        let prepared = RequestBuilder::new(&client, "PATCH", "base")
+            .unwrap()
+            .finish()
+            .unwrap();
+        assert_eq!(prepared.url, "https://h.example/v1");
+        assert_eq!(prepared.method, http::Method::PATCH);
+    }
+
+    #[test]
+    fn path_parameters_stay_inside_their_segment() {
+        let client = api().with_variable("id", "a/b");
+        let mut b = builder(&client);
+        b.segment(&[Piece::Lit("users")]);
+        b.segment(&[Piece::Param("x/y?z#w %")]);
+        b.segment(&[Piece::Param("!$&'()*+,;=:@-_.~")]);
+        b.segment(&[Piece::Lit("v"), Piece::Param("{{id}}"), Piece::Lit(".json")]);
+        b.segment(&[Piece::Lit("a b{c}")]);
+        b.segment(&[Piece::Param("é")]);
+        assert_eq!(
+            b.finish().unwrap().url,
+            "https://api.example.com/v1/users/x%2Fy%3Fz%23w%20%25/!$&'()*+,;=:@-_.~/va%2Fb.json/a%20b%7Bc%7D/%C3%A9"
+        );
+    }
+
+    #[test]
+    fn dot_path_parameters_are_percent_encoded() {
+        let client = api();
+        let mut b = builder(&client);
+        b.segment(&[Piece::Param(".")]);
+        b.segment(&[Piece::Param("..")]);
+        b.segment(&[Piece::Param("...")]);
+        assert_eq!(b.url, "https://api.example.com/v1/%2E/%2E%2E/...");
+    }
+
+    /// The URL parser under reqwest reads `%2E%2E` as `..` (WHATWG URL), so a path
+    /// parameter `..` would still remove the segment before it, so it is refused.
+    #[test]
+    fn dot_dot_path_parameter_does_not_climb() {
+        let client = api();
+        for value in [".", ".."] {
+            let mut b = builder(&client);
+            b.segment(&[Piece::Lit("users")]);
+            b.segment(&[Piece::Param(value)]);
+            let error = b.finish().unwrap_err().to_string();
+            assert!(error.contains(&format!("segment `{value}`")), "{error}");
+        }
+        let mut b = builder(&client);
+        b.segment(&[Piece::Lit("v"), Piece::Param("..")]);
+        assert!(b.finish().unwrap().url.ends_with("/v%2E%2E"));
+    }
+
+    #[test]
+    fn query_is_encoded_and_credentials_are_redacted_when_shown() {
+        let client = api()
+            .with_secret_variable("sig", "s1")
+            .with_variable("page", "2");
+        let mut b = builder(&client);
+        b.query("q", "a b&c=d#e'+/?:@");
+        b.query("api_key", "k3y");
+        b.query("page", "{{page}}");
+        b.query("x", "{{sig}}");
+        b.query_opt("absent", None::<&str>);
+        b.query_opt("present", Some(1));
+        b.query_flag("human");
+        let url = b.preview_url();
+        let prepared = b.finish().unwrap();
+        let expected = "https://api.example.com/v1?q=a%20b%26c%3Dd%23e%27%2B/?:@\
+                        &api_key=k3y&page=2&x=s1&present=1&human";
+        assert_eq!(prepared.url, expected);
+        assert_eq!(url, expected);
+        assert_eq!(
+            prepared.shown_url,
+            "https://api.example.com/v1?q=a%20b%26c%3Dd%23e%27%2B/?:@\
+             &api_key=<redacted>&page=2&x=<redacted>&present=1&human"
+        );
+    }
+
+    #[test]
+    fn secret_path_values_are_redacted_when_shown() {
+        let client = api().with_secret_variable("account", "acc 42");
+        let mut b = builder(&client);
+        b.segment(&[Piece::Lit("accounts")]);
+        b.segment(&[Piece::Param("{{account}}")]);
+        let prepared = b.finish().unwrap();
+        assert_eq!(prepared.url, "https://api.example.com/v1/accounts/acc%2042");
+        assert_eq!(
+            prepared.shown_url,
+            "https://api.example.com/v1/accounts/<redacted>"
+        );
+        assert!(!format!("{prepared:?}").contains("acc%2042"));
+    }
+
+    #[test]
+    fn headers_resolve_variables_and_mark_credentials_sensitive() {
+        let client = api()
+            .with_secret_variable("session", "s3")
+            .with_variable("lang", "en");
+        let mut b = builder(&client);
+        b.header("Accept-Language", "{{lang}}");
+        b.header("X-Session", "{{session}}");
+        b.header("X-Api-Key", "plain");
+        b.header_opt("X-Absent", None::<&str>);
+        let headers = b.finish().unwrap().headers;
+        assert_eq!(headers["accept-language"], "en");
+        assert!(!headers["accept-language"].is_sensitive());
+        assert_eq!(headers["x-session"], "s3");
+        assert!(headers["x-session"].is_sensitive());
+        assert!(headers["x-api-key"].is_sensitive());
+        assert!(!headers.contains_key("x-absent"));
+    }
+
+    #[test]
+    fn finish_returns_the_first_error() {
+        let client = api();
+        let mut b = builder(&client);
+        b.header("bad name", "v");
+        b.header("ok", "bad\nvalue");
+        b.field("f", "v");
+        let error = b.finish().unwrap_err().to_string();
+        assert!(
+            error.starts_with("cannot build request: invalid header name `bad name`"),
+            "{error}"
+        );
+        let mut b = builder(&client);
+        b.field("f", 1);
+        assert_eq!(
+            b.finish().unwrap_err().to_string(),
+            "cannot build request: field `f` outside a form body"
+        );
+        let mut b = builder(&client);
+        b.form();
+        b.file("upload", &FilePart::new("a.txt", "a"));
+        assert_eq!(
+            b.finish().unwrap_err().to_string(),
+            "cannot build request: file `upload` outside a multipart body"
+        );
+    }
+
+    #[test]
+    fn form_and_multipart_fields_resolve_variables() {
+        let client = api().with_variable("who", "me");
+        let mut b = builder(&client);
+        b.form();
+        b.field("name_{{who}}", "{{who}}");
+        b.field_opt("skipped", None::<u8>);
+        b.field_json("obj", &serde_json::json!({"a": [1]}));
+        assert_eq!(
+            b.body,
+            Body::Form(vec![
+                ("name_me".to_owned(), "me".to_owned()),
+                ("obj".to_owned(), r#"{"a":[1]}"#.to_owned()),
+            ])
+        );
+        b.multipart();
+        b.field("t", "{{who}}");
+        b.file("f", &FilePart::new("{{who}}.txt", "x"));
+        assert_eq!(
+            b.body,
+            Body::Multipart(vec![
+                Part::Text {
+                    name: "t".to_owned(),
+                    value: "me".to_owned(),
+                },
+                Part::File {
+                    name: "f".to_owned(),
+                    file: FilePart::new("{{who}}.txt", "x"),
+                },
+            ])
+        );
+    }
+
+    #[test]
+    fn body_resolves_variables_in_text_but_keeps_binary_bytes() {
+        let client = api().with_variable("v", "1");
+        let mut b = builder(&client);
+        let bytes = |content_type: &str, bytes: &[u8]| Body::Bytes {
+            content_type: content_type.to_owned(),
+            bytes: bytes.to_vec(),
+        };
+        b.body(bytes("text/plain", b"v={{v}}"));
+        assert_eq!(body_text(&b.body), ("text/plain", "v=1"));
+        b.body(bytes("", b"\xff{{v}}"));
+        assert_eq!(b.body, bytes("", b"\xff{{v}}"));
+    }
+
+    #[test]
+    fn json_template_sends_unquoted_variables_as_their_text() {
+        let client = api()
+            .with_variable("amount", "12.5")
+            .with_variable("key", "k");
+        let mut b = builder(&client);
+        let value = serde_json::json!({
+            "amount": null,
+            "unknown": null,
+            "set": 1,
+            "{{key}}": "{{key}}-{{nope}}",
+        });
+        b.json_template(
+            &value,
+            "application/json",
+            &[
+                ("/amount", "amount"),
+                ("/unknown", "nope"),
+                ("/set", "amount"),
+            ],
+        );
+        assert_eq!(
+            body_text(&b.body),
+            (
+                "application/json",
+                r#"{"amount":12.5,"unknown":null,"set":1,"k":"k-{{nope}}"}"#
+            )
+        );
+    }
+
+    #[test]
+    fn auth_sends_the_clients_credentials_and_redacts_them() {
+        let client = api()
+            .with_basic_auth("user", "pass")
+            .with_api_key("key1")
+            .with_token_scheme("Zoho-oauthtoken", "tok");
+        let basic = AuthScheme::Basic {
+            user: None,
+            password: None,
+        };
+        let api_key = AuthScheme::ApiKey {
+            name: "key",
+            prefix: "K ",
+            in_query: true,
+            credential: None,
+        };
+        let token = AuthScheme::Token {
+            header: "x-token",
+            prefix: "Bearer ",
+            credential: None,
+            written: false,
+        };
+        let oauth2 = AuthScheme::OAuth2 {
+            prefix: "Bearer ",
+            in_query: true,
+            credential: None,
+            grant: None,
+        };
+        let prepared = authed(&client, &[basic, api_key, token, oauth2]);
+        assert_eq!(prepared.headers["authorization"], "Basic dXNlcjpwYXNz");
+        assert!(prepared.headers["authorization"].is_sensitive());
+        assert_eq!(prepared.headers["x-token"], "Zoho-oauthtoken tok");
+        assert!(prepared.headers["x-token"].is_sensitive());
+        assert!(!prepared.needs_token());
+        assert_eq!(
+            prepared.url,
+            "https://api.example.com/v1?key=K%20key1&access_token=tok"
+        );
+        assert_eq!(
+            prepared.shown_url,
+            "https://api.example.com/v1?key=<redacted>&access_token=<redacted>"
+        );
+    }
+
+    #[test]
+    fn auth_falls_back_to_collection_templates_when_their_variables_are_known() {
+        let token = |credential, written| AuthScheme::Token {
+            header: "authorization",
+            prefix: "Bearer ",
+            credential,
+            written,
+        };
+        let template = token(Some("{{accessToken}}"), false);
+        let basic = AuthScheme::Basic {
+            user: Some("{{user}}"),
+            password: Some("{{password}}"),
+        };
+        // Unknown variables: nothing is sent.
+        assert!(authed(&api(), &[template, basic]).headers.is_empty());
+        let client = api()
+            .with_variable("accessToken", "from-var")
+            .with_variable("user", "u")
+            .with_variable("password", "p");
+        let header = |client: &Client, scheme| {
+            let prepared = authed(client, &[scheme]);
+            prepared.headers.get("authorization").cloned()
+        };
+        assert_eq!(header(&client, template).unwrap(), "Bearer from-var");
+        assert_eq!(header(&client, basic).unwrap(), "Basic dTpw");
+        // A token set on the client wins; an empty one sends nothing unless written by hand.
+        assert_eq!(
+            header(&client.clone().with_bearer_token("set"), template).unwrap(),
+            "Bearer set"
+        );
+        let empty = client.with_bearer_token("");
+        assert_eq!(header(&empty, token(None, false)), None);
+        assert_eq!(header(&empty, token(None, true)).unwrap(), "Bearer ");
+    }
+
+    #[test]
+    fn auth_setting_prefers_the_client_then_the_resolved_collection_value() {
+        let client = api()
+            .with_auth_param("consumerKey", "from-client")
+            .with_variable("realm", "r1");
+        let b = builder(&client);
+        let collection = [
+            ("consumerKey", "from-collection"),
+            ("realm", "{{realm}}"),
+            ("nonce", "{{unknown}}"),
+            ("empty", ""),
+        ];
+        let setting = |name| b.auth_setting(&client, &collection, name);
+        assert_eq!(setting("consumerKey").as_deref(), Some("from-client"));
+        assert_eq!(setting("realm").as_deref(), Some("r1"));
+        assert_eq!(setting("nonce"), None);
+        assert_eq!(setting("empty"), None);
+        assert_eq!(setting("missing"), None);
+    }
 }

@@ -327,3 +327,190 @@ impl Client {
         Ok(out)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{AccessToken, AuthScheme, RequestBuilder, TokenFuture};
+
+    fn api() -> Client {
+        Client::with_servers(
+            "main",
+            &[
+                ("main", "https://main.example"),
+                ("files", "{{files_host}}/up"),
+            ],
+        )
+    }
+
+    #[test]
+    fn server_prefers_override_then_variable_then_default() {
+        let client = api();
+        assert_eq!(
+            client.server("main").as_deref(),
+            Some("https://main.example")
+        );
+        assert_eq!(client.server("files").as_deref(), Some("{{files_host}}/up"));
+        assert_eq!(client.server("other"), None);
+        let client = client
+            .with_variable("files_host", "https://files.example")
+            .with_variable("main", "https://from-variable.example");
+        assert_eq!(
+            client.server("files").as_deref(),
+            Some("https://files.example/up")
+        );
+        assert_eq!(
+            client.server("main").as_deref(),
+            Some("https://from-variable.example")
+        );
+        let client = client.with_base_url("https://override.example");
+        assert_eq!(
+            client.server("main").as_deref(),
+            Some("https://override.example")
+        );
+        let client = client.with_server("files", "http://localhost:{{port}}");
+        let client = client.with_variable("port", "8080");
+        assert_eq!(
+            client.server("files").as_deref(),
+            Some("http://localhost:8080")
+        );
+    }
+
+    #[test]
+    fn variable_layers_win_in_postman_order() {
+        let env = r#"{"values": [{"key": "a", "value": "env"}, {"key": "b", "value": "env"}]}"#;
+        let globals = r#"{"values": [{"key": "a", "value": "glob"}, {"key": "b", "value": "glob"},
+            {"key": "c", "value": "glob"}]}"#;
+        let client = api()
+            .with_collection_variables(&[
+                ("a", "coll"),
+                ("b", "coll"),
+                ("c", "coll"),
+                ("d", "coll"),
+            ])
+            .with_globals(globals)
+            .unwrap()
+            .with_environment(env)
+            .unwrap()
+            .with_variable("a", "local");
+        assert_eq!(client.variable("a"), Some("local"));
+        assert_eq!(client.variable("b"), Some("env"));
+        assert_eq!(client.variable("c"), Some("glob"));
+        assert_eq!(client.variable("d"), Some("coll"));
+        assert_eq!(client.variable("e"), None);
+    }
+
+    #[test]
+    fn environment_files_that_cannot_be_read_or_parsed_fail() {
+        let error = api().with_environment("{").unwrap_err().to_string();
+        assert!(
+            error.starts_with("cannot build request: not a Postman environment:"),
+            "{error}"
+        );
+        let error = api().with_globals(r#"{"name": "x"}"#).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "cannot build request: not a Postman environment: it has no `values` list"
+        );
+        let error = api()
+            .with_environment_file("/nonexistent/env.json")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("cannot read /nonexistent/env.json"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn debug_output_hides_credentials() {
+        let client = api()
+            .with_bearer_token("bearer-value")
+            .with_basic_auth("user", "basic-password")
+            .with_api_key("api-key-value")
+            .with_auth_param("clientSecret", "param-value")
+            .with_secret_variable("plain", "secret-variable-value")
+            .with_variable("apiKey", "named-secret-value")
+            .with_variable("visible", "shown-value")
+            .with_default_header("Authorization", "Bearer header-value")
+            .unwrap();
+        let shown = format!("{client:?}");
+        for hidden in [
+            "bearer-value",
+            "basic-password",
+            "api-key-value",
+            "param-value",
+            "secret-variable-value",
+            "named-secret-value",
+            "header-value",
+        ] {
+            assert!(!shown.contains(hidden), "{hidden} shown in {shown}");
+        }
+        assert!(shown.contains("shown-value"), "{shown}");
+    }
+
+    #[test]
+    fn default_headers_are_checked_and_sent() {
+        let error = api().with_default_header("X-Bad", "a\nb").unwrap_err();
+        assert!(error
+            .to_string()
+            .contains("invalid value for header `x-bad`"));
+        let client = api().with_default_header("X-Trace", "1").unwrap();
+        let prepared = RequestBuilder::new(&client, "GET", "main")
+            .unwrap()
+            .finish()
+            .unwrap();
+        assert_eq!(prepared.headers["x-trace"], "1");
+        assert!(!prepared.headers["x-trace"].is_sensitive());
+    }
+
+    #[derive(Debug)]
+    struct Counting(std::sync::atomic::AtomicUsize);
+
+    impl TokenSource for Counting {
+        fn fetch<'a>(
+            &'a self,
+            _http: &'a reqwest::Client,
+            _previous: Option<&'a AccessToken>,
+        ) -> TokenFuture<'a> {
+            let n = self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            Box::pin(async move { Ok(AccessToken::new(format!("fetched-{n}"))) })
+        }
+    }
+
+    fn oauth2_request(client: &Client) -> Prepared {
+        let mut builder = RequestBuilder::new(client, "GET", "main").unwrap();
+        let scheme = AuthScheme::OAuth2 {
+            prefix: "Bearer ",
+            in_query: false,
+            credential: None,
+            grant: None,
+        };
+        builder.auth(client, scheme).unwrap();
+        builder.finish().unwrap()
+    }
+
+    #[tokio::test]
+    async fn authorize_applies_a_cached_token_from_the_source() {
+        let client = api().with_token_source(Counting(0.into()));
+        let prepared = oauth2_request(&client);
+        assert!(prepared.needs_token());
+        assert!(!prepared.headers.contains_key("authorization"));
+        let authorized = client.authorize(prepared).await.unwrap();
+        assert!(!authorized.needs_token());
+        assert_eq!(authorized.headers["authorization"], "Bearer fetched-0");
+        assert!(authorized.headers["authorization"].is_sensitive());
+        // A clone shares the cache: no second fetch.
+        let clone = client.clone();
+        let again = clone.authorize(oauth2_request(&clone)).await.unwrap();
+        assert_eq!(again.headers["authorization"], "Bearer fetched-0");
+        // A token set on the client comes first: nothing is fetched.
+        let client = client.with_oauth2_token("mine");
+        let prepared = oauth2_request(&client);
+        assert!(!prepared.needs_token());
+        assert_eq!(prepared.headers["authorization"], "Bearer mine");
+        let untouched = client.authorize(prepared.clone()).await.unwrap();
+        assert_eq!(untouched.url, prepared.url);
+        assert_eq!(untouched.headers, prepared.headers);
+    }
+}

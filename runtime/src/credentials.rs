@@ -111,3 +111,67 @@ pub struct Credentials {
     /// `secretKey`, ...), over the collection's.
     pub params: BTreeMap<String, Secret>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_is_exposed_only_on_request() {
+        let secret = Secret::new("hunter2");
+        assert_eq!(secret.expose(), "hunter2");
+        assert_eq!(format!("{secret:?}"), "Secret(***)");
+        assert_eq!(format!("{:#?}", Some(secret)), "Some(\n    Secret(***),\n)");
+    }
+
+    #[test]
+    fn credentials_debug_shows_no_secret() {
+        let credentials = Credentials {
+            token: Some(Secret::new("tok-value")),
+            token_prefix: Some("Token ".to_owned()),
+            basic: Some(("alice".to_owned(), Secret::new("pw-value"))),
+            api_key: Some(Secret::new("key-value")),
+            params: BTreeMap::from([("clientSecret".to_owned(), Secret::new("param-value"))]),
+        };
+        let shown = format!("{credentials:?}");
+        for hidden in ["tok-value", "pw-value", "key-value", "param-value"] {
+            assert!(!shown.contains(hidden), "{hidden} in {shown}");
+        }
+        // What is not a credential is shown.
+        for visible in ["Token ", "alice", "clientSecret"] {
+            assert!(shown.contains(visible), "{visible} not in {shown}");
+        }
+    }
+
+    /// A scheme that signs with a header naming the method and a client setting.
+    #[derive(Debug)]
+    struct Stamp;
+
+    impl Signer for Stamp {
+        fn sign(&self, builder: &mut RequestBuilder, client: &Client) -> Result<(), BuildError> {
+            let key = builder
+                .auth_setting(client, &[("key", "{{stampKey}}")], "key")
+                .ok_or_else(|| BuildError::new("no stamp key"))?;
+            builder.secret_header("x-stamp", &format!("{}:{key}", builder.method))
+        }
+    }
+
+    #[test]
+    fn signed_scheme_signs_through_its_signer() {
+        static STAMP: Stamp = Stamp;
+        let client = Client::with_servers("s", &[("s", "https://s.example")]);
+        let mut builder = RequestBuilder::new(&client, "PUT", "s").unwrap();
+        let error = builder
+            .auth(&client, AuthScheme::Signed(&STAMP))
+            .unwrap_err();
+        assert_eq!(error.to_string(), "cannot build request: no stamp key");
+
+        let client = client.with_variable("stampKey", "k1");
+        let mut builder = RequestBuilder::new(&client, "PUT", "s").unwrap();
+        builder.auth(&client, AuthScheme::Signed(&STAMP)).unwrap();
+        let prepared = builder.finish().unwrap();
+        assert_eq!(prepared.headers["x-stamp"], "PUT:k1");
+        assert!(prepared.headers["x-stamp"].is_sensitive());
+        assert!(prepared.to_curl().contains("x-stamp: <redacted>"));
+    }
+}

@@ -114,3 +114,159 @@ pub fn decode_variant<'de, D: serde::Deserializer<'de>, T: Copy>(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    struct Outer {
+        #[allow(dead_code)]
+        a: Middle,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    struct Middle {
+        #[allow(dead_code)]
+        b: Vec<u32>,
+    }
+
+    /// A struct decoded the way generated ones are: field by field through [`JsonFields`].
+    #[derive(Debug, PartialEq)]
+    struct Item {
+        id: u32,
+        note: Option<String>,
+        kind: Kind,
+    }
+
+    impl<'de> serde::Deserialize<'de> for Item {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            let mut fields = JsonFields::read(deserializer)?;
+            Ok(Self {
+                id: fields.take("id")?,
+                note: fields.take("note")?,
+                kind: fields.take("kind")?,
+            })
+        }
+    }
+
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    struct Page {
+        items: Vec<Item>,
+    }
+
+    #[derive(Debug, Clone, Copy, PartialEq)]
+    enum Kind {
+        Small,
+        Large,
+    }
+
+    impl<'de> serde::Deserialize<'de> for Kind {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            decode_variant(
+                deserializer,
+                &[("small", Kind::Small), ("LARGE", Kind::Large)],
+            )
+        }
+    }
+
+    fn error<T: serde::de::DeserializeOwned + std::fmt::Debug>(body: &str) -> String {
+        decode_json::<T>(body.as_bytes()).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn what_is_not_json_fails_at_the_root() {
+        let e = decode_json::<u32>(b"{oops").unwrap_err();
+        assert_eq!(e.path, "$");
+        assert!(e.message.starts_with("key must be a string"), "{e}");
+        assert_eq!(parse_json(b"").unwrap_err().path, "$");
+        assert_eq!(
+            error::<u32>(r#""1""#),
+            "$: invalid type: string \"1\", expected u32"
+        );
+    }
+
+    #[test]
+    fn errors_name_the_path_of_derived_types() {
+        assert_eq!(
+            error::<Outer>(r#"{"a": {"b": [1, "x"]}}"#),
+            "$.a.b[1]: invalid type: string \"x\", expected u32"
+        );
+        assert_eq!(error::<Outer>(r#"{"a": {}}"#), "$.a: missing field `b`");
+        assert_eq!(
+            error::<Vec<u8>>("[1, 300]"),
+            "$[1]: invalid value: integer `300`, expected u8"
+        );
+    }
+
+    #[test]
+    fn json_fields_take_decodes_fields_and_names_inner_paths() {
+        let page: Page = decode_json(
+            br#"{"items": [{"id": 1, "kind": "small"}, {"id": 2, "note": "n", "kind": "LARGE"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            page.items,
+            vec![
+                Item {
+                    id: 1,
+                    note: None,
+                    kind: Kind::Small,
+                },
+                Item {
+                    id: 2,
+                    note: Some("n".to_owned()),
+                    kind: Kind::Large,
+                },
+            ]
+        );
+        assert_eq!(
+            error::<Page>(
+                r#"{"items": [{"id": 1, "kind": "small"}, {"id": "2", "kind": "small"}]}"#
+            ),
+            "$.items[1].id: invalid type: string \"2\", expected u32"
+        );
+        // A missing required field is reported at the object that lacks it.
+        assert_eq!(
+            error::<Page>(r#"{"items": [{"kind": "small"}]}"#),
+            "$.items[0]: missing field `id`"
+        );
+        assert_eq!(
+            error::<Item>(r#"{"id": 1, "note": 5, "kind": "small"}"#),
+            "$.note: invalid type: integer `5`, expected a string"
+        );
+        assert_eq!(
+            error::<Item>("[1]"),
+            "$: invalid type: sequence, expected a map"
+        );
+    }
+
+    #[test]
+    fn decode_variant_lists_the_variants_it_expected() {
+        assert_eq!(decode_json::<Kind>(br#""LARGE""#).unwrap(), Kind::Large);
+        assert_eq!(
+            error::<Kind>(r#""large""#),
+            "$: unknown variant `large`, expected one of `small`, `LARGE`"
+        );
+        assert_eq!(
+            error::<Page>(r#"{"items": [{"id": 1, "kind": 3}]}"#),
+            "$.items[0].kind: invalid type: integer `3`, expected a string"
+        );
+        // A borrowed string works as an owned one does.
+        let kind: Kind = serde_json::from_str(r#""small""#).unwrap();
+        assert_eq!(kind, Kind::Small);
+    }
+
+    #[test]
+    fn join_path_joins_fields_and_indexes() {
+        assert_eq!(join_path("$", ""), "$");
+        assert_eq!(join_path("", "a"), "a");
+        assert_eq!(join_path("a", "b.c"), "a.b.c");
+        assert_eq!(join_path("a", "[2].c"), "a[2].c");
+        let error = JsonError {
+            path: "$.a".to_owned(),
+            message: "bad".to_owned(),
+        };
+        assert_eq!(error.to_string(), "$.a: bad");
+    }
+}

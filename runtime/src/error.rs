@@ -257,3 +257,127 @@ impl std::error::Error for TransportError {
         Some(&self.source)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OP: OperationId = OperationId {
+        name: "users::get_user",
+        method: "GET",
+        path: "/users/:id",
+    };
+
+    fn raw(status: u16, body: &str) -> RawResponse {
+        RawResponse {
+            status: http::StatusCode::from_u16(status).unwrap(),
+            headers: http::HeaderMap::new(),
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn excerpt_is_one_short_line() {
+        assert_eq!(excerpt(b""), "(empty body)");
+        assert_eq!(excerpt(b" \n\t "), "(empty body)");
+        assert_eq!(excerpt(b"{\n  \"a\":\t1\r\n}"), "{ \"a\": 1 }");
+        assert_eq!(excerpt(b"bad \xff byte"), "bad \u{fffd} byte");
+        let exact = "é".repeat(EXCERPT);
+        assert_eq!(excerpt(exact.as_bytes()), exact);
+        let long = "é".repeat(EXCERPT + 1);
+        assert_eq!(excerpt(long.as_bytes()), format!("{exact}..."));
+    }
+
+    #[test]
+    fn api_error_shows_operation_status_and_body() {
+        let Err(error) = raw(404, "no such\nuser").fail::<(), _>(OP, "NotFound") else {
+            panic!("an error");
+        };
+        assert_eq!(
+            error.to_string(),
+            "users::get_user (GET /users/:id): 404 Not Found: no such user"
+        );
+        assert_eq!(error.status(), Some(http::StatusCode::NOT_FOUND));
+        assert_eq!(error.operation(), Some(OP));
+        assert_eq!(error.response().unwrap().text(), "no such\nuser");
+        assert!(std::error::Error::source(&error).is_none());
+        let Error::Api(api) = error else {
+            panic!("an API error");
+        };
+        assert_eq!(api.status(), http::StatusCode::NOT_FOUND);
+        assert_eq!(api.operation(), OP);
+        assert_eq!(*api.error(), "NotFound");
+        assert_eq!(api.into_error(), "NotFound");
+    }
+
+    #[test]
+    fn decode_error_shows_where_the_body_did_not_fit() {
+        let decode = raw(200, r#"{"id": "x"}"#)
+            .json::<std::collections::BTreeMap<String, u32>>(OP)
+            .unwrap_err();
+        assert_eq!(decode.json_error().path, "$.id");
+        assert_eq!(decode.operation(), OP);
+        assert_eq!(decode.status(), http::StatusCode::OK);
+        let error: Error<()> = decode.into();
+        assert_eq!(
+            error.to_string(),
+            "users::get_user (GET /users/:id): the 200 OK response does not decode at \
+             $.id: invalid type: string \"x\", expected u32; body: {\"id\": \"x\"}"
+        );
+        assert_eq!(error.status(), Some(http::StatusCode::OK));
+        assert_eq!(error.response().unwrap().body, br#"{"id": "x"}"#);
+    }
+
+    #[test]
+    fn build_and_token_errors_have_no_response() {
+        let error: Error<()> = BuildError::new("no base URL").into();
+        assert_eq!(error.to_string(), "cannot build request: no base URL");
+        assert!(matches!(&error, Error::Build(e) if *e == BuildError::new("no base URL")));
+        assert_eq!(error.status(), None);
+        assert_eq!(error.operation(), None);
+        assert!(error.response().is_none());
+
+        let cause = std::io::Error::other("refused");
+        let error: Error<()> = Error::Token(TokenError::new("no token").with_source(cause));
+        assert_eq!(error.to_string(), "no token");
+        assert_eq!(error.operation(), None);
+        let source = std::error::Error::source(&error).unwrap();
+        assert_eq!(source.to_string(), "no token");
+        assert_eq!(source.source().unwrap().to_string(), "refused");
+    }
+
+    #[test]
+    fn widen_keeps_the_failure() {
+        let narrow: Error<std::convert::Infallible> = BuildError::new("x").into();
+        let wide: Error<String> = narrow.widen();
+        assert!(matches!(wide, Error::Build(_)));
+        let narrow: Error<std::convert::Infallible> = Error::Token(TokenError::new("t"));
+        assert_eq!(narrow.widen::<u8>().to_string(), "t");
+    }
+
+    #[test]
+    fn transport_error_names_the_operation() {
+        // A request that fails before anything is sent still gives a `reqwest::Error`.
+        let source = reqwest::Client::new()
+            .get("https://user:pass@host.example/?api_key=k")
+            .header("bad\nname", "v")
+            .build()
+            .unwrap_err();
+        let error: Error<()> = Error::Transport(Box::new(TransportError {
+            operation: OP,
+            source,
+        }));
+        assert_eq!(
+            error.to_string(),
+            "users::get_user (GET /users/:id): the request could not be sent or its response not read"
+        );
+        assert_eq!(error.operation(), Some(OP));
+        assert_eq!(error.status(), None);
+        let Error::Transport(transport) = &error else {
+            panic!("a transport error");
+        };
+        assert!(!transport.is_timeout());
+        assert!(!transport.is_connect());
+        assert!(std::error::Error::source(&error).is_some());
+    }
+}

@@ -104,3 +104,103 @@ pub trait Operation: Sync {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Piece;
+
+    struct Api(Client);
+
+    impl AsRef<Client> for Api {
+        fn as_ref(&self) -> &Client {
+            &self.0
+        }
+    }
+
+    /// An operation written by hand as the generator writes them.
+    struct GetUser<'a> {
+        id: &'a str,
+    }
+
+    impl Operation for GetUser<'_> {
+        type Client = Api;
+        type Success = String;
+        type Error = u16;
+        const NAME: &'static str = "users::get_user";
+        const METHOD: &'static str = "GET";
+        const PATH: &'static str = "/users/:id";
+        const SERVER: &'static str = "main";
+        const AUTH: AuthScheme = AuthScheme::Basic {
+            user: Some("{{user}}"),
+            password: Some("{{password}}"),
+        };
+
+        fn encode(&self, builder: &mut RequestBuilder) {
+            builder.segment(&[Piece::Lit("users")]);
+            builder.segment(&[Piece::Param(self.id)]);
+            builder.query("fields", "a,b");
+        }
+
+        fn decode(raw: RawResponse) -> Outcome<Self> {
+            match raw.status.as_u16() {
+                200..=299 => raw.ok_text(|text| text),
+                status => raw.fail(Self::ID, status),
+            }
+        }
+    }
+
+    fn api() -> Api {
+        Api(
+            Client::with_servers("main", &[("main", "https://api.example")])
+                .with_variable("user", "u")
+                .with_variable("password", "p"),
+        )
+    }
+
+    #[test]
+    fn operation_id_names_the_operation() {
+        assert_eq!(GetUser::ID.to_string(), "users::get_user (GET /users/:id)");
+        assert_eq!(GetUser::ID.path, GetUser::PATH);
+    }
+
+    #[test]
+    fn provided_methods_build_the_request_with_its_auth() {
+        let api = api();
+        let request = GetUser { id: "a b" }.build(&api).unwrap();
+        assert_eq!(request.uri(), "https://api.example/users/a%20b?fields=a,b");
+        assert_eq!(request.headers()["authorization"], "Basic dTpw");
+        assert_eq!(
+            GetUser { id: "7" }.to_curl(&api).unwrap(),
+            "curl -X GET 'https://api.example/users/7?fields=a,b' \\\n  \
+             -H 'authorization: <redacted>'"
+        );
+        let no_server = Api(Client::with_servers("other", &[]));
+        assert_eq!(
+            GetUser { id: "7" }
+                .build(&no_server)
+                .unwrap_err()
+                .to_string(),
+            "cannot build request: no base URL set for server `main`"
+        );
+    }
+
+    #[test]
+    fn parse_response_decodes_through_the_operation() {
+        let response = |status: u16, body: &str| {
+            http::Response::builder()
+                .status(status)
+                .body(body.as_bytes().to_vec())
+                .unwrap()
+        };
+        let ok = GetUser::parse_response(response(200, "hello")).unwrap();
+        assert_eq!(ok.into_inner(), "hello");
+        let error = GetUser::parse_response(response(404, "missing")).unwrap_err();
+        assert_eq!(error.operation(), Some(GetUser::ID));
+        assert!(matches!(&error, Error::Api(api) if *api.error() == 404));
+        assert_eq!(
+            error.to_string(),
+            "users::get_user (GET /users/:id): 404 Not Found: missing"
+        );
+    }
+}

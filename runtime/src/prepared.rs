@@ -190,3 +190,217 @@ pub(super) fn header_pair(
     value.set_sensitive(is_secret_name(name.as_str()));
     Ok((name, value))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::FilePart;
+
+    fn prepared(body: Body) -> Prepared {
+        let mut headers = http::HeaderMap::new();
+        headers.insert("accept", http::HeaderValue::from_static("*/*"));
+        insert_secret_header(&mut headers, "x-token", "t0p").unwrap();
+        Prepared {
+            method: http::Method::POST,
+            url: "https://h.example/a?k=v".to_owned(),
+            shown_url: "https://h.example/a?k=<redacted>".to_owned(),
+            headers,
+            body,
+            challenge: None,
+            token_slot: None,
+        }
+    }
+
+    #[test]
+    fn header_pair_checks_and_marks_credentials() {
+        let (name, value) = header_pair("X-Api-Key", "k").unwrap();
+        assert_eq!(name, "x-api-key");
+        assert!(value.is_sensitive());
+        for secret in [
+            "Authorization",
+            "Cookie",
+            "X-Auth-Token",
+            "Proxy-Authorization",
+        ] {
+            assert!(
+                header_pair(secret, "v").unwrap().1.is_sensitive(),
+                "{secret}"
+            );
+        }
+        for plain in ["Accept", "Content-Type", "X-Request-Id"] {
+            assert!(
+                !header_pair(plain, "v").unwrap().1.is_sensitive(),
+                "{plain}"
+            );
+        }
+        let error = header_pair("a b", "v").unwrap_err().to_string();
+        assert!(
+            error.starts_with("cannot build request: invalid header name `a b`"),
+            "{error}"
+        );
+        let error = header_pair("ok", "a\r\nb").unwrap_err().to_string();
+        assert!(
+            error.starts_with("cannot build request: invalid value for header `ok`"),
+            "{error}"
+        );
+        // A secret header replaces what was there.
+        let mut headers = http::HeaderMap::new();
+        headers.append("x-key", http::HeaderValue::from_static("old"));
+        headers.append("x-key", http::HeaderValue::from_static("older"));
+        insert_secret_header(&mut headers, "X-Key", "new").unwrap();
+        assert_eq!(headers.get_all("x-key").iter().count(), 1);
+        assert!(headers["x-key"].is_sensitive());
+    }
+
+    #[test]
+    fn into_http_encodes_the_body_and_sets_its_content_type() {
+        let request = prepared(Body::Form(vec![("a".to_owned(), "1 2".to_owned())]))
+            .into_http()
+            .unwrap();
+        assert_eq!(request.method(), http::Method::POST);
+        assert_eq!(request.uri(), "https://h.example/a?k=v");
+        assert_eq!(
+            request.headers()["content-type"],
+            "application/x-www-form-urlencoded"
+        );
+        assert_eq!(request.headers()["x-token"], "t0p");
+        assert_eq!(request.body(), b"a=1%202");
+        let mut with_type = prepared(Body::Bytes {
+            content_type: "application/xml".to_owned(),
+            bytes: b"<a/>".to_vec(),
+        });
+        with_type
+            .headers
+            .insert("content-type", http::HeaderValue::from_static("text/plain"));
+        let request = with_type.into_http().unwrap();
+        assert_eq!(request.headers()["content-type"], "application/xml");
+        assert_eq!(request.headers().get_all("content-type").iter().count(), 1);
+        let request = prepared(Body::Empty).into_http().unwrap();
+        assert!(!request.headers().contains_key("content-type"));
+        assert!(request.body().is_empty());
+        let mut bad = prepared(Body::Empty);
+        bad.url = "not a url".to_owned();
+        assert!(bad.into_http().is_err());
+    }
+
+    #[test]
+    fn debug_and_curl_redact_credentials() {
+        let request = prepared(Body::Bytes {
+            content_type: "application/json".to_owned(),
+            bytes: br#"{"it's":1}"#.to_vec(),
+        });
+        let shown = format!("{request:?}");
+        assert!(!shown.contains("t0p") && !shown.contains("k=v"), "{shown}");
+        assert!(shown.contains("k=<redacted>"), "{shown}");
+        assert_eq!(
+            request.to_curl(),
+            "curl -X POST 'https://h.example/a?k=<redacted>' \\\n  \
+             -H 'accept: */*' \\\n  \
+             -H 'x-token: <redacted>' \\\n  \
+             -H 'content-type: application/json' \\\n  \
+             --data-binary '{\"it'\\''s\":1}'"
+        );
+    }
+
+    #[test]
+    fn curl_writes_forms_and_multipart_parts() {
+        let mut request = prepared(Body::Form(vec![
+            ("a".to_owned(), "1 2".to_owned()),
+            ("b".to_owned(), "x".to_owned()),
+        ]));
+        request.headers.clear();
+        assert_eq!(
+            request.to_curl(),
+            "curl -X POST 'https://h.example/a?k=<redacted>' \\\n  \
+             --data-urlencode 'a=1 2' \\\n  --data-urlencode 'b=x'"
+        );
+        request.body = Body::Multipart(vec![
+            Part::Text {
+                name: "t".to_owned(),
+                value: "v".to_owned(),
+            },
+            Part::File {
+                name: "f".to_owned(),
+                file: FilePart::new("a.png", vec![1]),
+            },
+        ]);
+        assert!(request
+            .to_curl()
+            .ends_with(" \\\n  --form 't=v' \\\n  --form 'f=@a.png'"));
+    }
+
+    #[test]
+    fn append_secret_query_encodes_and_redacts() {
+        let mut request = prepared(Body::Empty);
+        request.append_secret_query("access token", "a&b=c");
+        assert_eq!(
+            request.url,
+            "https://h.example/a?k=v&access%20token=a%26b%3Dc"
+        );
+        assert_eq!(
+            request.shown_url,
+            "https://h.example/a?k=<redacted>&access%20token=<redacted>"
+        );
+        request.url = "https://h.example/a".to_owned();
+        request.shown_url = request.url.clone();
+        request.append_secret_query("sig", "s");
+        assert_eq!(request.url, "https://h.example/a?sig=s");
+        assert_eq!(request.shown_url, "https://h.example/a?sig=<redacted>");
+        request.set_secret_header("x-plain-name", "v").unwrap();
+        assert!(request.headers["x-plain-name"].is_sensitive());
+        assert!(!request.needs_token());
+    }
+
+    /// Answers `Test` challenges with a header holding the challenge's parameter.
+    #[derive(Debug)]
+    struct TestChallenge;
+
+    impl Challenge for TestChallenge {
+        fn answer(
+            &self,
+            prepared: &Prepared,
+            challenge: &str,
+        ) -> Option<Result<Prepared, BuildError>> {
+            let param = challenge.strip_prefix("Test ")?;
+            let mut answered = prepared.clone();
+            Some(
+                answered
+                    .set_secret_header("authorization", &format!("Test {param}"))
+                    .map(|()| answered),
+            )
+        }
+    }
+
+    #[test]
+    fn answer_challenge_asks_the_scheme_for_401_and_403_only() {
+        let response = |status: u16, challenges: &[&str]| {
+            let mut builder = http::Response::builder().status(status);
+            for challenge in challenges {
+                builder = builder.header("www-authenticate", *challenge);
+            }
+            builder.body(Vec::new()).unwrap()
+        };
+        let unanswerable = prepared(Body::Empty);
+        assert!(unanswerable
+            .answer_challenge(&response(401, &["Test a"]))
+            .is_none());
+        let mut request = prepared(Body::Empty);
+        request.challenge = Some(std::sync::Arc::new(TestChallenge));
+        assert!(request
+            .answer_challenge(&response(200, &["Test a"]))
+            .is_none());
+        assert!(request
+            .answer_challenge(&response(500, &["Test a"]))
+            .is_none());
+        assert!(request
+            .answer_challenge(&response(401, &["Basic realm=x"]))
+            .is_none());
+        for status in [401, 403] {
+            let answered = request
+                .answer_challenge(&response(status, &["Basic realm=x", "Test p1"]))
+                .unwrap()
+                .unwrap();
+            assert_eq!(answered.headers["authorization"], "Test p1");
+        }
+    }
+}

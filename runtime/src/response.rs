@@ -147,3 +147,91 @@ impl RawResponse {
         })))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OP: OperationId = OperationId {
+        name: "items::list",
+        method: "GET",
+        path: "/items",
+    };
+
+    fn raw(status: u16, body: &[u8]) -> RawResponse {
+        let response = http::Response::builder()
+            .status(status)
+            .header("etag", "\"v1\"")
+            .body(body.to_vec())
+            .unwrap();
+        RawResponse::from_http(response)
+    }
+
+    #[test]
+    fn raw_response_reads_text_and_json() {
+        let response = raw(201, b"{\"a\": [1, 2]}");
+        assert_eq!(response.status, http::StatusCode::CREATED);
+        assert_eq!(response.headers["etag"], "\"v1\"");
+        assert_eq!(response.text(), "{\"a\": [1, 2]}");
+        assert_eq!(
+            response.json_value().unwrap(),
+            serde_json::json!({"a": [1, 2]})
+        );
+        assert_eq!(raw(200, b"ok \xff").text(), "ok \u{fffd}");
+        assert_eq!(raw(200, b"<html>").json_value().unwrap_err().path, "$");
+        let decoded: std::collections::BTreeMap<String, Vec<u8>> = response.json(OP).unwrap();
+        assert_eq!(decoded["a"], [1, 2]);
+        let error = response.json::<Vec<u8>>(OP).unwrap_err();
+        assert_eq!(error.operation(), OP);
+        assert_eq!(error.response(), &response);
+        assert_eq!(error.json_error().path, "$");
+    }
+
+    #[test]
+    fn successes_keep_status_and_headers() {
+        let ok = raw(202, b"[1]")
+            .ok_json::<Vec<u32>, _, ()>(OP, |v| v.len())
+            .unwrap();
+        assert_eq!(ok.status(), http::StatusCode::ACCEPTED);
+        assert_eq!(ok.headers()["etag"], "\"v1\"");
+        assert_eq!(*ok.value(), 1);
+        let (status, headers, value) = ok.into_parts();
+        assert_eq!((status.as_u16(), headers.len(), value), (202, 1, 1));
+
+        let text = raw(200, b"hi").ok_text::<_, ()>(|t| t + "!").unwrap();
+        assert_eq!(text.into_inner(), "hi!");
+        let kept = raw(299, b"odd").ok_raw::<_, ()>(|r| r).unwrap();
+        assert_eq!(kept.status().as_u16(), 299);
+        assert_eq!(kept.value().body, b"odd");
+        assert_eq!(kept.headers(), &kept.value().headers);
+
+        let Err(Error::Decode(error)) = raw(200, b"{}").ok_json::<Vec<u32>, _, ()>(OP, |v| v)
+        else {
+            panic!("a decode error");
+        };
+        assert_eq!(error.status(), http::StatusCode::OK);
+    }
+
+    #[test]
+    fn failures_keep_the_typed_error_and_the_response() {
+        #[derive(Debug, PartialEq, serde::Deserialize)]
+        struct Problem {
+            code: u32,
+        }
+        let Err(Error::Api(api)) =
+            raw(422, br#"{"code": 7}"#).fail_json::<Problem, (), _>(OP, |p| p.code)
+        else {
+            panic!("an API error");
+        };
+        assert_eq!((api.status().as_u16(), *api.error()), (422, 7));
+        assert_eq!(api.response().headers["etag"], "\"v1\"");
+
+        let Err(Error::Api(api)) = raw(500, b"boom").fail_text::<(), _>(OP, |t| t) else {
+            panic!("an API error");
+        };
+        assert_eq!(api.error(), "boom");
+        // A body that does not decode is a decode error, not the typed error.
+        let failed = raw(422, b"nope").fail_json::<Problem, (), u32>(OP, |p| p.code);
+        assert!(matches!(failed, Err(Error::Decode(e)) if e.status().as_u16() == 422));
+    }
+}

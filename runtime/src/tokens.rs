@@ -244,3 +244,197 @@ impl Tokens {
         Ok(token)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Mutex;
+
+    /// Hands out `t0`, `t1`, ... with `lifetime`, and records the previous token it was given.
+    #[derive(Debug)]
+    struct Counter {
+        fetches: AtomicUsize,
+        lifetime: Option<Duration>,
+        previous: Mutex<Vec<Option<String>>>,
+    }
+
+    impl Counter {
+        fn new(lifetime: Option<Duration>) -> Arc<Self> {
+            Arc::new(Self {
+                fetches: AtomicUsize::new(0),
+                lifetime,
+                previous: Mutex::new(Vec::new()),
+            })
+        }
+    }
+
+    impl TokenSource for Counter {
+        fn fetch<'a>(
+            &'a self,
+            _http: &'a reqwest::Client,
+            previous: Option<&'a AccessToken>,
+        ) -> TokenFuture<'a> {
+            let n = self.fetches.fetch_add(1, Ordering::SeqCst);
+            let seen = previous.map(|p| p.secret().expose().to_owned());
+            self.previous.lock().unwrap().push(seen);
+            let token = AccessToken::new(format!("t{n}")).with_refresh_token(format!("r{n}"));
+            let token = match self.lifetime {
+                Some(lifetime) => token.expiring_in(lifetime),
+                None => token,
+            };
+            Box::pin(async move { Ok(token) })
+        }
+    }
+
+    #[derive(Debug)]
+    struct Failing;
+
+    impl TokenSource for Failing {
+        fn fetch<'a>(
+            &'a self,
+            _http: &'a reqwest::Client,
+            _previous: Option<&'a AccessToken>,
+        ) -> TokenFuture<'a> {
+            Box::pin(async { Err(TokenError::new("token endpoint said no")) })
+        }
+    }
+
+    fn slot(key: &str, source: Arc<dyn TokenSource>) -> TokenSlot {
+        TokenSlot::new("Bearer ", false, key.to_owned(), source)
+    }
+
+    fn value(token: &AccessToken) -> &str {
+        token.secret().expose()
+    }
+
+    #[test]
+    fn access_token_freshness_and_debug() {
+        let token = AccessToken::new("abc123").with_refresh_token("zyx987");
+        assert!(token.is_fresh());
+        assert_eq!(token.refresh_token().map(Secret::expose), Some("zyx987"));
+        let shown = format!("{token:?}");
+        assert!(
+            !shown.contains("abc123") && !shown.contains("zyx987"),
+            "{shown}"
+        );
+        assert!(AccessToken::new("a")
+            .expiring_in(Duration::from_secs(3600))
+            .is_fresh());
+        // Within the expiry margin, a token is renewed.
+        assert!(!AccessToken::new("a")
+            .expiring_in(Duration::from_secs(29))
+            .is_fresh());
+        assert!(!AccessToken::new("a").expiring_in(Duration::ZERO).is_fresh());
+    }
+
+    #[test]
+    fn token_error_keeps_response_and_source() {
+        let response = RawResponse {
+            status: http::StatusCode::BAD_REQUEST,
+            headers: http::HeaderMap::new(),
+            body: b"{\"error\":\"invalid_grant\"}".to_vec(),
+        };
+        let error = TokenError::new("the grant was refused")
+            .with_response(response.clone())
+            .with_source(std::io::Error::other("io"));
+        assert_eq!(error.to_string(), "the grant was refused");
+        assert_eq!(error.response(), Some(&response));
+        let source = std::error::Error::source(&error).unwrap();
+        assert_eq!(source.to_string(), "io");
+        let plain = TokenError::new("x");
+        assert!(plain.response().is_none());
+        assert!(std::error::Error::source(&plain).is_none());
+    }
+
+    #[tokio::test]
+    async fn tokens_are_cached_per_key_and_shared_by_clones() {
+        let http = reqwest::Client::new();
+        let source = Counter::new(Some(Duration::from_secs(3600)));
+        let tokens = Tokens::with_source(source.clone());
+        let (a, b) = (slot("a", source.clone()), slot("b", source.clone()));
+        assert_eq!(value(&tokens.get(&a, &http, None).await.unwrap()), "t0");
+        assert_eq!(value(&tokens.get(&a, &http, None).await.unwrap()), "t0");
+        assert_eq!(
+            value(&tokens.clone().get(&a, &http, None).await.unwrap()),
+            "t0"
+        );
+        assert_eq!(value(&tokens.get(&b, &http, None).await.unwrap()), "t1");
+        assert_eq!(source.fetches.load(Ordering::SeqCst), 2);
+        // Another cache does not share them.
+        let other = Tokens::with_source(source.clone());
+        assert_eq!(value(&other.get(&a, &http, None).await.unwrap()), "t2");
+    }
+
+    #[tokio::test]
+    async fn refused_and_expiring_tokens_are_renewed_with_the_previous_one() {
+        let http = reqwest::Client::new();
+        let source = Counter::new(Some(Duration::from_secs(3600)));
+        let tokens = Tokens::default();
+        let a = slot("a", source.clone());
+        let first = tokens.get(&a, &http, None).await.unwrap();
+        let renewed = tokens.get(&a, &http, Some(&first)).await.unwrap();
+        assert_eq!(value(&renewed), "t1");
+        // A refusal of a token already replaced fetches nothing.
+        let same = tokens.get(&a, &http, Some(&first)).await.unwrap();
+        assert_eq!(value(&same), "t1");
+        assert_eq!(
+            *source.previous.lock().unwrap(),
+            [None, Some("t0".to_owned())]
+        );
+
+        let short = Counter::new(Some(Duration::from_secs(5)));
+        let s = slot("s", short.clone());
+        assert_eq!(value(&tokens.get(&s, &http, None).await.unwrap()), "t0");
+        assert_eq!(value(&tokens.get(&s, &http, None).await.unwrap()), "t1");
+        assert_eq!(
+            *short.previous.lock().unwrap(),
+            [None, Some("t0".to_owned())]
+        );
+    }
+
+    #[tokio::test]
+    async fn a_failed_fetch_caches_nothing() {
+        let http = reqwest::Client::new();
+        let tokens = Tokens::default();
+        let failing = slot("k", Arc::new(Failing));
+        let error = tokens.get(&failing, &http, None).await.unwrap_err();
+        assert_eq!(error.to_string(), "token endpoint said no");
+        let source = Counter::new(None);
+        let token = tokens.get(&slot("k", source), &http, None).await.unwrap();
+        assert_eq!(value(&token), "t0");
+    }
+
+    #[test]
+    fn slot_puts_the_token_in_a_header_or_the_query() {
+        let client = Client::with_servers("s", &[("s", "https://s.example/x")]);
+        let prepared = || {
+            RequestBuilder::new(&client, "GET", "s")
+                .unwrap()
+                .finish()
+                .unwrap()
+        };
+        let token = AccessToken::new("qv7");
+        let source: Arc<dyn TokenSource> = Counter::new(None);
+        let mut header = prepared();
+        TokenSlot::new("MAC ", false, String::new(), source.clone())
+            .apply(&mut header, &token)
+            .unwrap();
+        assert_eq!(header.headers["authorization"], "MAC qv7");
+        assert!(header.headers["authorization"].is_sensitive());
+        let mut query = prepared();
+        TokenSlot::new("Bearer ", true, String::new(), source.clone())
+            .apply(&mut query, &token)
+            .unwrap();
+        assert_eq!(query.url, "https://s.example/x?access_token=qv7");
+        assert!(!query.headers.contains_key("authorization"));
+        assert!(!format!("{query:?}").contains("qv7"));
+        let mut bad = prepared();
+        let error = TokenSlot::new("Bearer ", false, String::new(), source)
+            .apply(&mut bad, &AccessToken::new("a\nb"))
+            .unwrap_err();
+        assert!(error
+            .to_string()
+            .starts_with("the access token cannot be sent: cannot build request: invalid value"));
+    }
+}

@@ -294,3 +294,222 @@ pub(super) fn read_variable_file(path: &std::path::Path) -> Result<String, Build
     std::fs::read_to_string(path)
         .map_err(|e| BuildError::new(format!("cannot read {}: {e}", path.display())))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars(local: &[(&str, &str)]) -> Variables {
+        let mut variables = Variables::default();
+        for (name, value) in local {
+            let variable = Variable::new(name, value, false);
+            variables.local.insert((*name).to_owned(), variable);
+        }
+        variables
+    }
+
+    fn is_uuid_v4(text: &str) -> bool {
+        let bytes = text.as_bytes();
+        bytes.len() == 36
+            && text.char_indices().all(|(i, c)| match i {
+                8 | 13 | 18 | 23 => c == '-',
+                _ => c.is_ascii_hexdigit() && !c.is_ascii_uppercase(),
+            })
+            && bytes[14] == b'4'
+            && matches!(bytes[19], b'8' | b'9' | b'a' | b'b')
+    }
+
+    #[test]
+    fn resolves_innermost_first_and_leaves_unknown_names() {
+        let v = vars(&[
+            ("env", "prod"),
+            ("host_prod", "api.example"),
+            ("b", "{{c}}"),
+            ("c", "3"),
+        ]);
+        assert_eq!(
+            v.resolve("https://{{host_{{env}}}}/x").text,
+            "https://api.example/x"
+        );
+        assert_eq!(
+            v.resolve("{{b}}-{{nope}}-{{ env }}").text,
+            "3-{{nope}}-{{ env }}"
+        );
+        assert_eq!(v.resolve("}}{{env}}{{").text, "}}prod{{");
+        assert_eq!(v.resolve("{{{{env}}}}").text, "{{prod}}");
+        assert_eq!(v.resolve("no variables").text, "no variables");
+        assert!(!v.resolve("{{env}}").secret);
+    }
+
+    #[test]
+    fn self_reference_stops_at_the_depth_limit() {
+        let v = vars(&[("loop", "{{loop}}"), ("grow", "x{{grow}}")]);
+        assert_eq!(v.resolve("{{loop}}").text, "{{loop}}");
+        let grown = v.resolve("{{grow}}").text;
+        assert_eq!(grown, format!("{}{{{{grow}}}}", "x".repeat(VARIABLE_DEPTH)));
+    }
+
+    #[test]
+    fn layers_and_secrets() {
+        let mut v = Variables::default();
+        for (layer, value) in [
+            (&mut v.collection, "collection"),
+            (&mut v.globals, "globals"),
+            (&mut v.environment, "environment"),
+        ] {
+            layer.insert("x".to_owned(), Variable::new("x", value, false));
+        }
+        v.collection
+            .insert("only".to_owned(), Variable::new("only", "c", false));
+        assert_eq!(v.resolve("{{x}}{{only}}").text, "environmentc");
+        v.local
+            .insert("x".to_owned(), Variable::new("x", "local", true));
+        let resolved = v.resolve("{{x}}");
+        assert_eq!((resolved.text.as_str(), resolved.secret), ("local", true));
+        // A name that looks like a credential is one.
+        v.globals
+            .insert("apiKey".to_owned(), Variable::new("apiKey", "k", false));
+        assert!(v.resolve("k={{apiKey}}").secret);
+        assert!(!v.resolve("{{only}}").secret);
+        let shown = format!("{v:?}");
+        assert_eq!(
+            shown,
+            r#"{"apiKey": "<redacted>", "only": "c", "x": "<redacted>"}"#
+        );
+    }
+
+    #[test]
+    fn dynamic_variables_are_fresh_for_each_use() {
+        let v = vars(&[("$randomFirstName", "Ann")]);
+        let text = v.resolve("{{$guid}} {{$randomUUID}} {{$guid}}").text;
+        let ids: Vec<&str> = text.split(' ').collect();
+        assert!(ids.iter().all(|id| is_uuid_v4(id)), "{text}");
+        assert!(ids[0] != ids[2], "{text}");
+        // A variable the client knows wins over the dynamic one; fixed ones are fixed.
+        assert_eq!(v.resolve("{{$randomFirstName}}").text, "Ann");
+        assert_eq!(vars(&[]).resolve("{{$randomLastName}}").text, "Doe");
+        assert_eq!(
+            vars(&[]).resolve("{{$unknownThing}}").text,
+            "{{$unknownThing}}"
+        );
+        let before = since_epoch().as_secs();
+        let stamp: u64 = vars(&[]).resolve("{{$timestamp}}").text.parse().unwrap();
+        assert!((before..=before + 2).contains(&stamp));
+    }
+
+    #[test]
+    fn dynamic_values_have_postman_shapes() {
+        let digits = |s: &str| s.chars().all(|c| c.is_ascii_digit());
+        for _ in 0..20 {
+            let value = |name| dynamic_value(name).unwrap();
+            let int: u32 = value("$randomInt").parse().unwrap();
+            assert!(int <= 1000);
+            assert!(["true", "false"].contains(&value("$randomBoolean").as_str()));
+            let color = value("$randomHexColor");
+            assert!(color.len() == 7 && color.starts_with('#'), "{color}");
+            let ip: Vec<u8> = value("$randomIP")
+                .split('.')
+                .map(|o| o.parse().unwrap())
+                .collect();
+            assert_eq!(ip.len(), 4);
+            let mac = value("$randomMACAddress");
+            assert_eq!((mac.len(), mac.matches(':').count()), (17, 5), "{mac}");
+            let phone = value("$randomPhoneNumber");
+            let parts: Vec<&str> = phone.split('-').collect();
+            assert_eq!(parts.iter().map(|p| p.len()).collect::<Vec<_>>(), [3, 3, 4]);
+            assert!(parts.iter().all(|p| digits(p)) && !phone.starts_with(['0', '1']));
+            let lat: f64 = value("$randomLatitude").parse().unwrap();
+            assert!((-90.0..=90.0).contains(&lat));
+            let lon: f64 = value("$randomLongitude").parse().unwrap();
+            assert!((-180.0..=180.0).contains(&lon));
+            let price = value("$randomPrice");
+            let (units, cents) = price.split_once('.').unwrap();
+            assert!(
+                units.parse::<u32>().unwrap() < 1000 && cents.len() == 2,
+                "{price}"
+            );
+            assert_eq!(value("$randomSemver").split('.').count(), 3);
+            let password = value("$randomPassword");
+            assert!(password.len() == 15 && password.bytes().all(|b| ALPHANUMERIC.contains(&b)));
+            assert!(value("$randomBankAccount").len() == 8 && digits(&value("$randomBankAccount")));
+            assert!(is_uuid_v4(&uuid_v4()));
+        }
+        for name in crate::GENERATED_DYNAMIC {
+            assert!(dynamic_value(name).is_some(), "{name} generated");
+        }
+        for (name, fixed) in FIXED_DYNAMIC {
+            assert_eq!(dynamic_value(name).as_deref(), Some(*fixed));
+        }
+        assert_eq!(NONCE_CHARS.len(), 62);
+        assert!(random_chars(40, b"ab")
+            .bytes()
+            .all(|b| b == b'a' || b == b'b'));
+    }
+
+    #[test]
+    fn iso_timestamp_is_a_utc_calendar_date() {
+        let at =
+            |secs, millis| iso_timestamp(Duration::from_secs(secs) + Duration::from_millis(millis));
+        assert_eq!(at(0, 0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(at(951_782_400, 7), "2000-02-29T00:00:00.007Z");
+        assert_eq!(at(1_700_000_000, 123), "2023-11-14T22:13:20.123Z");
+        assert_eq!(at(4_107_542_399, 999), "2100-02-28T23:59:59.999Z");
+        assert_eq!(at(4_107_542_400, 0), "2100-03-01T00:00:00.000Z");
+        let now = vars(&[]).resolve("{{$isoTimestamp}}").text;
+        assert_eq!(
+            (now.len(), &now[10..11], &now[23..]),
+            (24, "T", "Z"),
+            "{now}"
+        );
+    }
+
+    #[test]
+    fn resolve_json_resolves_strings_and_keys_only() {
+        let v = vars(&[("k", "key"), ("n", "5")]);
+        let mut value = serde_json::json!({
+            "{{k}}": ["{{n}}", 5, null, {"inner": "a{{k}}"}],
+            "plain": true,
+        });
+        v.resolve_json(&mut value);
+        assert_eq!(
+            value,
+            serde_json::json!({"key": ["5", 5, null, {"inner": "akey"}], "plain": true})
+        );
+        // Key order is kept.
+        let keys: Vec<&String> = value.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["key", "plain"]);
+    }
+
+    #[test]
+    fn variable_file_reads_enabled_values() {
+        let json = "\u{feff}{\"values\": [
+            {\"key\": \"a\", \"value\": \"1\"},
+            {\"key\": \"off\", \"value\": \"x\", \"enabled\": false},
+            {\"key\": \"on\", \"value\": \"y\", \"enabled\": true},
+            {\"key\": \"num\", \"value\": 5},
+            {\"key\": \"nothing\", \"value\": null},
+            {\"key\": \"hidden\", \"value\": \"h\", \"type\": \"secret\"},
+            {\"key\": \"password\", \"value\": \"p\"},
+            {\"value\": \"no key\"},
+            {\"key\": \"no value\"}
+        ]}";
+        let values = variable_file(json).unwrap();
+        let shown: Vec<(&str, &str, bool)> = values
+            .iter()
+            .map(|(name, v)| (name.as_str(), v.value.as_str(), v.secret))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("a", "1", false),
+                ("on", "y", false),
+                ("num", "5", false),
+                ("nothing", "", false),
+                ("hidden", "h", true),
+                ("password", "p", true),
+            ]
+        );
+        assert!(variable_file("[]").is_err());
+        assert!(variable_file(r#"{"values": {}}"#).is_err());
+    }
+}

@@ -133,7 +133,10 @@ mod tests {
 
     #[test]
     fn every_setting_of_the_runtime_client_is_forwarded() {
-        assert_eq!(builder_methods(TEMPLATE), builder_methods(runtime::source("client.rs")));
+        assert_eq!(
+            builder_methods(TEMPLATE),
+            builder_methods(runtime::source("client.rs"))
+        );
         assert!(builder_methods(runtime::source("client.rs")).len() > 15);
     }
 

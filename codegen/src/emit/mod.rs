@@ -9,7 +9,9 @@ mod markdown;
 mod operation;
 mod print;
 pub mod runtime;
-pub(crate) mod types;
+// For the decode check of the command line, which emits the generated types alone.
+#[doc(hidden)]
+pub mod types;
 
 use std::collections::BTreeSet;
 

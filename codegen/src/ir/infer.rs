@@ -220,6 +220,12 @@ pub(super) const RESERVED_TYPES: &[&str] = &[
     "Self",
 ];
 
+impl Default for Typer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl Typer {
     /// A typer for one operation module.
     pub fn new() -> Self {

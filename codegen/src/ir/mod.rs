@@ -12,9 +12,13 @@ mod responses;
 mod shared;
 mod url;
 
-pub(crate) use infer::{Shape, Typer};
+pub(crate) use infer::Shape;
+// For the decode check of the command line, which types responses as generation does.
+#[doc(hidden)]
+pub use infer::Typer;
 pub use lower::lower;
-pub(crate) use responses::{lower_responses, status_of};
+#[doc(hidden)]
+pub use responses::{lower_responses, status_of};
 use serde_json::Value;
 pub use url::{substitute, whole_variable};
 

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 mod cli_error;
 mod corpus;
+mod decode_check;
 
 use clap::{Parser, Subcommand};
 use postman_codegen::emit::runtime::DEFAULT_CRATE_PATH;
@@ -412,7 +413,11 @@ fn run_generate(
         .unwrap_or_else(|| module_name_for(collection));
     let module = postman_codegen::naming::snake(&name, "client");
     let runtime_crate = DEFAULT_CRATE_PATH.to_owned();
-    let shape = match (&target.crate_dir, &target.runtime_path, target.embed_runtime) {
+    let shape = match (
+        &target.crate_dir,
+        &target.runtime_path,
+        target.embed_runtime,
+    ) {
         (Some(_), _, embed) => Output::CrateRoot {
             runtime_crate: (!embed).then_some(runtime_crate),
         },

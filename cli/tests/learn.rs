@@ -3,6 +3,7 @@
 
 #[path = "learn/newman.rs"]
 mod newman;
+#[path = "../../codegen/tests/support/mod.rs"]
 mod support;
 
 use postman_codegen::learn::{learn, paired, Learned, Options, ReportText};

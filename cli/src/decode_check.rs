@@ -12,10 +12,10 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::Value;
 
-use crate::collection::{parse_collection, Example, Item, RequestItem};
-use crate::diagnostics::Diagnostics;
-use crate::emit;
-use crate::ir::{lower_responses, status_of, ResponseKind, Ty, TypeDef, Typer};
+use postman_codegen::collection::{parse_collection, Example, Item, RequestItem};
+use postman_codegen::diagnostics::Diagnostics;
+use postman_codegen::emit;
+use postman_codegen::ir::{lower_responses, status_of, ResponseKind, Ty, TypeDef, Typer};
 
 /// How a case's type was inferred.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,25 +65,31 @@ pub struct Cases {
 
 impl Cases {
     /// Adds the cases of one collection; requests with saved JSON responses contribute.
-    pub fn add_collection(&mut self, source: &str, file: &str) -> Result<(), crate::Error> {
+    pub fn add_collection(
+        &mut self,
+        source: &str,
+        file: &str,
+    ) -> Result<(), postman_codegen::Error> {
         let mut diags = Diagnostics::new(file);
-        let collection = parse_collection(source, &mut diags).map_err(crate::Error::Input)?;
+        let collection =
+            parse_collection(source, &mut diags).map_err(postman_codegen::Error::Input)?;
         let mut path = Vec::new();
         self.add_items(&collection.items, &mut path);
         Ok(())
     }
 
     /// Adds the observed `responses` of the collection `source` (see
-    /// [`crate::learn::paired`]), each typed from the collection's saved examples of its
+    /// [`postman_codegen::learn::paired`]), each typed from the collection's saved examples of its
     /// request and status; a status without a JSON type gets no group.
     pub fn add_observed(
         &mut self,
         source: &str,
         file: &str,
-        responses: &[crate::learn::PairedResponse],
-    ) -> Result<(), crate::Error> {
+        responses: &[postman_codegen::learn::PairedResponse],
+    ) -> Result<(), postman_codegen::Error> {
         let mut diags = Diagnostics::new(file);
-        let collection = parse_collection(source, &mut diags).map_err(crate::Error::Input)?;
+        let collection =
+            parse_collection(source, &mut diags).map_err(postman_codegen::Error::Input)?;
         let mut requests = Vec::new();
         ranked_requests(&collection.items, &mut Vec::new(), &mut requests);
         // The types of each request, inferred once.
@@ -195,7 +201,7 @@ impl Cases {
 }
 
 /// Every request with its folder and request names, each ranked among equal sibling names (as
-/// [`crate::learn::PairedResponse`] names them).
+/// [`postman_codegen::learn::PairedResponse`] names them).
 fn ranked_requests<'a>(
     items: &'a [Item],
     path: &mut Vec<(String, usize)>,

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::cli_error::Error;
-use postman_codegen::decode_check::{cases_file, parts, program, Case, Cases, Check};
+use crate::decode_check::{cases_file, parts, program, Case, Cases, Check};
 
 use super::{collection_files, counts, percent};
 use postman_codegen::files::collection_stem;
