@@ -1,11 +1,19 @@
 //! The build.rs API: one file per run, rewritten only when its content changes.
 
+use std::path::PathBuf;
+
 use postman_codegen::Builder;
+
+/// A fresh output directory of this test process, named after the test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("postman-codegen-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("out dir");
+    dir
+}
 
 #[test]
 fn writes_only_when_changed() {
-    let out = std::env::temp_dir().join(format!("postman-codegen-builder-{}", std::process::id()));
-    std::fs::create_dir_all(&out).expect("out dir");
+    let out = scratch("builder");
     let builder = Builder::new()
         .collection_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../collections"))
         .out_dir(&out)
@@ -59,11 +67,7 @@ fn writes_only_when_changed() {
 
 #[test]
 fn an_embedded_runtime_is_written_once_for_all_collections() {
-    let out = std::env::temp_dir().join(format!(
-        "postman-codegen-builder-embedded-{}",
-        std::process::id()
-    ));
-    std::fs::create_dir_all(&out).expect("out dir");
+    let out = scratch("builder-embedded");
     let report = Builder::new()
         .collection_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../collections"))
         .embed_runtime(true)
@@ -103,11 +107,7 @@ fn missing_collection_dir_is_an_error_not_a_panic() {
 
 #[test]
 fn a_runtime_path_leaves_the_runtime_out_and_points_there() {
-    let out = std::env::temp_dir().join(format!(
-        "postman-codegen-builder-runtime-path-{}",
-        std::process::id()
-    ));
-    std::fs::create_dir_all(&out).expect("out dir");
+    let out = scratch("builder-runtime-path");
     let builder = Builder::new()
         .collection(concat!(
             env!("CARGO_MANIFEST_DIR"),
@@ -213,7 +213,7 @@ fn examples_from_types_what_reports_recorded_without_editing_the_collection() {
     }
     let shop = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/tests/learn/shop.postman_collection.json"
+        "/../cli/tests/learn/shop.postman_collection.json"
     );
     let source = std::fs::read_to_string(shop).expect("the shop collection");
     std::fs::write(collections.join("shop.json"), &source).expect("copy");
