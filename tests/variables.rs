@@ -72,7 +72,7 @@ async fn the_environment_wins_over_the_collection_and_the_client_over_both() {
         .expect("an environment")
         .with_variable("apiVersion", "local");
     assert_eq!(
-        client.variable("which"),
+        client.variable("which").as_deref(),
         Some("world"),
         "disabled values are skipped"
     );

@@ -451,6 +451,16 @@ fn run_generate(
         generated.requests,
         generated.diagnostics.len()
     );
+    let scripts = generated.scripts;
+    if scripts.total() > 0 {
+        eprintln!(
+            "{}: scripts: {} translated in full, {} in part, {} not at all",
+            collection.display(),
+            scripts.full,
+            scripts.partial,
+            scripts.none
+        );
+    }
     let files = match (&target.output, &target.crate_dir) {
         (Some(path), _) => vec![(path.clone(), generated.code)],
         (None, Some(dir)) => vec![

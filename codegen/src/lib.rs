@@ -111,6 +111,8 @@ pub struct Generated {
     pub dependencies: String,
     /// The auth modules the client needs in its runtime.
     pub auth_modules: BTreeSet<ir::AuthModule>,
+    /// How many of the collection's scripts were translated in full, in part, not at all.
+    pub scripts: ir::scripts::Census,
 }
 
 /// Generates one collection. `file` names the input in messages.
@@ -169,6 +171,7 @@ pub fn generate_with_environment(
     };
     let code = formatted(tokens, file)?;
     let auth_modules = api.auth_modules();
+    let scripts = api.scripts;
     Ok(Generated {
         code,
         diagnostics: diags.into_vec(),
@@ -182,6 +185,7 @@ pub fn generate_with_environment(
             _ => client_dependencies(auth_modules.iter().copied()),
         },
         auth_modules,
+        scripts,
     })
 }
 

@@ -40,6 +40,10 @@ impl Client {
         Self(self.0.with_base_url(url))
     }
 
+    pub fn with_scripts(self, on: bool) -> Self {
+        Self(self.0.with_scripts(on))
+    }
+
     pub fn with_server(self, key: &str, url: impl Into<String>) -> Self {
         Self(self.0.with_server(key, url))
     }

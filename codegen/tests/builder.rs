@@ -34,6 +34,7 @@ fn writes_only_when_changed() {
             "oauth1",
             "oauth2",
             "postman_behaviour",
+            "scripts",
             "variables",
             "zoho_mail",
             "zoom_users"

@@ -7,8 +7,15 @@ use postman_codegen::{generate, ir, Output};
 use proc_macro2::{TokenStream, TokenTree};
 use serde_json::json;
 
-/// A collection whose every description, value and example carries `text`.
+/// A collection whose every description, value, example and script carries `text`.
 fn collection_with_text(text: &str) -> String {
+    // The text as a JavaScript string: a script that stores it and reads it back, and the text
+    // itself as a script.
+    let js = serde_json::to_string(text).expect("a JSON string");
+    let script = [
+        format!("pm.environment.set({js}, pm.response.json()[{js}] + {js});"),
+        format!("if (pm.environment.get({js}) === {js}) {{ throw new Error({js}); }}"),
+    ];
     json!({
         "info": {"name": "Hostile", "description": text, "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
         "variable": [{"key": "baseUrl", "value": "https://example.com"}],
@@ -17,6 +24,10 @@ fn collection_with_text(text: &str) -> String {
             "description": text,
             "item": [{
                 "name": "Do it",
+                "event": [
+                    {"listen": "test", "script": {"exec": script}},
+                    {"listen": "prerequest", "script": {"exec": text}}
+                ],
                 "request": {
                     "method": "POST",
                     "description": text,

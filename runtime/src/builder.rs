@@ -3,6 +3,7 @@ use std::fmt;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 use super::prepared::{header_pair, insert_secret_header, REDACTED};
+use super::scripts::RequestEdits;
 use super::variables::Variables;
 use super::{
     is_secret_name, to_json, tokens, AuthScheme, Body, BuildError, Challenge, Client, FilePart,
@@ -107,7 +108,7 @@ impl RequestBuilder {
             query: Vec::new(),
             headers: client.default_headers.clone(),
             body: Body::Empty,
-            variables: std::sync::Arc::clone(&client.variables),
+            variables: client.current_variables(),
             secret_path_values: Vec::new(),
             challenge: None,
             token_slot: None,
@@ -187,6 +188,18 @@ impl RequestBuilder {
                 self.headers.append(name, value);
             }
             Err(error) => self.fail(error),
+        }
+    }
+
+    /// Applies the header edits of pre-request scripts, after the request's own headers.
+    pub(super) fn apply(&mut self, edits: RequestEdits) {
+        for edit in edits.headers {
+            if edit.replace {
+                self.headers.remove(edit.name);
+            }
+            if let Some(value) = edit.value {
+                self.header(edit.name, value);
+            }
         }
     }
 

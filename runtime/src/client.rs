@@ -2,7 +2,9 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use super::prepared::header_pair;
+use super::scripts::{RequestEdits, Run, Step, Written};
 use super::variables::{read_variable_file, variable_file, Variable, Variables};
+use super::RawResponse;
 use super::{
     tokens, BuildError, Credentials, Error, OperationId, Prepared, RetryPolicy, Secret, TokenError,
     TokenSource, TransportError,
@@ -21,6 +23,10 @@ pub struct Client {
     timeout: Option<Duration>,
     retry: Option<RetryPolicy>,
     pub(super) tokens: tokens::Tokens,
+    /// Variables the collection's scripts wrote, shared by clones.
+    written: std::sync::Arc<Written>,
+    /// Whether the collection's scripts run.
+    scripts: bool,
 }
 
 impl Client {
@@ -41,7 +47,45 @@ impl Client {
             timeout: None,
             retry: None,
             tokens: tokens::Tokens::default(),
+            written: std::sync::Arc::default(),
+            scripts: true,
         }
+    }
+
+    /// Whether the collection's pre-request and test scripts run, as far as the generator
+    /// translated them (on by default, as in Postman): pre-request steps set variables and edit
+    /// headers before a request is built, test steps capture values of the response into
+    /// variables that later requests use. Variables scripts write are shared by the client and
+    /// its clones, as one environment is shared by a Postman run.
+    pub fn with_scripts(mut self, on: bool) -> Self {
+        self.scripts = on;
+        self
+    }
+
+    /// Runs an operation's pre-request `steps` (when scripts are on): the variables they write,
+    /// and the header edits the request must take.
+    pub(super) fn run_pre_request(&self, steps: &[Step]) -> Result<RequestEdits, BuildError> {
+        if !self.scripts || steps.is_empty() {
+            return Ok(RequestEdits::default());
+        }
+        let mut run = Run::new(&self.written, &self.variables, None);
+        run.steps(steps)?;
+        Ok(run.edits)
+    }
+
+    /// Runs an operation's test `steps` on its `response` (when scripts are on). A step that
+    /// fails stops the steps after it, as an error stops a Postman test script; the response
+    /// is returned all the same.
+    pub(super) fn run_test(&self, steps: &[Step], response: &RawResponse) {
+        if self.scripts && !steps.is_empty() {
+            let _stopped = Run::new(&self.written, &self.variables, Some(response)).steps(steps);
+        }
+    }
+
+    /// The variables requests resolve `{{name}}` with: the client's, with what scripts wrote
+    /// over them.
+    pub(super) fn current_variables(&self) -> std::sync::Arc<Variables> {
+        self.written.over(&self.variables)
     }
 
     /// Sends requests through this `reqwest::Client` (proxies, TLS settings, pools, ...).
@@ -65,12 +109,13 @@ impl Client {
     /// The base URL requests to `key` go to: one set with [`Client::with_server`], else the
     /// variable of that name, else the collection's default; variables in it resolved.
     pub fn server(&self, key: &str) -> Option<String> {
+        let variables = self.current_variables();
         let url = self
             .server_overrides
             .get(key)
-            .or_else(|| self.variables.get(key).map(|v| &v.value))
+            .or_else(|| variables.get(key).map(|v| &v.value))
             .or_else(|| self.servers.get(key))?;
-        Some(self.variables.resolve(url).text)
+        Some(variables.resolve(url).text)
     }
 
     /// Uses these collection variables as the defaults of every `{{name}}` (the generated
@@ -139,9 +184,9 @@ impl Client {
     }
 
     /// The value of the variable `name` as requests see it (local, environment, globals,
-    /// then collection).
-    pub fn variable(&self, name: &str) -> Option<&str> {
-        self.variables.get(name).map(|v| v.value.as_str())
+    /// then collection), with what the collection's scripts wrote.
+    pub fn variable(&self, name: &str) -> Option<String> {
+        self.current_variables().get(name).map(|v| v.value.clone())
     }
 
     /// Uses `token` for bearer and OAuth 2.0 operations.
@@ -393,10 +438,10 @@ mod tests {
             .with_environment(env)
             .unwrap()
             .with_variable("a", "local");
-        assert_eq!(client.variable("a"), Some("local"));
-        assert_eq!(client.variable("b"), Some("env"));
-        assert_eq!(client.variable("c"), Some("glob"));
-        assert_eq!(client.variable("d"), Some("coll"));
+        assert_eq!(client.variable("a").as_deref(), Some("local"));
+        assert_eq!(client.variable("b").as_deref(), Some("env"));
+        assert_eq!(client.variable("c").as_deref(), Some("glob"));
+        assert_eq!(client.variable("d").as_deref(), Some("coll"));
         assert_eq!(client.variable("e"), None);
     }
 

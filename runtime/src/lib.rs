@@ -26,6 +26,8 @@ mod response;
 mod retry;
 mod variables;
 
+pub mod scripts;
+
 pub mod tokens;
 
 #[cfg(feature = "aws")]

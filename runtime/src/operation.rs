@@ -1,5 +1,6 @@
 use std::fmt;
 
+use super::scripts::Step;
 use super::{
     AuthScheme, BuildError, Client, Error, Prepared, RawResponse, RequestBuilder, Response,
 };
@@ -48,6 +49,11 @@ pub trait Operation: Sync {
     const SERVER: &'static str;
     /// How the request authenticates.
     const AUTH: AuthScheme = AuthScheme::None;
+    /// What the collection's pre-request scripts do before this request is built, collection,
+    /// folders and request in order (as far as the generator translated them).
+    const PRE_REQUEST: &'static [Step] = &[];
+    /// What the collection's test scripts do once this request's response is in.
+    const TEST: &'static [Step] = &[];
     /// The operation, as errors name it.
     const ID: OperationId = OperationId {
         name: Self::NAME,
@@ -63,10 +69,19 @@ pub trait Operation: Sync {
     /// Builds the request without sending it: URL, headers, credentials and body.
     fn prepare(&self, client: &Self::Client) -> Result<Prepared, BuildError> {
         let client = client.as_ref();
+        let edits = client.run_pre_request(Self::PRE_REQUEST)?;
         let mut builder = RequestBuilder::new(client, Self::METHOD, Self::SERVER)?;
         self.encode(&mut builder);
+        builder.apply(edits);
         builder.auth(client, Self::AUTH)?;
         builder.finish()
+    }
+
+    /// Runs the collection's test scripts of this request on a response it got, however it
+    /// was sent: the variables they capture are set on the client (see
+    /// [`Client::with_scripts`]). [`Operation::send`] does it for you.
+    fn run_test_scripts(client: &Self::Client, response: &RawResponse) {
+        client.as_ref().run_test(Self::TEST, response);
     }
 
     /// Decodes a response: a documented or undocumented 2xx is a success, any other status an
@@ -100,7 +115,9 @@ pub trait Operation: Sync {
                 .execute(Self::ID, prepared)
                 .await
                 .map_err(Error::widen)?;
-            Self::parse_response(response)
+            let response = RawResponse::from_http(response);
+            Self::run_test_scripts(client, &response);
+            Self::decode(response)
         }
     }
 }

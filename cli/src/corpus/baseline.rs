@@ -116,6 +116,7 @@ mod tests {
             requests: 3,
             operations,
             warnings,
+            scripts: postman_codegen::ir::scripts::Census::default(),
             error: error.map(str::to_owned),
             compiled: None,
             millis: 1.0,

@@ -25,8 +25,11 @@ pub struct Row {
     pub requests: usize,
     /// Operations generated.
     pub operations: usize,
-    /// Warnings.
+    /// Warnings, other than those of scripts the client does not run in full (counted in
+    /// `scripts`).
     pub warnings: usize,
+    /// How many scripts were translated in full, in part, not at all.
+    pub scripts: postman_codegen::ir::scripts::Census,
     /// Why generation failed.
     pub error: Option<String>,
     /// Whether the output passed clippy (`None` without `--compile`).
@@ -217,6 +220,7 @@ fn generate_one(file: &Path, module: String) -> (Row, Option<(String, String)>) 
         requests: 0,
         operations: 0,
         warnings: 0,
+        scripts: postman_codegen::ir::scripts::Census::default(),
         error: None,
         compiled: None,
         millis: 0.0,
@@ -239,7 +243,11 @@ fn generate_one(file: &Path, module: String) -> (Row, Option<(String, String)>) 
         Ok(generated) => {
             row.requests = generated.requests;
             row.operations = generated.operations;
-            row.warnings = generated.diagnostics.len();
+            // Each script not translated in full is one warning, counted by the census.
+            let scripts = generated.scripts;
+            row.warnings =
+                (generated.diagnostics.len()).saturating_sub(scripts.partial + scripts.none);
+            row.scripts = scripts;
             (row, Some((module, generated.code)))
         }
         Err(e) => {
@@ -250,23 +258,36 @@ fn generate_one(file: &Path, module: String) -> (Row, Option<(String, String)>) 
 }
 
 fn print_table(rows: &[Row]) {
-    println!("| collection | requests | operations | warnings | error | compiled | ms |");
-    println!("|---|---:|---:|---:|---|---|---:|");
+    println!(
+        "| collection | requests | operations | warnings | scripts full/part/none | error | compiled | ms |"
+    );
+    println!("|---|---:|---:|---:|---:|---|---|---:|");
     for row in rows {
         let error = row.error.as_deref().unwrap_or("").replace('|', "/");
         let compiled = row.compiled.map_or("-", Compiled::label);
+        let s = row.scripts;
         println!(
-            "| {} | {} | {} | {} | {error} | {compiled} | {:.1} |",
-            row.name, row.requests, row.operations, row.warnings, row.millis
+            "| {} | {} | {} | {} | {}/{}/{} | {error} | {compiled} | {:.1} |",
+            row.name,
+            row.requests,
+            row.operations,
+            row.warnings,
+            s.full,
+            s.partial,
+            s.none,
+            row.millis
         );
     }
     let sum = |f: fn(&Row) -> usize| rows.iter().map(f).sum::<usize>();
     println!(
-        "| total ({} files) | {} | {} | {} | {} failed | {} compiled | {:.0} |",
+        "| total ({} files) | {} | {} | {} | {}/{}/{} | {} failed | {} compiled | {:.0} |",
         rows.len(),
         sum(|r| r.requests),
         sum(|r| r.operations),
         sum(|r| r.warnings),
+        sum(|r| r.scripts.full),
+        sum(|r| r.scripts.partial),
+        sum(|r| r.scripts.none),
         sum(|r| usize::from(r.error.is_some())),
         sum(|r| usize::from(r.compiled == Some(Compiled::Yes))),
         rows.iter().map(|r| r.millis).sum::<f64>()

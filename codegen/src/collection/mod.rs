@@ -6,11 +6,13 @@
 mod census;
 mod json;
 mod parse;
+mod scripts;
 mod url;
 mod v1;
 
 pub use census::requests_in;
 pub use parse::parse_collection;
+pub use scripts::{Listen, Script};
 pub use url::{parse_raw_url, split_authority};
 
 /// A whole collection.
@@ -26,6 +28,8 @@ pub struct Collection {
     pub auth: Option<Auth>,
     /// `protocolProfileBehavior.disableBodyPruning`: send bodies of GET, HEAD, ... requests.
     pub disable_body_pruning: Option<bool>,
+    /// Scripts every request runs, before its folders' and its own.
+    pub scripts: Vec<Script>,
     /// Top-level folders and requests.
     pub items: Vec<Item>,
     /// Requests written in the file, counted by [`requests_in`] apart from the reader.
@@ -54,6 +58,8 @@ pub struct Folder {
     pub auth: Option<Auth>,
     /// `protocolProfileBehavior.disableBodyPruning`, for the items inside.
     pub disable_body_pruning: Option<bool>,
+    /// Scripts every request inside runs, after the collection's and before its own.
+    pub scripts: Vec<Script>,
     /// Child items.
     pub items: Vec<Item>,
 }
@@ -71,6 +77,8 @@ pub struct RequestItem {
     pub responses: Vec<Example>,
     /// `protocolProfileBehavior.disableBodyPruning` of the item.
     pub disable_body_pruning: Option<bool>,
+    /// The item's own scripts.
+    pub scripts: Vec<Script>,
 }
 
 /// A request.

@@ -3,6 +3,7 @@
 use serde_json::{Map, Value};
 
 use super::json::{description, key_values, read_auth, text, Ctx};
+use super::scripts::read_events;
 use super::url::read_url;
 use super::{v1, Body, Collection, Example, Folder, Item, Request, RequestItem};
 use crate::diagnostics::{pointer, Diagnostic, Diagnostics};
@@ -79,6 +80,7 @@ fn read_v2(root: &Map<String, Value>, ctx: &mut Ctx<'_>) -> Collection {
         variables: key_values(root.get("variable"), "/variable", ctx),
         auth: read_auth(root.get("auth"), "/auth", ctx),
         disable_body_pruning: disable_body_pruning(root),
+        scripts: read_events(root, "", ctx),
         items: read_items(root, "", ctx),
         ..Collection::default()
     }
@@ -134,6 +136,7 @@ fn read_item(value: &Value, location: &str, ctx: &mut Ctx<'_>) -> Option<Item> {
                 description: description(map.get("description")),
                 auth: read_auth(map.get("auth"), &pointer(location, "auth"), ctx),
                 disable_body_pruning: disable_body_pruning(map),
+                scripts: read_events(map, location, ctx),
                 items: read_items(map, location, ctx),
             })
         } else {
@@ -146,6 +149,7 @@ fn read_item(value: &Value, location: &str, ctx: &mut Ctx<'_>) -> Option<Item> {
                 request,
                 responses,
                 disable_body_pruning: disable_body_pruning(map),
+                scripts: read_events(map, location, ctx),
             }))
         };
     ctx.item_path.pop();

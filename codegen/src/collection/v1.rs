@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{Map, Value};
 
 use super::json::{description, header_lines, key_values, read_auth, text, Ctx};
+use super::scripts::{read_events, read_exec, Listen, Script};
 use super::{
     parse_raw_url, Auth, AuthKind, Body, Collection, Example, Folder, Item, Request, RequestItem,
 };
@@ -50,6 +51,7 @@ pub fn read(root: &Object, ctx: &mut Ctx<'_>) -> Collection {
         description: description(root.get("description")),
         variables: key_values(root.get("variables"), "/variables", ctx),
         auth: read_auth(root.get("auth"), "/auth", ctx),
+        scripts: read_events(root, "", ctx),
         items,
         ..Collection::default()
     }
@@ -138,6 +140,7 @@ impl Reader<'_> {
                 location,
                 items: children,
                 disable_body_pruning: None,
+                scripts: Vec::new(),
             }));
             ctx.item_path.pop();
         }
@@ -209,6 +212,7 @@ fn read_request(map: &Object, location: &str, name: String, ctx: &mut Ctx<'_>) -
         request,
         responses: read_responses(map.get("responses"), &pointer(location, "responses"), ctx),
         disable_body_pruning: None,
+        scripts: v1_scripts(map, location, ctx),
     }
 }
 
@@ -320,4 +324,18 @@ fn read_responses(value: Option<&Value>, location: &str, ctx: &mut Ctx<'_>) -> V
             })
         })
         .collect()
+}
+
+/// A v1 request's `preRequestScript` and `tests`, or its v2-style `events`.
+fn v1_scripts(map: &Object, location: &str, ctx: &mut Ctx<'_>) -> Vec<Script> {
+    if map.contains_key("event") {
+        return read_events(map, location, ctx);
+    }
+    [
+        ("preRequestScript", Listen::PreRequest),
+        ("tests", Listen::Test),
+    ]
+    .into_iter()
+    .filter_map(|(key, listen)| read_exec(map.get(key), &pointer(location, key), listen, ctx))
+    .collect()
 }

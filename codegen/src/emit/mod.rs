@@ -9,6 +9,7 @@ mod markdown;
 mod operation;
 mod print;
 pub mod runtime;
+mod scripts;
 // For the decode check of the command line, which emits the generated types alone.
 #[doc(hidden)]
 pub mod types;

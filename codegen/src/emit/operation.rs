@@ -42,6 +42,7 @@ pub fn operation(
         doc_text.push_str("\n\n");
     }
     doc_text.push_str(&summary);
+    doc_text.push_str(&super::scripts::doc(op));
     let module_doc = docs(Some(&doc_text));
     let request_doc = docs(Some(&format!(
         "Request of {summary} (\"{}\").",
@@ -75,6 +76,7 @@ pub fn operation(
         quote!(builder)
     };
     let auth = context.auth.operation_const(&op.auth, root);
+    let scripts = super::scripts::consts(op);
     let (success, decode) = responses(op);
 
     let client = quote!(#root Client);
@@ -117,6 +119,7 @@ pub fn operation(
                 const PATH: &'static str = #path;
                 const SERVER: &'static str = #server;
                 #auth
+                #scripts
 
                 fn encode(&self, #builder: &mut runtime::RequestBuilder) {
                     #encode

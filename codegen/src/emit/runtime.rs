@@ -67,6 +67,10 @@ const SOURCES: &[(&str, &str)] = &[
     ),
     ("retry.rs", include_str!("../../../runtime/src/retry.rs")),
     (
+        "scripts.rs",
+        include_str!("../../../runtime/src/scripts.rs"),
+    ),
+    (
         "secret_names.rs",
         include_str!("../../../runtime/src/secret_names.rs"),
     ),

@@ -7,9 +7,10 @@ use super::body::{lower_body, BodyCtx};
 use super::infer::Typer;
 use super::params::{param, query_param, Entry};
 use super::responses::lower_responses;
+use super::scripts::{Step as ScriptStep, Translation, Translations};
 use super::url::{lower_url, whole_variable};
-use super::{Api, Auth, Body, Module, Operation, Param, ParamIn, Server};
-use crate::collection::{self, Collection, Item, KeyValue, RequestItem};
+use super::{Api, Auth, Body, Module, Operation, Param, ParamIn, ScriptDoc, Server};
+use crate::collection::{self, Collection, Item, KeyValue, Listen, RequestItem, Script};
 use crate::diagnostics::{pointer, Diagnostics};
 use crate::naming::{snake, Namespace};
 
@@ -42,6 +43,7 @@ pub(crate) const ROOT_RESERVED: &[&str] = &[
     "server",
     "with_bearer_token",
     "with_oauth2_token",
+    "with_scripts",
     "with_token_scheme",
     "with_token_source",
     "authorize",
@@ -70,8 +72,11 @@ pub fn lower(collection: &Collection, module: &str, diags: &mut Diagnostics) -> 
         variables: &collection.variables,
         diags,
         servers: BTreeMap::new(),
+        scripts: Vec::new(),
+        translations: Translations::default(),
     };
     let mut path = Vec::new();
+    lowerer.enter_scripts(&collection.scripts, &path, "the collection".to_owned());
     let mut root = lowerer.module(
         ModuleHead {
             ident: String::new(),
@@ -106,6 +111,7 @@ pub fn lower(collection: &Collection, module: &str, diags: &mut Diagnostics) -> 
         .map(|v| (v.key.clone(), v.value.clone().unwrap_or_default()))
         .collect();
     let types = super::shared::share_types(&mut root);
+    let scripts = lowerer.translations.census();
     Api {
         name: collection.name.clone(),
         doc: collection.description.clone(),
@@ -114,6 +120,7 @@ pub fn lower(collection: &Collection, module: &str, diags: &mut Diagnostics) -> 
         variables,
         root,
         types,
+        scripts,
     }
 }
 
@@ -122,6 +129,11 @@ struct Lowerer<'a> {
     diags: &'a mut Diagnostics,
     /// Servers by key, with how many operations use each.
     servers: BTreeMap<String, (Server, usize)>,
+    /// The scripts of the collection and the folders above the item being lowered, outermost
+    /// first, with the name of their owner.
+    scripts: Vec<(&'a Script, String)>,
+    /// Every script understood once.
+    translations: Translations,
 }
 
 struct ModuleHead<'a> {
@@ -162,11 +174,60 @@ fn percent_decoded(text: &str) -> String {
 /// Methods whose body Postman does not send unless `disableBodyPruning` is set.
 const PRUNED_BODY_METHODS: &[&str] = &["GET", "COPY", "HEAD", "PURGE", "UNLOCK"];
 
-impl Lowerer<'_> {
+impl<'a> Lowerer<'a> {
+    /// Understands `scripts` of the collection or a folder at `path` (warning there about what
+    /// cannot be translated) and passes them on to the items below; `owner` says whose they
+    /// are ("the collection", "the folder \"Users\"").
+    fn enter_scripts(&mut self, scripts: &'a [Script], path: &[String], owner: String) {
+        for script in scripts {
+            self.understand(script, path);
+            self.scripts.push((script, owner.clone()));
+        }
+    }
+
+    /// The translation of `script`, warned about at `path` the first time.
+    fn understand(&mut self, script: &Script, path: &[String]) -> Translation {
+        let diags = &mut *self.diags;
+        self.translations
+            .get(script, |location, message| {
+                diags.warn(path, location, message)
+            })
+            .clone()
+    }
+
+    /// What the operation at `path` runs: the inherited scripts and its own, pre-request and
+    /// test steps in Postman's order, and their docs.
+    fn operation_scripts(
+        &mut self,
+        own: &[Script],
+        path: &[String],
+    ) -> (Vec<ScriptStep>, Vec<ScriptStep>, Vec<ScriptDoc>) {
+        let mut docs: Vec<ScriptDoc> = Vec::new();
+        for (script, owner) in self.scripts.clone() {
+            docs.push(ScriptDoc {
+                owner: Some(owner),
+                translation: self.understand(script, path),
+            });
+        }
+        for script in own {
+            docs.push(ScriptDoc {
+                owner: None,
+                translation: self.understand(script, path),
+            });
+        }
+        let steps = |listen: Listen| -> Vec<ScriptStep> {
+            docs.iter()
+                .filter(|d| d.translation.listen == listen)
+                .flat_map(|d| d.translation.steps.iter().cloned())
+                .collect()
+        };
+        (steps(Listen::PreRequest), steps(Listen::Test), docs)
+    }
+
     fn module(
         &mut self,
         head: ModuleHead<'_>,
-        items: &[Item],
+        items: &'a [Item],
         path: &mut Vec<String>,
         inherited: Inherited<'_>,
     ) -> Module {
@@ -190,9 +251,16 @@ impl Lowerer<'_> {
                     };
                     let inherited =
                         inherited.below(folder.auth.as_ref(), folder.disable_body_pruning);
+                    let outer = self.scripts.len();
+                    self.enter_scripts(
+                        &folder.scripts,
+                        path,
+                        format!("the folder \"{}\"", folder.name),
+                    );
                     module
                         .modules
                         .push(self.module(child, &folder.items, path, inherited));
+                    self.scripts.truncate(outer);
                     path.pop();
                 }
                 Item::Request(request) => {
@@ -297,6 +365,7 @@ impl Lowerer<'_> {
             .entry(server.key.clone())
             .or_insert_with(|| (server.clone(), 0))
             .1 += 1;
+        let (pre_request, test, scripts) = self.operation_scripts(&item.scripts, item_path);
         Operation {
             ident,
             item_path: item_path.to_vec(),
@@ -311,6 +380,9 @@ impl Lowerer<'_> {
             body,
             responses,
             types: typer.defs,
+            pre_request,
+            test,
+            scripts,
         }
     }
 

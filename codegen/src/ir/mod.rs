@@ -9,6 +9,7 @@ mod json_template;
 pub(crate) mod lower;
 mod params;
 mod responses;
+pub mod scripts;
 mod shared;
 mod url;
 
@@ -39,6 +40,8 @@ pub struct Api {
     pub root: Module,
     /// Types several operations share (the client's `types` module).
     pub types: Vec<SharedType>,
+    /// How many of the collection's scripts were translated in full, in part, not at all.
+    pub scripts: scripts::Census,
 }
 
 /// A type several operations share.
@@ -241,6 +244,21 @@ pub struct Operation {
     pub responses: Vec<Response>,
     /// Types inferred for this operation (bodies, enums).
     pub types: Vec<TypeDef>,
+    /// What its pre-request scripts do (collection's, folders', its own, in that order).
+    pub pre_request: Vec<scripts::Step>,
+    /// What its test scripts do, in the same order.
+    pub test: Vec<scripts::Step>,
+    /// The scripts it runs, for its docs: whose they are and how far they were translated.
+    pub scripts: Vec<ScriptDoc>,
+}
+
+/// A script an operation runs, as its docs describe it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScriptDoc {
+    /// Whose it is: `None` for the request's own, else "the collection" or "the folder \"Users\"".
+    pub owner: Option<String>,
+    /// The script, understood.
+    pub translation: scripts::Translation,
 }
 
 /// A piece of a path segment.

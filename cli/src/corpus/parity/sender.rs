@@ -225,7 +225,8 @@ fn collection_sender(subject: &Subject) -> TokenStream {
     let clients = credential_sets.iter().map(Literals::setters);
     quote! {
         {
-            let client = #module::Client::new() #(#servers)* #(#variables)*;
+            // newman's copy has its scripts removed, so the client runs none either.
+            let client = #module::Client::new().with_scripts(false) #(#servers)* #(#variables)*;
             let clients = [#(client.clone() #clients),*];
             let mut sends: Sends<'_> = Vec::new();
             #(#sends)*

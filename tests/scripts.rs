@@ -1,0 +1,163 @@
+//! What the collection's scripts do, on the wire: a login's test script captures the token the
+//! next requests send, a created cart's id goes into the next request's path, pre-request
+//! scripts compute values and edit headers, a guard stops a request, and the collection's, a
+//! folder's and a request's scripts run in that order.
+
+use postman_clients::scripts::{self, create_cart, get_cart, get_device, log_in, reports, stamp};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+/// A shop that hands out a token and a cart id.
+async fn shop() -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/login"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(serde_json::json!({"token": "t-123"})),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/carts"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(serde_json::json!({"id": "c-9"})))
+        .mount(&server)
+        .await;
+    Mock::given(wiremock::matchers::any())
+        .respond_with(ResponseTemplate::new(200))
+        .mount(&server)
+        .await;
+    server
+}
+
+fn client(server: &MockServer) -> scripts::Client {
+    scripts::Client::new().with_base_url(server.uri())
+}
+
+async fn last(server: &MockServer) -> Request {
+    let received = server.received_requests().await.expect("recording");
+    received.last().expect("a request").clone()
+}
+
+fn header<'a>(request: &'a Request, name: &str) -> Option<&'a str> {
+    request.headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+#[tokio::test]
+async fn a_captured_token_and_id_reach_the_next_requests() {
+    let server = shop().await;
+    let client = client(&server);
+    // Before the login, the bearer token resolves to nothing and is not sent.
+    client
+        .create_cart(&create_cart::Request::example())
+        .await
+        .expect("creates");
+    assert_eq!(header(&last(&server).await, "authorization"), None);
+
+    client
+        .log_in(&log_in::Request::example())
+        .await
+        .expect("logs in");
+    assert_eq!(client.variable("access_token").as_deref(), Some("t-123"));
+    // A clone shares what scripts wrote, as one environment is shared by a Postman run.
+    let clone = client.clone();
+    clone
+        .create_cart(&create_cart::Request::example())
+        .await
+        .expect("creates");
+    let created = last(&server).await;
+    assert_eq!(header(&created, "authorization"), Some("Bearer t-123"));
+    // The collection's pre-request script set the variable this header uses.
+    assert_eq!(header(&created, "x-client-version"), Some("1.0"));
+
+    client
+        .get_cart(&get_cart::Request::example())
+        .await
+        .expect("gets");
+    assert_eq!(last(&server).await.url.path(), "/carts/c-9");
+}
+
+#[tokio::test]
+async fn scripts_can_be_turned_off() {
+    let server = shop().await;
+    let client = client(&server).with_scripts(false);
+    client
+        .log_in(&log_in::Request::example())
+        .await
+        .expect("logs in");
+    assert_eq!(client.variable("access_token"), None);
+    client
+        .create_cart(&create_cart::Request::example())
+        .await
+        .expect("creates");
+    let created = last(&server).await;
+    assert_eq!(header(&created, "authorization"), None);
+    // Nothing set the variable: it goes as written, as Postman sends a variable it does not know.
+    assert_eq!(
+        header(&created, "x-client-version"),
+        Some("{{client_version}}")
+    );
+}
+
+#[tokio::test]
+async fn pre_request_scripts_compute_values_and_edit_headers() {
+    let server = shop().await;
+    let client = client(&server);
+    client
+        .stamp(&stamp::Request::example())
+        .await
+        .expect("sends");
+    let sent = last(&server).await;
+    let at = header(&sent, "x-requested-at").expect("the upserted header");
+    assert_eq!(
+        sent.headers.get_all("x-requested-at").iter().count(),
+        1,
+        "replaced"
+    );
+    assert!(
+        at.len() == 24 && at.ends_with('Z') && at.as_bytes()[10] == b'T',
+        "an ISO timestamp: {at}"
+    );
+    assert_eq!(client.variable("requested_at").as_deref(), Some(at));
+    let id = header(&sent, "x-request-id").expect("the added header");
+    assert_eq!(id.len(), 36, "a UUID: {id}");
+    assert_eq!(header(&sent, "x-legacy"), None, "removed");
+}
+
+#[tokio::test]
+async fn a_guard_stops_the_request_with_the_scripts_message() {
+    let server = shop().await;
+    let client = client(&server);
+    let error = client
+        .get_device(&get_device::Request::example())
+        .await
+        .expect_err("refused");
+    assert!(
+        error
+            .to_string()
+            .contains("'device_id' must be set in the environment"),
+        "{error}"
+    );
+    assert!(server
+        .received_requests()
+        .await
+        .expect("recording")
+        .is_empty());
+    let client = client.with_variable("device_id", "d-7");
+    client
+        .get_device(&get_device::Request::example())
+        .await
+        .expect("sends");
+    assert_eq!(last(&server).await.url.path(), "/devices/d-7");
+}
+
+#[tokio::test]
+async fn collection_folder_and_request_scripts_run_in_that_order() {
+    let server = shop().await;
+    let client = client(&server);
+    client
+        .reports()
+        .export(&reports::export::Request::example())
+        .await
+        .expect("sends");
+    assert_eq!(last(&server).await.url.query(), Some("format=csv-gz"));
+}
