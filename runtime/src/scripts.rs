@@ -383,3 +383,259 @@ fn truthy(value: &Json) -> bool {
         Json::Array(_) | Json::Object(_) => true,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn response(status: u16, body: &str) -> RawResponse {
+        let mut headers = http::HeaderMap::new();
+        headers.insert("location", http::HeaderValue::from_static("/carts/c-1"));
+        RawResponse {
+            status: http::StatusCode::from_u16(status).unwrap(),
+            headers,
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    fn variables(pairs: &[(&str, &str)]) -> Arc<Variables> {
+        let mut variables = Variables::default();
+        for (name, value) in pairs {
+            variables
+                .environment
+                .insert((*name).to_owned(), Variable::new(name, value, false));
+        }
+        Arc::new(variables)
+    }
+
+    /// Runs `steps` on `response` and gives the variable `name` as requests then see it.
+    fn after(steps: &[Step], response: Option<&RawResponse>, name: &str) -> Option<String> {
+        let (written, base) = (Written::default(), variables(&[("user", "ada")]));
+        Run::new(&written, &base, response).steps(steps).unwrap();
+        written.over(&base).get(name).map(|v| v.value.clone())
+    }
+
+    #[test]
+    fn values_come_from_the_response_and_the_variables() {
+        let r = response(
+            201,
+            r#"{"data": [{"id": 7, "tags": ["a", "b"]}], "name": "x"}"#,
+        );
+        let set = |value| {
+            [Step::Set {
+                scope: Scope::Environment,
+                name: "v",
+                value,
+            }]
+        };
+        assert_eq!(
+            after(&set(Value::Json("/data/0/id")), Some(&r), "v").as_deref(),
+            Some("7")
+        );
+        assert_eq!(
+            after(&set(Value::Json("/name")), Some(&r), "v").as_deref(),
+            Some("x")
+        );
+        assert_eq!(
+            after(&set(Value::JsonText("/data/0/tags")), Some(&r), "v").as_deref(),
+            Some(r#"["a","b"]"#)
+        );
+        assert_eq!(
+            after(&set(Value::Status), Some(&r), "v").as_deref(),
+            Some("201")
+        );
+        assert_eq!(
+            after(&set(Value::Header("Location")), Some(&r), "v").as_deref(),
+            Some("/carts/c-1")
+        );
+        assert_eq!(
+            after(
+                &set(Value::Concat(&[
+                    Value::Text("hi "),
+                    Value::Variable("user"),
+                    Value::Variable("nobody")
+                ])),
+                None,
+                "v"
+            )
+            .as_deref(),
+            Some("hi adaundefined"),
+            "an undefined part is written as JavaScript writes it"
+        );
+        assert_eq!(
+            after(&set(Value::Template("{{user}}!")), None, "v").as_deref(),
+            Some("ada!")
+        );
+        assert_eq!(
+            after(
+                &set(Value::Length(&Value::Json("/data/0/tags"))),
+                Some(&r),
+                "v"
+            )
+            .as_deref(),
+            Some("2")
+        );
+        // A missing path, or no response before the request, is undefined: nothing is set.
+        assert_eq!(after(&set(Value::Json("/missing")), Some(&r), "v"), None);
+        assert_eq!(after(&set(Value::Status), None, "v"), None);
+    }
+
+    #[test]
+    fn generated_values_have_their_shapes() {
+        let set = |value| {
+            [Step::Set {
+                scope: Scope::Local,
+                name: "v",
+                value,
+            }]
+        };
+        let iso = after(&set(Value::NowIso), None, "v").unwrap();
+        assert!(iso.len() == 24 && iso.ends_with('Z'), "{iso}");
+        let millis: u64 = after(&set(Value::NowMillis), None, "v")
+            .unwrap()
+            .parse()
+            .unwrap();
+        let seconds: u64 = after(&set(Value::NowSeconds), None, "v")
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(millis / 1000 >= seconds && millis / 1000 - seconds <= 1);
+        assert_eq!(after(&set(Value::Uuid), None, "v").unwrap().len(), 36);
+        for _ in 0..50 {
+            let n: u64 = after(&set(Value::RandomInt { low: 10, high: 13 }), None, "v")
+                .unwrap()
+                .parse()
+                .unwrap();
+            assert!((10..13).contains(&n));
+        }
+    }
+
+    #[test]
+    fn conditions_follow_javascript() {
+        let r = response(
+            200,
+            r#"{"id": 0, "name": "", "list": [], "ok": true, "none": null}"#,
+        );
+        let holds = |condition| {
+            let written = Written::default();
+            let base = variables(&[]);
+            let mut run = Run::new(&written, &base, Some(&r));
+            run.holds(condition)
+        };
+        assert!(!holds(Condition::Truthy(Value::Json("/id"))), "0 is falsy");
+        assert!(
+            !holds(Condition::Truthy(Value::Json("/name"))),
+            "'' is falsy"
+        );
+        assert!(
+            holds(Condition::Truthy(Value::Json("/list"))),
+            "[] is truthy"
+        );
+        assert!(holds(Condition::Defined(Value::Json("/id"))));
+        assert!(
+            !holds(Condition::Defined(Value::Json("/none"))),
+            "null is not defined"
+        );
+        assert!(!holds(Condition::Defined(Value::Json("/absent"))));
+        assert!(holds(Condition::Equals(Value::Status, Value::Text("200"))));
+        assert!(holds(Condition::Compare(
+            Value::Status,
+            Order::Less,
+            Value::Text("300")
+        )));
+        assert!(!holds(Condition::Compare(
+            Value::Length(&Value::Json("/list")),
+            Order::Greater,
+            Value::Text("0")
+        )));
+        assert!(
+            !holds(Condition::Compare(
+                Value::Json("/name"),
+                Order::Greater,
+                Value::Text("x")
+            )),
+            "not numbers"
+        );
+        assert!(holds(Condition::All(&[
+            Condition::Truthy(Value::Json("/ok")),
+            Condition::Not(&Condition::Truthy(Value::Json("/id")))
+        ])));
+        assert!(holds(Condition::Any(&[
+            Condition::Truthy(Value::Json("/id")),
+            Condition::Truthy(Value::Json("/ok"))
+        ])));
+    }
+
+    #[test]
+    fn steps_write_shared_variables_edit_headers_and_stop() {
+        let written = Written::default();
+        let base = variables(&[("token", "configured")]);
+        let steps = [
+            Step::Set {
+                scope: Scope::Environment,
+                name: "token",
+                value: Value::Text("captured"),
+            },
+            Step::Set {
+                scope: Scope::Local,
+                name: "gone",
+                value: Value::Text("x"),
+            },
+            Step::Unset {
+                scope: Scope::Local,
+                name: "gone",
+            },
+            Step::SetHeader {
+                name: "X-A",
+                value: Value::Variable("token"),
+            },
+            Step::RemoveHeader { name: "X-B" },
+            Step::If {
+                condition: Condition::Truthy(Value::Variable("missing")),
+                then: &[Step::Fail {
+                    message: Value::Text("not reached"),
+                }],
+                otherwise: &[Step::AddHeader {
+                    name: "X-C",
+                    value: Value::Text("c"),
+                }],
+            },
+        ];
+        let mut run = Run::new(&written, &base, None);
+        run.steps(&steps).unwrap();
+        let edits: Vec<(&str, Option<&str>, bool)> = run
+            .edits
+            .headers
+            .iter()
+            .map(|e| (e.name, e.value.as_deref(), e.replace))
+            .collect();
+        assert_eq!(
+            edits,
+            [
+                ("X-A", Some("captured"), true),
+                ("X-B", None, true),
+                ("X-C", Some("c"), false)
+            ]
+        );
+        let current = written.over(&base);
+        assert_eq!(
+            current.get("token").map(|v| v.value.as_str()),
+            Some("captured"),
+            "a script's value wins in its scope"
+        );
+        assert!(
+            format!("{current:?}").contains(r#""token": "<redacted>""#),
+            "named like a credential, it is redacted: {current:?}"
+        );
+        assert!(current.get("gone").is_none());
+        let error = Run::new(&written, &base, None)
+            .steps(&[Step::Fail {
+                message: Value::Concat(&[Value::Text("need "), Value::Text("x")]),
+            }])
+            .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "cannot build request: a script stopped the request: need x"
+        );
+    }
+}
