@@ -73,13 +73,22 @@ impl Client {
         Ok(run.edits)
     }
 
-    /// Runs an operation's test `steps` on its `response` (when scripts are on). A step that
-    /// fails stops the steps after it, as an error stops a Postman test script; the response
-    /// is returned all the same.
-    pub(super) fn run_test(&self, steps: &[Step], response: &RawResponse) {
-        if self.scripts && !steps.is_empty() {
-            let _stopped = Run::new(&self.written, &self.variables, Some(response)).steps(steps);
+    /// Runs an operation's test `steps` on its `response`: the variables they set, which the
+    /// client keeps when scripts are on. A step that fails stops the steps after it, as an
+    /// error stops a Postman test script; the response is returned all the same.
+    pub(super) fn run_test(&self, steps: &[Step], response: &RawResponse) -> Vec<(String, String)> {
+        if steps.is_empty() {
+            return Vec::new();
         }
+        let scratch = Written::default();
+        let written = if self.scripts {
+            &*self.written
+        } else {
+            &scratch
+        };
+        let mut run = Run::new(written, &self.variables, Some(response));
+        let _stopped = run.steps(steps);
+        run.captured
     }
 
     /// The variables requests resolve `{{name}}` with: the client's, with what scripts wrote

@@ -78,10 +78,11 @@ pub trait Operation: Sync {
     }
 
     /// Runs the collection's test scripts of this request on a response it got, however it
-    /// was sent: the variables they capture are set on the client (see
-    /// [`Client::with_scripts`]). [`Operation::send`] does it for you.
-    fn run_test_scripts(client: &Self::Client, response: &RawResponse) {
-        client.as_ref().run_test(Self::TEST, response);
+    /// was sent: the variables they capture (name, value), which are set on the client when
+    /// its scripts are on (see [`Client::with_scripts`]). [`Operation::send`] does it for you
+    /// and keeps them in [`Response::captured`].
+    fn run_test_scripts(client: &Self::Client, response: &RawResponse) -> Vec<(String, String)> {
+        client.as_ref().run_test(Self::TEST, response)
     }
 
     /// Decodes a response: a documented or undocumented 2xx is a success, any other status an
@@ -116,8 +117,8 @@ pub trait Operation: Sync {
                 .await
                 .map_err(Error::widen)?;
             let response = RawResponse::from_http(response);
-            Self::run_test_scripts(client, &response);
-            Self::decode(response)
+            let captured = Self::run_test_scripts(client, &response);
+            Self::decode(response).map(|decoded| decoded.with_captured(captured))
         }
     }
 }

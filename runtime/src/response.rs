@@ -7,6 +7,7 @@ pub struct Response<T> {
     status: http::StatusCode,
     headers: http::HeaderMap,
     value: T,
+    captured: Vec<(String, String)>,
 }
 
 impl<T> Response<T> {
@@ -16,7 +17,20 @@ impl<T> Response<T> {
             status,
             headers,
             value,
+            captured: Vec::new(),
         }
+    }
+
+    /// The response with the variables its test scripts captured.
+    pub(super) fn with_captured(mut self, captured: Vec<(String, String)>) -> Self {
+        self.captured = captured;
+        self
+    }
+
+    /// The variables the collection's test scripts set from this response, in order (name,
+    /// value): the same with scripts off, when the client keeps none of them.
+    pub fn captured(&self) -> &[(String, String)] {
+        &self.captured
     }
 
     /// Status code.

@@ -211,6 +211,8 @@ pub(super) struct Run<'a> {
     pub(super) variables: &'a Arc<Variables>,
     pub(super) response: Option<&'a RawResponse>,
     pub(super) edits: RequestEdits,
+    /// The variables set so far (name, value), in order.
+    pub(super) captured: Vec<(String, String)>,
     body: Option<Option<Json>>,
 }
 
@@ -225,6 +227,7 @@ impl<'a> Run<'a> {
             variables,
             response,
             edits: RequestEdits::default(),
+            captured: Vec::new(),
             body: None,
         }
     }
@@ -235,6 +238,9 @@ impl<'a> Run<'a> {
             match *step {
                 Step::Set { scope, name, value } => {
                     let value = self.value(value).map(|v| text_of(&v));
+                    if let Some(value) = &value {
+                        self.captured.push((name.to_owned(), value.clone()));
+                    }
                     self.written.set(scope, name, value);
                 }
                 Step::Unset { scope, name } => self.written.set(scope, name, None),
