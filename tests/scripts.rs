@@ -161,3 +161,41 @@ async fn collection_folder_and_request_scripts_run_in_that_order() {
         .expect("sends");
     assert_eq!(last(&server).await.url.query(), Some("format=csv-gz"));
 }
+
+#[tokio::test]
+async fn a_literal_credential_is_the_callers_and_debug_hides_it() {
+    use postman_clients::scripts::check_stock;
+    let server = shop().await;
+    let client = client(&server);
+    let request = check_stock::Request::new("k-live-1").sku(42);
+    let shown = format!("{request:?}");
+    assert!(
+        !shown.contains("k-live-1") && shown.contains("x_api_key: <redacted>"),
+        "{shown}"
+    );
+    assert!(shown.contains("sku: Some(42)"), "{shown}");
+    client.check_stock(&request).await.expect("sends");
+    assert_eq!(header(&last(&server).await, "x-api-key"), Some("k-live-1"));
+    // The collection's literal is only the example.
+    client
+        .check_stock(&check_stock::Request::example())
+        .await
+        .expect("sends");
+    assert_eq!(header(&last(&server).await, "x-api-key"), Some("abc123"));
+}
+
+#[tokio::test]
+async fn a_captured_id_in_a_path_is_the_callers_to_give() {
+    let server = shop().await;
+    let client = client(&server);
+    let created = client
+        .create_cart(&create_cart::Request::example())
+        .await
+        .expect("creates");
+    let (_, id) = &created.captured()[0];
+    client
+        .get_cart(&get_cart::Request::new(id.clone()))
+        .await
+        .expect("gets");
+    assert_eq!(last(&server).await.url.path(), "/carts/c-9");
+}

@@ -127,3 +127,32 @@ fn a_collection_script_is_understood_and_warned_about_once() {
         "each operation's docs say so"
     );
 }
+
+#[test]
+fn events_read_as_postman_reads_them() {
+    // `event: null`, a single event for a list of one, and a script given as its text.
+    let source = json!({
+        "info": {"name": "s", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+        "event": null,
+        "item": [
+            {"name": "One", "event": {"listen": "test", "script": {"exec": "pm.environment.set('a', pm.response.json().a);"}},
+             "request": {"method": "GET", "url": "https://x.test/a"}},
+            {"name": "Text", "event": [{"listen": "test", "script": "pm.environment.set('b', '2');"}],
+             "request": {"method": "GET", "url": "https://x.test/b"}}
+        ]
+    })
+    .to_string();
+    let generated = generate(&source, "s.json", &Output::Module("s".into())).expect("generates");
+    assert!(
+        generated.diagnostics.is_empty(),
+        "{:?}",
+        generated.diagnostics
+    );
+    assert_eq!(generated.scripts.full, 2);
+    assert!(generated
+        .code
+        .contains("value: runtime::scripts::Value::Json(\"/a\")"));
+    assert!(generated
+        .code
+        .contains("value: runtime::scripts::Value::Text(\"2\")"));
+}

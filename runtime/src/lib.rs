@@ -66,6 +66,8 @@ pub use builder::{Piece, RequestBuilder};
 #[doc(hidden)]
 pub use decode::{decode_variant, JsonFields};
 #[doc(hidden)]
+pub use prepared::Redacted;
+#[doc(hidden)]
 pub use variables::NONCE_CHARS;
 
 /// This crate's version, which generated code checks against the generator's.

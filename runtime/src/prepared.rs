@@ -29,6 +29,23 @@ pub struct Prepared {
 /// What a credential is shown as.
 pub(super) const REDACTED: &str = "<redacted>";
 
+/// Shows as `<redacted>` in `Debug` output: what a generated request's credential fields show.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Redacted;
+
+impl Redacted {
+    /// `Redacted` in place of `value`, for `Option::map`.
+    pub fn of<T>(_value: T) -> Self {
+        Self
+    }
+}
+
+impl fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(REDACTED)
+    }
+}
+
 impl fmt::Debug for Prepared {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Prepared")

@@ -39,17 +39,21 @@ pub struct Script {
 /// The enabled scripts of the `event` list of `map` (at `location`); a script that cannot be
 /// read is a warning and is left out.
 pub fn read_events(map: &Map<String, Value>, location: &str, ctx: &mut Ctx<'_>) -> Vec<Script> {
-    let Some(events) = map.get("event") else {
-        return Vec::new();
-    };
     let at = pointer(location, "event");
-    let Some(events) = events.as_array() else {
-        ctx.warn(&at, "`event` is not a list; its scripts are ignored");
-        return Vec::new();
+    // Postman takes a single event for a list of one.
+    let events = match map.get("event") {
+        None | Some(Value::Null) => return Vec::new(),
+        Some(Value::Array(events)) => events.as_slice(),
+        Some(event @ Value::Object(_)) => std::slice::from_ref(event),
+        Some(_) => {
+            ctx.warn(&at, "`event` is not a list; its scripts are ignored");
+            return Vec::new();
+        }
     };
+    let single = !matches!(map.get("event"), Some(Value::Array(_)));
     let mut scripts = Vec::new();
     for (i, event) in events.iter().enumerate() {
-        let at = pointer(&at, i);
+        let at = if single { at.clone() } else { pointer(&at, i) };
         let Some(event) = event.as_object() else {
             ctx.warn(&at, "event is not an object; ignored");
             continue;
@@ -72,6 +76,11 @@ pub fn read_events(map: &Map<String, Value>, location: &str, ctx: &mut Ctx<'_>) 
         let script_at = pointer(&at, "script");
         let script = match event.get("script") {
             Some(Value::Object(script)) => script,
+            // Postman reads a script given as text as its source.
+            Some(text @ Value::String(_)) => {
+                scripts.extend(read_exec(Some(text), &script_at, listen, ctx));
+                continue;
+            }
             None | Some(Value::Null) => continue,
             Some(_) => {
                 ctx.warn(&script_at, "script is not an object; ignored");

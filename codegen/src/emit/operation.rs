@@ -79,6 +79,7 @@ pub fn operation(
     let scripts = super::scripts::consts(op);
     let (success, decode) = responses(op);
 
+    let (debug, debug_impl) = request_debug(op, body_ty.is_some());
     let client = quote!(#root Client);
     let use_types = uses_shared_types(op).then(|| quote!(use #root types;));
     quote! {
@@ -88,11 +89,12 @@ pub fn operation(
             #use_types
 
             #request_doc
-            #[derive(Debug, Clone, #default PartialEq)]
+            #[derive(#debug Clone, #default PartialEq)]
             #[non_exhaustive]
             pub struct Request {
                 #(#fields)*
             }
+            #debug_impl
 
             #body_def
             #(#types)*
@@ -129,6 +131,35 @@ pub fn operation(
             }
         }
     }
+}
+
+/// `Debug,` to derive for `Request`, or, when a parameter is named like a credential, an impl
+/// that shows it as `<redacted>`, as the client's own `Debug` does.
+fn request_debug(op: &Operation, has_body: bool) -> (TokenStream, TokenStream) {
+    if !op.params.iter().any(|p| crate::is_secret_name(&p.key)) {
+        return (quote!(Debug,), TokenStream::new());
+    }
+    let fields = op.params.iter().map(|p| {
+        let name = ident(&p.field);
+        let shown = p.field.trim_start_matches("r#");
+        match (crate::is_secret_name(&p.key), p.optional) {
+            (false, _) => quote!(.field(#shown, &self.#name)),
+            (true, false) => quote!(.field(#shown, &runtime::Redacted)),
+            (true, true) => quote!(.field(#shown, &self.#name.as_ref().map(runtime::Redacted::of))),
+        }
+    });
+    let body = has_body.then(|| quote!(.field("body", &self.body)));
+    let debug_impl = quote! {
+        impl std::fmt::Debug for Request {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct("Request")
+                    #(#fields)*
+                    #body
+                    .finish()
+            }
+        }
+    };
+    (TokenStream::new(), debug_impl)
 }
 
 /// Whether the operation's parameters, body, types or responses name a type of the client's

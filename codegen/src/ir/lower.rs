@@ -1,6 +1,6 @@
 //! Collection model → IR: folders become modules, requests become operations.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::auth::{from_header, resolve};
 use super::body::{lower_body, BodyCtx};
@@ -74,9 +74,21 @@ pub fn lower(collection: &Collection, module: &str, diags: &mut Diagnostics) -> 
         servers: BTreeMap::new(),
         scripts: Vec::new(),
         translations: Translations::default(),
+        captured: BTreeSet::new(),
     };
     let mut path = Vec::new();
     lowerer.enter_scripts(&collection.scripts, &path, "the collection".to_owned());
+    lowerer.understand_all(&collection.items, &mut path);
+    let defined: BTreeSet<&str> = collection
+        .variables
+        .iter()
+        .filter(|v| !v.disabled)
+        .map(|v| v.key.as_str())
+        .collect();
+    lowerer.captured = lowerer.translations.captured();
+    lowerer
+        .captured
+        .retain(|name| !defined.contains(name.as_str()));
     let mut root = lowerer.module(
         ModuleHead {
             ident: String::new(),
@@ -134,6 +146,9 @@ struct Lowerer<'a> {
     scripts: Vec<(&'a Script, String)>,
     /// Every script understood once.
     translations: Translations,
+    /// Variables the collection does not define that its test scripts set from a response:
+    /// data the caller gives, such as an id the API handed out.
+    captured: BTreeSet<String>,
 }
 
 struct ModuleHead<'a> {
@@ -182,6 +197,49 @@ impl<'a> Lowerer<'a> {
         for script in scripts {
             self.understand(script, path);
             self.scripts.push((script, owner.clone()));
+        }
+    }
+
+    /// Understands every script below `items`, warning at each one's item path, so that what
+    /// scripts capture is known before any operation is lowered.
+    fn understand_all(&mut self, items: &'a [Item], path: &mut Vec<String>) {
+        for item in items {
+            let (name, scripts) = match item {
+                Item::Folder(folder) => (&folder.name, &folder.scripts),
+                Item::Request(request) => (&request.name, &request.scripts),
+            };
+            path.push(name.clone());
+            for script in scripts {
+                self.understand(script, path);
+            }
+            if let Item::Folder(folder) = item {
+                self.understand_all(&folder.items, path);
+            }
+            path.pop();
+        }
+    }
+
+    /// A path parameter whose value is a variable that only a script sets from a response is
+    /// the caller's to give: required, with no default.
+    fn require_captured(&self, params: &mut [Param]) {
+        for param in params.iter_mut().filter(|p| p.place == ParamIn::Path) {
+            let Some(name) = param.default.as_deref().and_then(whole_variable) else {
+                continue;
+            };
+            if !self.captured.contains(name) {
+                continue;
+            }
+            let note = format!(
+                "The collection's test scripts set `{{{{{name}}}}}` from a response: give the value \
+                 the API handed out (`Response::captured` holds it); `Request::example()` sends \
+                 the client's value of the variable."
+            );
+            param.doc = Some(match param.doc.take() {
+                Some(doc) => format!("{doc}\n\n{note}"),
+                None => note,
+            });
+            param.optional = false;
+            param.example = param.default.take().map(serde_json::Value::String);
         }
     }
 
@@ -366,6 +424,7 @@ impl<'a> Lowerer<'a> {
             .or_insert_with(|| (server.clone(), 0))
             .1 += 1;
         let (pre_request, test, scripts) = self.operation_scripts(&item.scripts, item_path);
+        self.require_captured(&mut params);
         Operation {
             ident,
             item_path: item_path.to_vec(),
@@ -464,7 +523,11 @@ impl<'a> Lowerer<'a> {
             let value = header.value.as_deref().unwrap_or_default();
             // A value with variables in other text is sent as it is; the client resolves them.
             let mixed = value.contains("{{") && whole_variable(value.trim()).is_none();
-            if !header.disabled && (!value.contains("{{") || mixed) {
+            // A credential written literally (`X-Api-Key: abc123`) is the caller's to give,
+            // never a constant of the client; the literal stays the example.
+            let literal_credential =
+                !value.trim().is_empty() && !value.contains("{{") && crate::is_secret_name(key);
+            if !header.disabled && (!value.contains("{{") || mixed) && !literal_credential {
                 if http::HeaderName::from_bytes(key.as_bytes()).is_ok()
                     && http::HeaderValue::from_str(value).is_ok()
                 {

@@ -7,7 +7,7 @@
 #[cfg(feature = "scripts")]
 mod translate;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::collection::{Listen, Script};
 
@@ -231,6 +231,43 @@ impl Translations {
             }
             translation
         })
+    }
+
+    /// The variables test scripts set from a response (an id the API handed out), by name.
+    pub fn captured(&self) -> BTreeSet<String> {
+        fn from_response(value: &Value) -> bool {
+            match value {
+                Value::Json(_)
+                | Value::JsonText(_)
+                | Value::Header(_)
+                | Value::Status
+                | Value::Body => true,
+                Value::Concat(parts) => parts.iter().any(from_response),
+                Value::Length(inner) => from_response(inner),
+                _ => false,
+            }
+        }
+        fn walk(steps: &[Step], names: &mut BTreeSet<String>) {
+            for step in steps {
+                match step {
+                    Step::Set { name, value, .. } if from_response(value) => {
+                        names.insert(name.clone());
+                    }
+                    Step::If {
+                        then, otherwise, ..
+                    } => {
+                        walk(then, names);
+                        walk(otherwise, names);
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let mut names = BTreeSet::new();
+        for translation in self.0.values().filter(|t| t.listen == Listen::Test) {
+            walk(&translation.steps, &mut names);
+        }
+        names
     }
 
     /// How many scripts were translated in full, in part, not at all.
