@@ -1,16 +1,37 @@
 //! Generation time per stage (parse, lower, emit, format) on the largest real collections of
-//! the shared corpus, as medians of repeated runs, against reading the same file as plain JSON
-//! in the same process; and the size of what comes out. `cargo bench -p postman-codegen`;
+//! the shared corpus and the one with the most scripts, as medians of repeated runs, against
+//! reading the same file as plain JSON in the same process; the part of `lower` that parses and
+//! translates scripts (`scripts`); and the size of what comes out. `cargo bench -p postman-codegen`;
 //! `BENCH_RUNS=N` changes the number of runs (5 by default).
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use postman_codegen::collection::{Collection, Item, Script};
 use postman_codegen::diagnostics::Diagnostics;
+use postman_codegen::ir::scripts::Translations;
 use postman_codegen::{collection, emit, ir};
 
+/// Every script of `collection`: its own, its folders' and its requests'.
+fn scripts(collection: &Collection) -> Vec<&Script> {
+    fn walk<'a>(items: &'a [Item], out: &mut Vec<&'a Script>) {
+        for item in items {
+            match item {
+                Item::Folder(folder) => {
+                    out.extend(&folder.scripts);
+                    walk(&folder.items, out);
+                }
+                Item::Request(request) => out.extend(&request.scripts),
+            }
+        }
+    }
+    let mut out: Vec<&Script> = collection.scripts.iter().collect();
+    walk(&collection.items, &mut out);
+    out
+}
+
 /// Collections of `../shared/corpus/collections` (or `$POSTMAN_CODEGEN_CORPUS/collections`).
-const COLLECTIONS: &[&str] = &["zoom-api", "github-v3-rest", "stripe-api"];
+const COLLECTIONS: &[&str] = &["zoom-api", "github-v3-rest", "stripe-api", "f5-big-iq"];
 
 fn corpus() -> PathBuf {
     std::env::var_os("POSTMAN_CODEGEN_CORPUS")
@@ -61,13 +82,13 @@ fn main() {
     }
     println!("median of {runs} runs, milliseconds; `json` is serde_json reading the same file");
     println!(
-        "| collection | requests | json | parse | lower | emit | format | total | total/json | lines | lines/request | peak MiB |"
+        "| collection | requests | scripts | json | parse | lower | of which scripts | emit | format | total | total/json | lines | lines/request | peak MiB |"
     );
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for name in COLLECTIONS {
         let path = dir.join(format!("{name}.postman_collection.json"));
         let Ok(text) = std::fs::read_to_string(&path) else {
-            println!("| {name} | missing | | | | | | | | | | |");
+            println!("| {name} | missing | | | | | | | | | | | | |");
             continue;
         };
         let (json, _) = median(runs, || {
@@ -78,16 +99,24 @@ fn main() {
             collection::parse_collection(&text, &mut diags)
         });
         let Ok(parsed) = parsed else {
-            println!("| {name} | does not parse | | | | | | | | | | |");
+            println!("| {name} | does not parse | | | | | | | | | | | | |");
             continue;
         };
+        let all_scripts = scripts(&parsed);
+        let (translate, _) = median(runs, || {
+            let mut translations = Translations::default();
+            for script in &all_scripts {
+                translations.get(script, |_, _| {});
+            }
+            translations.census()
+        });
         let (lower, api) = median(runs, || {
             let mut diags = Diagnostics::new(name.to_string());
             ir::lower(&parsed, name, &mut diags)
         });
         let (emit, tokens) = median(runs, || emit::module(&api, name, emit::RuntimeAt::Own));
         let Ok(tokens) = tokens else {
-            println!("| {name} | does not emit | | | | | | | | | | |");
+            println!("| {name} | does not emit | | | | | | | | | | | | |");
             continue;
         };
         let (format, code) = median(runs, || emit::format(tokens.clone()));
@@ -95,10 +124,12 @@ fn main() {
         let requests = parsed.requests_in_file.max(1);
         let total = parse + lower + emit + format;
         println!(
-            "| {name} | {requests} | {} | {} | {} | {} | {} | {} | {:.1} | {lines} | {:.0} | {} |",
+            "| {name} | {requests} | {} | {} | {} | {} | {} | {} | {} | {} | {:.1} | {lines} | {:.0} | {} |",
+            all_scripts.len(),
             ms(json),
             ms(parse),
             ms(lower),
+            ms(translate),
             ms(emit),
             ms(format),
             ms(total),
