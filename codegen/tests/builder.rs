@@ -60,6 +60,16 @@ fn writes_only_when_changed() {
         "one dependency, with the OAuth 1.0a collection's feature: {}",
         first.dependencies
     );
+    let census = |module: &str| {
+        first
+            .scripts
+            .iter()
+            .find(|(name, _)| name == module)
+            .map(|(_, census)| *census)
+            .expect("a census per module")
+    };
+    assert_eq!(census("scripts").full, 7, "{:?}", census("scripts"));
+    assert_eq!(census("zoom_users").total(), 0);
     let second = builder.generate().expect("generates again");
     assert!(!second.written, "unchanged content is not rewritten");
     std::fs::write(&first.output, "stale").expect("overwrite");
