@@ -86,15 +86,29 @@ fn examples_without_a_code_take_it_from_status_text_or_name() {
         {"name": "Declined", "status": "Unprocessable Entity", "body": "{\"reason\": \"declined\"}"},
         {"name": "404 - no such card", "body": "{\"missing\": true}"},
         {"name": "Fabrikam payment", "body": "{\"id\": 1}"},
-        {"name": "2024 report", "body": "{\"id\": 2}"}
+        {"name": "2024 report", "body": "{\"id\": 2}"},
+        {"name": "OK", "body": "{\"paid\": true}"},
+        {"name": "Created (201)", "body": "{\"id\": 3}"},
+        {"name": "Conflict 404", "body": "{\"id\": 4}"},
+        {"name": "not found", "body": "{\"gone\": true}"}
     ]}]}"#;
     let generated = run(text);
     assert!(warning_at(&generated, "/item/0/response/0").contains("422 read from its status text"));
     assert!(warning_at(&generated, "/item/0/response/1").contains("404 read from its name"));
     assert!(warning_at(&generated, "/item/0/response/2").contains("not typed"));
     assert!(warning_at(&generated, "/item/0/response/3").contains("not typed"));
+    // A reason phrase as the name gives the status, alone or with its own code.
+    assert!(warning_at(&generated, "/item/0/response/4").contains("200 read from its name"));
+    assert!(warning_at(&generated, "/item/0/response/5").contains("201 read from its name"));
+    assert!(
+        warning_at(&generated, "/item/0/response/6").contains("not typed"),
+        "a phrase with another status's code is not guessed"
+    );
+    assert!(warning_at(&generated, "/item/0/response/7").contains("404 read from its name"));
     assert!(generated.code.contains("UnprocessableEntity("));
     assert!(generated.code.contains("NotFound("));
+    assert!(generated.code.contains("Ok("));
+    assert!(generated.code.contains("Created("));
 }
 
 #[test]

@@ -88,26 +88,39 @@ pub fn status_of(example: &Example, item_path: &[String], diags: &mut Diagnostic
 }
 
 /// The status an example without a code names: its status text is a reason phrase
-/// (`Unprocessable Entity`), or its name starts with a code (`422 - Invalid card`).
+/// (`Unprocessable Entity`), its name starts with a code (`422 - Invalid card`), or its name is
+/// a reason phrase, with or without its code after it (`Not Found`, `Created (201)`).
 fn status_from_text(example: &Example) -> Option<(u16, &'static str)> {
-    let by_reason = example.status.as_deref().and_then(|text| {
-        (100..600).find(|&code| {
-            http::StatusCode::from_u16(code)
-                .ok()
-                .and_then(|s| s.canonical_reason())
-                .is_some_and(|reason| reason.eq_ignore_ascii_case(text.trim()))
-        })
-    });
-    if let Some(code) = by_reason {
+    if let Some(code) = example.status.as_deref().and_then(reason_code) {
         return Some((code, "status text"));
     }
     let name = example.name.trim_start();
+    if let Some(code) = reason_code(name) {
+        return Some((code, "name"));
+    }
+    // `OK 200`, `Created (201)`, `Not Found - 404`: the phrase, then its own code.
+    let phrase = name.trim_end_matches(|c: char| c.is_ascii_digit() || " ()-:".contains(c));
+    let written = name[phrase.len()..].trim_matches(|c: char| !c.is_ascii_digit());
+    if let Some(code) = reason_code(phrase).filter(|code| written == code.to_string()) {
+        return Some((code, "name"));
+    }
     let digits = name
         .get(..3)
         .filter(|d| d.bytes().all(|b| b.is_ascii_digit()))?;
     let followed_by_digit = name[3..].starts_with(|c: char| c.is_ascii_digit());
     let code: u16 = digits.parse().ok()?;
     ((100..600).contains(&code) && !followed_by_digit).then_some((code, "name"))
+}
+
+/// The status whose reason phrase `text` is (`Not Found` is 404), in any case.
+fn reason_code(text: &str) -> Option<u16> {
+    let text = text.trim();
+    (100..600).find(|&code| {
+        http::StatusCode::from_u16(code)
+            .ok()
+            .and_then(|s| s.canonical_reason())
+            .is_some_and(|reason| reason.eq_ignore_ascii_case(text))
+    })
 }
 
 /// `Ok`, `NotFound`, ... from the status's reason phrase; `Status599` for unknown codes.
