@@ -121,6 +121,8 @@ async fn pre_request_scripts_compute_values_and_edit_headers() {
     let id = header(&sent, "x-request-id").expect("the added header");
     assert_eq!(id.len(), 36, "a UUID: {id}");
     assert_eq!(header(&sent, "x-legacy"), None, "removed");
+    // Query edits: `v` replaced, `trace` added, `debug` removed.
+    assert_eq!(sent.url.query(), Some("v=3&trace=on"));
 }
 
 #[tokio::test]

@@ -191,14 +191,18 @@ impl RequestBuilder {
         }
     }
 
-    /// Applies the header edits of pre-request scripts, after the request's own headers.
+    /// Applies the header and query edits of pre-request scripts, after the request's own.
     pub(super) fn apply(&mut self, edits: RequestEdits) {
-        for edit in edits.headers {
-            if edit.replace {
+        for edit in edits.edits {
+            if edit.replace && edit.query {
+                self.query.retain(|(key, _, _)| key != edit.name);
+            } else if edit.replace {
                 self.headers.remove(edit.name);
             }
-            if let Some(value) = edit.value {
-                self.header(edit.name, value);
+            match (edit.value, edit.query) {
+                (Some(value), true) => self.query(edit.name, value),
+                (Some(value), false) => self.header(edit.name, value),
+                (None, _) => {}
             }
         }
     }

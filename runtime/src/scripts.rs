@@ -1,5 +1,6 @@
 //! What a collection's pre-request and test scripts do, as the generator translated them: steps
-//! that set and unset variables, edit the request's headers and stop a request a guard refuses.
+//! that set and unset variables, edit the request's headers and query and stop a request a
+//! guard refuses.
 //! The client runs them as Postman does, the collection's first, then each folder's, then the
 //! request's own: pre-request steps before the request is built, test steps once the response
 //! is in. Variables they write are shared by a client and its clones, as one environment is
@@ -139,6 +140,25 @@ pub enum Step {
         /// Header name.
         name: &'static str,
     },
+    /// Sets a query parameter, replacing any of that key (`pm.request.url.query.upsert`).
+    SetQuery {
+        /// Its key.
+        name: &'static str,
+        /// Its value.
+        value: Value,
+    },
+    /// Adds a query parameter (`pm.request.url.query.add`).
+    AddQuery {
+        /// Its key.
+        name: &'static str,
+        /// Its value.
+        value: Value,
+    },
+    /// Removes a query parameter (`pm.request.url.query.remove`).
+    RemoveQuery {
+        /// Its key.
+        name: &'static str,
+    },
     /// Stops with the script's own message (`throw new Error("...")`).
     Fail {
         /// What the script says.
@@ -192,14 +212,15 @@ impl Written {
 /// What pre-request steps ask of the request being built.
 #[derive(Debug, Default)]
 pub(super) struct RequestEdits {
-    /// Header edits in order: a name and its new value, `None` to remove it; `replace` for
-    /// an upsert.
-    pub(super) headers: Vec<HeaderEdit>,
+    /// Header and query edits, in order.
+    pub(super) edits: Vec<Edit>,
 }
 
-/// One header edit.
+/// One edit of the request: a header or query parameter, its new value (`None` to remove
+/// it), and whether it replaces those of its name (an upsert or removal) or is added.
 #[derive(Debug)]
-pub(super) struct HeaderEdit {
+pub(super) struct Edit {
+    pub(super) query: bool,
     pub(super) name: &'static str,
     pub(super) value: Option<String>,
     pub(super) replace: bool,
@@ -244,20 +265,26 @@ impl<'a> Run<'a> {
                     self.written.set(scope, name, value);
                 }
                 Step::Unset { scope, name } => self.written.set(scope, name, None),
-                Step::SetHeader { name, value } | Step::AddHeader { name, value } => {
+                Step::SetHeader { name, value }
+                | Step::AddHeader { name, value }
+                | Step::SetQuery { name, value }
+                | Step::AddQuery { name, value } => {
                     let value = self.value(value).map(|v| text_of(&v));
-                    let replace = matches!(step, Step::SetHeader { .. });
-                    self.edits.headers.push(HeaderEdit {
+                    self.edits.edits.push(Edit {
+                        query: matches!(step, Step::SetQuery { .. } | Step::AddQuery { .. }),
                         name,
                         value: Some(value.unwrap_or_else(|| "undefined".to_owned())),
-                        replace,
+                        replace: matches!(step, Step::SetHeader { .. } | Step::SetQuery { .. }),
                     });
                 }
-                Step::RemoveHeader { name } => self.edits.headers.push(HeaderEdit {
-                    name,
-                    value: None,
-                    replace: true,
-                }),
+                Step::RemoveHeader { name } | Step::RemoveQuery { name } => {
+                    self.edits.edits.push(Edit {
+                        query: matches!(step, Step::RemoveQuery { .. }),
+                        name,
+                        value: None,
+                        replace: true,
+                    });
+                }
                 Step::Fail { message } => {
                     let message = self
                         .value(message)
@@ -611,7 +638,7 @@ mod tests {
         run.steps(&steps).unwrap();
         let edits: Vec<(&str, Option<&str>, bool)> = run
             .edits
-            .headers
+            .edits
             .iter()
             .map(|e| (e.name, e.value.as_deref(), e.replace))
             .collect();

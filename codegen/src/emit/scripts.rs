@@ -110,6 +110,15 @@ fn step(step: &Step) -> TokenStream {
             quote!(runtime::scripts::Step::AddHeader { name: #name, value: #value })
         }
         Step::RemoveHeader { name } => quote!(runtime::scripts::Step::RemoveHeader { name: #name }),
+        Step::SetQuery { name, value } => {
+            let value = self::value(value);
+            quote!(runtime::scripts::Step::SetQuery { name: #name, value: #value })
+        }
+        Step::AddQuery { name, value } => {
+            let value = self::value(value);
+            quote!(runtime::scripts::Step::AddQuery { name: #name, value: #value })
+        }
+        Step::RemoveQuery { name } => quote!(runtime::scripts::Step::RemoveQuery { name: #name }),
         Step::Fail { message } => {
             let message = value(message);
             quote!(runtime::scripts::Step::Fail { message: #message })

@@ -134,6 +134,25 @@ pub enum Step {
         /// Header name.
         name: String,
     },
+    /// Sets a query parameter, replacing others of its key.
+    SetQuery {
+        /// Key.
+        name: String,
+        /// Value.
+        value: Value,
+    },
+    /// Adds a query parameter.
+    AddQuery {
+        /// Key.
+        name: String,
+        /// Value.
+        value: Value,
+    },
+    /// Removes a query parameter.
+    RemoveQuery {
+        /// Key.
+        name: String,
+    },
     /// Stops the request with the script's message.
     Fail {
         /// The message.

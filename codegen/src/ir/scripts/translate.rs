@@ -340,6 +340,25 @@ impl Translator<'_> {
                     ),
                 }
             }
+            "pm.request.url.query.add" | "pm.request.url.query.upsert" => {
+                match args.first().and_then(|a| self.query_object(a)) {
+                    Some((name, value)) if callee.ends_with("upsert") => {
+                        steps.push(Step::SetQuery { name, value });
+                    }
+                    Some((name, value)) => steps.push(Step::AddQuery { name, value }),
+                    None => self.skip(
+                        at,
+                        format!("`{callee}` with a parameter the client cannot compute"),
+                    ),
+                }
+            }
+            "pm.request.url.query.remove" => match args.first().and_then(|a| literal(a)) {
+                Some(name) => steps.push(Step::RemoveQuery { name }),
+                None => self.skip(
+                    at,
+                    format!("`{callee}` with a key the client cannot compute"),
+                ),
+            },
             "pm.request.headers.remove" | "pm.request.removeHeader" => {
                 match args.first().and_then(|a| literal(a)) {
                     Some(name) => steps.push(Step::RemoveHeader { name }),
@@ -370,6 +389,15 @@ impl Translator<'_> {
             "pm.sendRequest" => self.skip(at, "`pm.sendRequest` (a request of its own)"),
             _ => self.skip(at, format!("`{callee}(...)`")),
         }
+    }
+
+    /// `{key: "page", value: ...}` or `"page=2"` as a query parameter.
+    fn query_object(&mut self, expression: &Expression<'_>) -> Option<(String, Value)> {
+        if let Some(text) = literal(expression) {
+            let (key, value) = text.split_once('=').unwrap_or((text.as_str(), ""));
+            return Some((key.to_owned(), Value::Text(value.to_owned())));
+        }
+        self.header_object(expression)
     }
 
     /// `{key: "X-Name", value: ...}` or `"X-Name: value"` as a header.
@@ -959,6 +987,7 @@ mod tests {
             pm.variables.set("auth", "Bearer " + pm.environment.get("token"));
             pm.variables.set("range", `0-${pm.variables.get("size")}`);
             pm.request.headers.upsert({ key: "X-Request-Id", value: pm.variables.get("id") });
+            pm.request.url.query.remove("debug");
             if (!pm.environment.get("device_id")) { throw new Error("'device_id' must be set"); }
         "#);
         assert_eq!(t.untranslated, vec![]);
@@ -985,6 +1014,12 @@ mod tests {
         );
         assert_eq!(
             t.steps[6],
+            Step::RemoveQuery {
+                name: "debug".into()
+            }
+        );
+        assert_eq!(
+            t.steps[7],
             Step::If {
                 condition: Condition::Not(Box::new(Condition::Truthy(Value::Variable(
                     "device_id".into()
