@@ -91,8 +91,9 @@ pub struct RequestBuilder {
 impl RequestBuilder {
     /// Starts a request to `server` (a key of the client's servers).
     pub fn new(client: &Client, method: &str, server: &str) -> Result<Self, BuildError> {
+        let variables = client.current_variables();
         let base = client
-            .server(server)
+            .server_with(server, &variables)
             .filter(|s| !s.is_empty())
             .ok_or_else(|| BuildError::new(format!("no base URL set for server `{server}`")))?;
         if base.contains("{{") {
@@ -108,7 +109,7 @@ impl RequestBuilder {
             query: Vec::new(),
             headers: client.default_headers.clone(),
             body: Body::Empty,
-            variables: client.current_variables(),
+            variables,
             secret_path_values: Vec::new(),
             challenge: None,
             token_slot: None,

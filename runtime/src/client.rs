@@ -118,7 +118,11 @@ impl Client {
     /// The base URL requests to `key` go to: one set with [`Client::with_server`], else the
     /// variable of that name, else the collection's default; variables in it resolved.
     pub fn server(&self, key: &str) -> Option<String> {
-        let variables = self.current_variables();
+        self.server_with(key, &self.current_variables())
+    }
+
+    /// [`Client::server`] with `variables`, the client's as a request sees them.
+    pub(super) fn server_with(&self, key: &str, variables: &Variables) -> Option<String> {
         let url = self
             .server_overrides
             .get(key)
