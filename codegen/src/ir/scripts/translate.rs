@@ -238,6 +238,10 @@ impl Translator<'_> {
         at: u32,
         steps: &mut Vec<Step>,
     ) {
+        // `pm.expect(x).to.equal(y)`, `pm.response.to.have.header("X")`: checks, not run.
+        if chain_root(expression).is_some_and(|root| is_assertion(&root)) {
+            return;
+        }
         match expression {
             Expression::CallExpression(call) => {
                 let Some(callee) = callee_path(&call.callee) else {
@@ -826,6 +830,27 @@ fn unsetter(callee: &str) -> Option<Scope> {
     })
 }
 
+/// The name path a chain of calls and members starts from: `pm.expect` for
+/// `pm.expect(x).to.equal(y)`, `pm.response.to.have.status` for the call of that name.
+fn chain_root(expression: &Expression<'_>) -> Option<String> {
+    match expression {
+        Expression::CallExpression(call) => {
+            callee_path(&call.callee).or_else(|| chain_root(&call.callee))
+        }
+        Expression::StaticMemberExpression(member) => {
+            callee_path(expression).or_else(|| chain_root(&member.object))
+        }
+        Expression::ComputedMemberExpression(member) => chain_root(&member.object),
+        Expression::ParenthesizedExpression(inner) => chain_root(&inner.expression),
+        _ => None,
+    }
+}
+
+/// Whether a chain starting at `root` is one of Postman's checks.
+fn is_assertion(root: &str) -> bool {
+    root == "pm.expect" || root.starts_with("pm.response.to.") || root.starts_with("pm.request.to.")
+}
+
 /// `a.b.c` for a chain of names (`pm.environment.set`).
 fn callee_path(expression: &Expression<'_>) -> Option<String> {
     match expression {
@@ -924,6 +949,9 @@ mod tests {
             pm.collectionVariables.set("token", pm.response.json().access_token);
             pm.globals.set("props", JSON.stringify(data.properties));
             pm.test("Status is 200", function () { pm.response.to.have.status(200); });
+            pm.expect(data.id).to.be.a("string");
+            pm.response.to.have.header("Location");
+            pm.expect(pm.response.code).to.equal(200);
         "#);
         assert_eq!(t.untranslated, vec![]);
         assert_eq!(
