@@ -4,15 +4,13 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-mod cli_error;
-mod corpus;
-mod decode_check;
-
 use clap::{Parser, Subcommand};
 use postman_codegen::emit::runtime::DEFAULT_CRATE_PATH;
 use postman_codegen::{generate_with_environment, module_name_for, Environment, Output};
 
-use cli_error::Error;
+use postman_codegen_cli::cli_error::Error;
+use postman_codegen_cli::decoding;
+use postman_codegen_cli::files::{cargo_toml, write};
 
 /// Generation allocates many small token streams; mimalloc serves them faster than the system
 /// allocator.
@@ -110,25 +108,8 @@ enum Command {
         #[arg(long, default_value_t = 8, value_name = "N")]
         per_status: usize,
     },
-    /// Generate every collection in the given directories and print a table; with `--compile`,
-    /// also build all outputs in scratch crates with `cargo clippy -D warnings`.
-    Corpus {
-        /// Directories of `*.json` collections.
-        #[arg(required = true)]
-        dirs: Vec<PathBuf>,
-        /// Scratch directory to compile the generated modules in.
-        #[arg(long, value_name = "DIR")]
-        compile: Option<PathBuf>,
-        /// Baseline TSV: fail when a collection stops generating, loses requests or
-        /// operations, or gains warnings.
-        #[arg(long, value_name = "FILE")]
-        baseline: Option<PathBuf>,
-        /// Rewrite the baseline from this run instead of comparing with it.
-        #[arg(long, requires = "baseline")]
-        update_baseline: bool,
-    },
-    /// Decode every saved JSON response of the collections with the generated types: control
-    /// (types inferred from all examples) and leave-one-out (from all but that one).
+    /// Decode the responses recorded in newman reports and HAR files with the generated types,
+    /// each with the type its request and status have in the client.
     Decode {
         /// Directories of `*.json` collections.
         #[arg(required = true)]
@@ -136,45 +117,12 @@ enum Command {
         /// Scratch directory for the check program.
         #[arg(long, value_name = "DIR")]
         scratch: PathBuf,
-        /// Instead of the saved examples, decode the responses recorded in these newman
-        /// reports and HAR files (or directories of them), each with the type its request and
-        /// status have in the client.
-        #[arg(long, num_args = 1.., value_name = "REPORT", conflicts_with = "baseline")]
+        /// Newman reports and HAR files, or directories of them.
+        #[arg(long, required = true, num_args = 1.., value_name = "REPORT")]
         responses: Vec<PathBuf>,
-        /// With `--responses`: fail when fewer than this percentage of the responses with a
-        /// JSON type decode.
-        #[arg(
-            long,
-            default_value_t = 0.0,
-            value_name = "PERCENT",
-            requires = "responses"
-        )]
+        /// Fail when fewer than this percentage of the responses with a JSON type decode.
+        #[arg(long, default_value_t = 0.0, value_name = "PERCENT")]
         min_percent: f64,
-        /// Baseline TSV: fail when a collection has fewer cases or decodes fewer.
-        #[arg(long, value_name = "FILE")]
-        baseline: Option<PathBuf>,
-        /// Rewrite the baseline from this run instead of comparing with it.
-        #[arg(long, requires = "baseline")]
-        update_baseline: bool,
-    },
-    /// Send every request of the collections with newman and with the generated client to a
-    /// recording server on 127.0.0.1, pair them by item path and compare them.
-    Parity {
-        /// Directories of `*.json` collections.
-        #[arg(required = true)]
-        dirs: Vec<PathBuf>,
-        /// Scratch directory for the sender programs, newman's inputs and the recordings.
-        #[arg(long, value_name = "DIR")]
-        scratch: PathBuf,
-        /// The newman executable (`.ci/newman/node_modules/.bin/newman` after `npm ci`).
-        #[arg(long, value_name = "FILE", default_value = "newman")]
-        newman: PathBuf,
-        /// Baseline TSV: fail when a collection has fewer requests or fewer identical ones.
-        #[arg(long, value_name = "FILE")]
-        baseline: Option<PathBuf>,
-        /// Rewrite the baseline from this run instead of comparing with it.
-        #[arg(long, requires = "baseline")]
-        update_baseline: bool,
     },
 }
 
@@ -245,46 +193,12 @@ fn run(command: Command) -> Result<(), Error> {
                 per_status,
             },
         ),
-        Command::Corpus {
-            dirs,
-            compile,
-            baseline,
-            update_baseline,
-        } => corpus::run(
-            &dirs,
-            &corpus::Options {
-                compile: compile.as_deref(),
-                baseline: baseline.as_deref(),
-                update_baseline,
-            },
-        ),
         Command::Decode {
             dirs,
             scratch,
             responses,
             min_percent,
-            baseline,
-            update_baseline,
-        } => {
-            if responses.is_empty() {
-                corpus::decode::run(&dirs, &scratch, baseline.as_deref(), update_baseline)
-            } else {
-                corpus::decode::run_observed(&dirs, &responses, &scratch, min_percent)
-            }
-        }
-        Command::Parity {
-            dirs,
-            scratch,
-            newman,
-            baseline,
-            update_baseline,
-        } => corpus::parity::run(
-            &dirs,
-            &scratch,
-            &newman,
-            baseline.as_deref(),
-            update_baseline,
-        ),
+        } => decoding::run_observed(&dirs, &responses, &scratch, min_percent),
     }
 }
 
@@ -526,40 +440,4 @@ fn up_to_date(path: &Path, content: &str) -> Result<(), Error> {
         path: path.display().to_string(),
         message: "out of date; run the command without --check".to_owned(),
     })
-}
-
-pub(crate) fn write(path: &Path, content: &str) -> Result<(), Error> {
-    let io = |source| Error::Io {
-        path: path.display().to_string(),
-        source,
-    };
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).map_err(io)?;
-    }
-    std::fs::write(path, content).map_err(io)
-}
-
-/// The manifest of a client crate with `dependencies` (from crates.io only). A standalone
-/// crate is its own workspace; a scratch crate of the corpus runner is a member of the
-/// runner's.
-pub(crate) fn cargo_toml(
-    name: &str,
-    edition: &str,
-    own_workspace: bool,
-    dependencies: &str,
-) -> String {
-    let package = postman_codegen::naming::snake(name, "client").replace('_', "-");
-    let workspace = if own_workspace { "\n[workspace]\n" } else { "" };
-    format!(
-        r#"[package]
-name = "{package}"
-version = "0.1.0"
-edition = "{edition}"
-description = "Client generated by postman-codegen"
-publish = false
-
-[dependencies]
-{dependencies}
-{workspace}"#
-    )
 }

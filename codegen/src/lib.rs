@@ -26,7 +26,7 @@ mod builder;
 
 // Which names are credentials: one rule for the generator (environments, `learn`) and the
 // clients it emits. At the crate root, so that every module sees it.
-include!("../../runtime/src/secret_names.rs");
+include!("../runtime/secret_names.rs");
 
 pub use builder::{Builder, Report};
 pub use diagnostics::{Diagnostic, Severity};

@@ -24,61 +24,41 @@ pub const DEFAULT_CRATE_PATH: &str = "::postman_codegen_runtime";
 /// The runtime crate's version: the generator's own, as they are released together.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// The runtime crate's sources by file name, `lib.rs` first.
+/// The runtime crate's sources by file name, `lib.rs` first. `codegen/runtime` links to
+/// `runtime/src`, so `cargo package` copies them into the generator's package.
 const SOURCES: &[(&str, &str)] = &[
-    ("lib.rs", include_str!("../../../runtime/src/lib.rs")),
-    ("aws.rs", include_str!("../../../runtime/src/aws.rs")),
-    ("body.rs", include_str!("../../../runtime/src/body.rs")),
-    (
-        "builder.rs",
-        include_str!("../../../runtime/src/builder.rs"),
-    ),
-    ("client.rs", include_str!("../../../runtime/src/client.rs")),
+    ("lib.rs", include_str!("../../runtime/lib.rs")),
+    ("aws.rs", include_str!("../../runtime/aws.rs")),
+    ("body.rs", include_str!("../../runtime/body.rs")),
+    ("builder.rs", include_str!("../../runtime/builder.rs")),
+    ("client.rs", include_str!("../../runtime/client.rs")),
     (
         "credentials.rs",
-        include_str!("../../../runtime/src/credentials.rs"),
+        include_str!("../../runtime/credentials.rs"),
     ),
-    ("decode.rs", include_str!("../../../runtime/src/decode.rs")),
-    ("digest.rs", include_str!("../../../runtime/src/digest.rs")),
+    ("decode.rs", include_str!("../../runtime/decode.rs")),
+    ("digest.rs", include_str!("../../runtime/digest.rs")),
     (
         "dynamic_names.rs",
-        include_str!("../../../runtime/src/dynamic_names.rs"),
+        include_str!("../../runtime/dynamic_names.rs"),
     ),
-    (
-        "edgegrid.rs",
-        include_str!("../../../runtime/src/edgegrid.rs"),
-    ),
-    ("error.rs", include_str!("../../../runtime/src/error.rs")),
-    ("hawk.rs", include_str!("../../../runtime/src/hawk.rs")),
-    ("jwt.rs", include_str!("../../../runtime/src/jwt.rs")),
-    ("oauth1.rs", include_str!("../../../runtime/src/oauth1.rs")),
-    ("oauth2.rs", include_str!("../../../runtime/src/oauth2.rs")),
-    (
-        "operation.rs",
-        include_str!("../../../runtime/src/operation.rs"),
-    ),
-    (
-        "prepared.rs",
-        include_str!("../../../runtime/src/prepared.rs"),
-    ),
-    (
-        "response.rs",
-        include_str!("../../../runtime/src/response.rs"),
-    ),
-    ("retry.rs", include_str!("../../../runtime/src/retry.rs")),
-    (
-        "scripts.rs",
-        include_str!("../../../runtime/src/scripts.rs"),
-    ),
+    ("edgegrid.rs", include_str!("../../runtime/edgegrid.rs")),
+    ("error.rs", include_str!("../../runtime/error.rs")),
+    ("hawk.rs", include_str!("../../runtime/hawk.rs")),
+    ("jwt.rs", include_str!("../../runtime/jwt.rs")),
+    ("oauth1.rs", include_str!("../../runtime/oauth1.rs")),
+    ("oauth2.rs", include_str!("../../runtime/oauth2.rs")),
+    ("operation.rs", include_str!("../../runtime/operation.rs")),
+    ("prepared.rs", include_str!("../../runtime/prepared.rs")),
+    ("response.rs", include_str!("../../runtime/response.rs")),
+    ("retry.rs", include_str!("../../runtime/retry.rs")),
+    ("scripts.rs", include_str!("../../runtime/scripts.rs")),
     (
         "secret_names.rs",
-        include_str!("../../../runtime/src/secret_names.rs"),
+        include_str!("../../runtime/secret_names.rs"),
     ),
-    ("tokens.rs", include_str!("../../../runtime/src/tokens.rs")),
-    (
-        "variables.rs",
-        include_str!("../../../runtime/src/variables.rs"),
-    ),
+    ("tokens.rs", include_str!("../../runtime/tokens.rs")),
+    ("variables.rs", include_str!("../../runtime/variables.rs")),
 ];
 
 /// The source of the runtime file `name` (`client.rs`), empty if there is none.
@@ -283,7 +263,7 @@ mod tests {
     /// runtime cover them all.
     #[test]
     fn sources_list_every_runtime_file() {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../runtime/src");
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/runtime");
         let mut files: Vec<String> = std::fs::read_dir(dir)
             .expect("runtime sources")
             .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())

@@ -5,7 +5,7 @@
 use crate::collection::{Body, Request};
 use crate::diagnostics::Diagnostics;
 
-include!("../../../runtime/src/dynamic_names.rs");
+include!("../../runtime/dynamic_names.rs");
 
 /// Every text of a request that variables can appear in.
 fn texts(request: &Request) -> Vec<&str> {

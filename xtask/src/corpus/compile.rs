@@ -6,7 +6,9 @@ use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::Stdio;
 
-use crate::cli_error::Error;
+use postman_codegen_cli::cli_error::Error;
+use postman_codegen_cli::files::{cargo_toml, write};
+use postman_codegen_cli::scratch::{cargo, write_workspace_manifest};
 use serde_json::Value;
 
 /// Whether one collection's output compiled.
@@ -39,6 +41,16 @@ const LINES_PER_CRATE: usize = 150_000;
 /// includes the generated code (standalone crates are generated as 2021 and CI checks one).
 const EDITION: &str = "2024";
 
+/// The dependency of the scratch crates: the workspace's runtime crate with every signing
+/// scheme, the clients' default shape.
+fn runtime_crate() -> String {
+    let every_scheme = postman_codegen::ir::AuthModule::ALL
+        .iter()
+        .copied()
+        .collect();
+    postman_codegen::runtime_dependency(&every_scheme, &postman_codegen::RuntimeSource::default())
+}
+
 /// Diagnostics printed in full before the rest are only counted.
 const SHOWN_DIAGNOSTICS: usize = 20;
 
@@ -54,7 +66,7 @@ pub fn compile_all(
         path: dir.display().to_string(),
         source,
     };
-    let mut child = super::cargo()
+    let mut child = cargo()
         .args(["clippy", "--quiet", "--workspace", "--message-format=json"])
         .args(["--", "-D", "warnings"])
         .current_dir(dir)
@@ -158,18 +170,17 @@ fn crate_name(i: usize) -> String {
 
 fn write_workspace(dir: &Path, crates: &[Vec<&(String, String)>]) -> Result<(), Error> {
     let members: Vec<String> = (0..crates.len()).map(|i| format!("part{i}")).collect();
-    super::write_workspace_manifest(dir, &members)?;
+    write_workspace_manifest(dir, &members)?;
     for (i, part) in crates.iter().enumerate() {
         let crate_dir = dir.join(format!("part{i}"));
-        let manifest =
-            crate::cargo_toml(&crate_name(i), EDITION, false, &super::all_dependencies());
-        crate::write(&crate_dir.join("Cargo.toml"), &manifest)?;
+        let manifest = cargo_toml(&crate_name(i), EDITION, false, &runtime_crate());
+        write(&crate_dir.join("Cargo.toml"), &manifest)?;
         let mut lib = String::new();
         for (name, code) in part {
-            crate::write(&crate_dir.join("src").join(format!("{name}.rs")), code)?;
+            write(&crate_dir.join("src").join(format!("{name}.rs")), code)?;
             lib.push_str(&format!("include!(\"{name}.rs\");\n"));
         }
-        crate::write(&crate_dir.join("src").join("lib.rs"), &lib)?;
+        write(&crate_dir.join("src").join("lib.rs"), &lib)?;
     }
     Ok(())
 }

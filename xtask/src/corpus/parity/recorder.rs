@@ -6,7 +6,8 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
-use crate::cli_error::Error;
+use postman_codegen_cli::cli_error::Error;
+use postman_codegen_cli::files::write;
 use serde_json::Value;
 
 /// The server's script.
@@ -36,7 +37,7 @@ impl Recorder {
     /// Starts the server with its log under `scratch`.
     pub fn start(scratch: &Path) -> Result<Self, Error> {
         let script = scratch.join("record.js");
-        crate::write(&script, SCRIPT)?;
+        write(&script, SCRIPT)?;
         let log = scratch.join("records.jsonl");
         let io = |source| Error::Io {
             path: script.display().to_string(),

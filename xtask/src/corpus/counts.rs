@@ -4,7 +4,8 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::cli_error::Error;
+use postman_codegen_cli::cli_error::Error;
+use postman_codegen_cli::files;
 
 /// A row of counts that a baseline keeps.
 pub trait Counts: Sized + Default {
@@ -64,7 +65,7 @@ fn write<T: Counts>(path: &Path, run: &BTreeMap<String, T>) -> Result<(), Error>
         let values: Vec<String> = counts.values().iter().map(usize::to_string).collect();
         text.push_str(&format!("{name}\t{}\n", values.join("\t")));
     }
-    crate::write(path, &text)
+    files::write(path, &text)
 }
 
 fn read<T: Counts>(path: &Path) -> Result<BTreeMap<String, T>, Error> {

@@ -1,4 +1,4 @@
-//! `postman-codegen parity`: newman and the generated client send every request of the
+//! `xtask parity`: newman and the generated client send every request of the
 //! collections to one recording server on 127.0.0.1; the requests are paired by item path
 //! and compared, and a per-collection table and the kinds of difference are printed.
 
@@ -10,17 +10,19 @@ mod sender;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use crate::cli_error::Error;
 use postman_codegen::collection::{parse_collection, Collection};
 use postman_codegen::diagnostics::Diagnostics;
 use postman_codegen::ir::{self, Api};
 use postman_codegen::{emit, module_name_for, naming::Namespace};
+use postman_codegen_cli::cli_error::Error;
+use postman_codegen_cli::files::write;
 
 use compare::Difference;
 use recorder::Record;
 
-use super::{collection_files, counts, percent};
+use super::counts;
 use postman_codegen::files::collection_stem;
+use postman_codegen_cli::scratch::{collection_files, percent};
 
 /// One collection taken through both senders.
 pub struct Subject {
@@ -107,7 +109,7 @@ pub fn run(
         })
         .collect();
     let listing_path = scratch.join("differences.tsv");
-    crate::write(&listing_path, &listing)?;
+    write(&listing_path, &listing)?;
     println!("every difference: {}", listing_path.display());
     counts::settle("parity", baseline, update, &tallies)
 }

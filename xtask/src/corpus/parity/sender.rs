@@ -5,10 +5,14 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Child, Stdio};
 
-use crate::cli_error::Error;
 use postman_codegen::collection::{Auth, AuthKind, Collection, Item, KeyValue};
 use postman_codegen::ir::Module;
 use postman_codegen::naming::ident;
+use postman_codegen_cli::cli_error::Error;
+use postman_codegen_cli::files::{cargo_toml, write};
+use postman_codegen_cli::scratch::{
+    all_dependencies, cargo, remove_old_parts, write_workspace_manifest,
+};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -18,17 +22,17 @@ use super::{server_urls, ItemKey, Sent, Subject};
 pub fn start_build(scratch: &Path, subjects: &[Subject]) -> Result<Child, Error> {
     let dir = scratch.join("senders");
     let parts = parts(subjects);
-    super::super::remove_old_parts(&dir)?;
+    remove_old_parts(&dir)?;
     let names: Vec<String> = (0..parts.len()).map(|i| format!("part{i}")).collect();
-    super::super::write_workspace_manifest(&dir, &names)?;
+    write_workspace_manifest(&dir, &names)?;
     for (name, part) in names.iter().zip(&parts) {
         let crate_dir = dir.join(name);
         // The programs drive the clients on a tokio runtime: the client's tokio, with `rt`.
-        let manifest = crate::cargo_toml(
+        let manifest = cargo_toml(
             &format!("parity-sender-{name}"),
             "2021",
             false,
-            &super::super::all_dependencies(),
+            &all_dependencies(),
         )
         .lines()
         .map(|line| match line.strip_prefix("tokio = ") {
@@ -38,15 +42,15 @@ pub fn start_build(scratch: &Path, subjects: &[Subject]) -> Result<Child, Error>
             None => format!("{line}\n"),
         })
         .collect::<String>();
-        crate::write(&crate_dir.join("Cargo.toml"), &manifest)?;
+        write(&crate_dir.join("Cargo.toml"), &manifest)?;
         for subject in part {
             let file = crate_dir.join("src").join(format!("{}.rs", subject.module));
-            crate::write(&file, &subject.code)?;
+            write(&file, &subject.code)?;
         }
         let code = program(part);
-        crate::write(&crate_dir.join("src").join("main.rs"), &code)?;
+        write(&crate_dir.join("src").join("main.rs"), &code)?;
     }
-    super::super::cargo()
+    cargo()
         .args(["build", "--quiet", "--workspace"])
         .current_dir(&dir)
         .stdout(Stdio::null())
@@ -80,7 +84,7 @@ pub fn finish_and_run(
     let mut sent: BTreeMap<String, BTreeMap<ItemKey, Sent>> = BTreeMap::new();
     for i in 0..parts(subjects).len() {
         let package = format!("parity-sender-part{i}");
-        let output = super::super::cargo()
+        let output = cargo()
             .args(["run", "--quiet", "-p", &package, "--", origin])
             .current_dir(&dir)
             .output()

@@ -1,81 +1,26 @@
-//! `postman-codegen decode`: the control and leave-one-out decode checks over every saved JSON
-//! response of the collections, with a per-collection table and a baseline.
+//! Decoding responses with the generated types: cases gathered from collections, built into
+//! check programs in a scratch workspace and run. `decode --responses` checks recorded
+//! responses this way; the workspace's corpus checks use it for the saved examples.
 
-use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::cli_error::Error;
 use crate::decode_check::{cases_file, parts, program, Case, Cases, Check};
-
-use super::{collection_files, counts, percent};
+use crate::files::{cargo_toml, write};
+use crate::scratch::{
+    all_dependencies, cargo_output, collection_files, percent, remove_old_parts,
+    write_workspace_manifest,
+};
 use postman_codegen::files::collection_stem;
 
 /// Failures printed in full before the rest are only counted.
-const SHOWN_FAILURES: usize = 40;
-
-/// One collection's results: decoded and total, for control and leave-one-out.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Tally {
-    control_ok: usize,
-    control: usize,
-    loo_ok: usize,
-    loo: usize,
-}
-
-impl Tally {
-    fn add(&mut self, check: Check, ok: bool) {
-        let (decoded, total) = match check {
-            Check::Control => (&mut self.control_ok, &mut self.control),
-            Check::LeaveOneOut | Check::Observed => (&mut self.loo_ok, &mut self.loo),
-        };
-        *total += 1;
-        *decoded += usize::from(ok);
-    }
-}
-
-/// Runs both checks in a scratch crate under `scratch`; fails on a collection that does worse
-/// than `baseline` (unless `update` rewrites it).
-pub fn run(
-    dirs: &[std::path::PathBuf],
-    scratch: &Path,
-    baseline: Option<&Path>,
-    update: bool,
-) -> Result<(), Error> {
-    let (cases, owners) = gather(dirs, |cases, source, name| {
-        cases.add_collection(source, name).is_ok()
-    })?;
-    let results = decode_all(scratch, &cases)?;
-    let mut tallies: BTreeMap<String, Tally> = BTreeMap::new();
-    let mut start = 0;
-    let mut failures = Vec::new();
-    for (name, end) in &owners {
-        if *end == start {
-            continue;
-        }
-        let tally = tallies.entry(name.clone()).or_default();
-        for (case, result) in cases.cases[start..*end].iter().zip(&results[start..*end]) {
-            tally.add(case.check, result.is_ok());
-            if let Err(e) = result {
-                failures.push(describe(name, case, e));
-            }
-        }
-        start = *end;
-    }
-    for line in failures.iter().take(SHOWN_FAILURES) {
-        eprintln!("{line}");
-    }
-    if failures.len() > SHOWN_FAILURES {
-        eprintln!("... and {} more failures", failures.len() - SHOWN_FAILURES);
-    }
-    print_table(&tallies);
-    counts::settle("decode", baseline, update, &tallies)
-}
+pub const SHOWN_FAILURES: usize = 40;
 
 /// The cases that `add` makes of each readable collection of `dirs` (given its text and file
 /// name; `false` when it is not a collection), with each collection's name and the end of its
 /// cases.
-fn gather(
-    dirs: &[std::path::PathBuf],
+pub fn gather(
+    dirs: &[PathBuf],
     mut add: impl FnMut(&mut Cases, &str, &str) -> bool,
 ) -> Result<(Cases, Vec<(String, usize)>), Error> {
     let mut cases = Cases::default();
@@ -92,7 +37,8 @@ fn gather(
     Ok((cases, owners))
 }
 
-fn describe(collection: &str, case: &Case, error: &str) -> String {
+/// One failed case, for the log: collection, item path, status, check and error.
+pub fn describe(collection: &str, case: &Case, error: &str) -> String {
     let check = match case.check {
         Check::Control => "control",
         Check::LeaveOneOut => "leave-one-out",
@@ -110,8 +56,8 @@ fn describe(collection: &str, case: &Case, error: &str) -> String {
 /// does the client decode what the service really sent? Prints a table per collection; fails
 /// when fewer than `min_percent` of the responses with a JSON type decode.
 pub fn run_observed(
-    dirs: &[std::path::PathBuf],
-    reports: &[std::path::PathBuf],
+    dirs: &[PathBuf],
+    reports: &[PathBuf],
     scratch: &Path,
     min_percent: f64,
 ) -> Result<(), Error> {
@@ -179,28 +125,28 @@ const FIELDS_PER_PART: usize = 6_000;
 
 /// Builds the check programs in a workspace under `scratch` and runs them; one result per
 /// case.
-fn decode_all(scratch: &Path, cases: &Cases) -> Result<Vec<Result<(), String>>, Error> {
+pub fn decode_all(scratch: &Path, cases: &Cases) -> Result<Vec<Result<(), String>>, Error> {
     let parts = parts(cases, FIELDS_PER_PART);
-    super::remove_old_parts(scratch)?;
+    remove_old_parts(scratch)?;
     let names: Vec<String> = (0..parts.len()).map(|i| format!("part{i}")).collect();
-    super::write_workspace_manifest(scratch, &names)?;
+    write_workspace_manifest(scratch, &names)?;
     for (name, part) in names.iter().zip(parts) {
         let dir = scratch.join(name);
         let package = format!("decode-check-{name}");
-        crate::write(
+        write(
             &dir.join("Cargo.toml"),
-            &crate::cargo_toml(&package, "2021", false, &super::all_dependencies()),
+            &cargo_toml(&package, "2021", false, &all_dependencies()),
         )?;
         let code = program(cases, part);
-        crate::write(&dir.join("src").join("main.rs"), &code)?;
+        write(&dir.join("src").join("main.rs"), &code)?;
     }
     let cases_path = scratch.join("cases.json");
-    crate::write(&cases_path, &cases_file(cases))?;
+    write(&cases_path, &cases_file(cases))?;
     let cases_path = cases_path.canonicalize().map_err(|source| Error::Io {
         path: cases_path.display().to_string(),
         source,
     })?;
-    super::cargo_output(scratch, &["build", "--quiet", "--workspace"])?;
+    cargo_output(scratch, &["build", "--quiet", "--workspace"])?;
     let mut results: Vec<Option<Result<(), String>>> = cases
         .cases
         .iter()
@@ -209,7 +155,7 @@ fn decode_all(scratch: &Path, cases: &Cases) -> Result<Vec<Result<(), String>>, 
     for name in &names {
         let package = format!("decode-check-{name}");
         let cases_arg = cases_path.display().to_string();
-        let stdout = super::cargo_output(
+        let stdout = cargo_output(
             scratch,
             &["run", "--quiet", "-p", &package, "--", &cases_arg],
         )?;
@@ -229,63 +175,4 @@ fn decode_all(scratch: &Path, cases: &Cases) -> Result<Vec<Result<(), String>>, 
         .into_iter()
         .map(|r| r.unwrap_or_else(|| Err("no result from the check program".to_owned())))
         .collect())
-}
-
-fn print_table(tallies: &BTreeMap<String, Tally>) {
-    println!("| collection | control | decoded | % | leave-one-out | decoded | % |");
-    println!("|---|---:|---:|---:|---:|---:|---:|");
-    let row = |label: &str, t: &Tally| {
-        println!(
-            "| {label} | {} | {} | {} | {} | {} | {} |",
-            t.control,
-            t.control_ok,
-            percent(t.control_ok, t.control),
-            t.loo,
-            t.loo_ok,
-            percent(t.loo_ok, t.loo)
-        );
-    };
-    let mut sum = Tally::default();
-    for (name, t) in tallies {
-        row(name, t);
-        sum.control += t.control;
-        sum.control_ok += t.control_ok;
-        sum.loo += t.loo;
-        sum.loo_ok += t.loo_ok;
-    }
-    row(&format!("total ({} collections)", tallies.len()), &sum);
-}
-
-impl counts::Counts for Tally {
-    const COLUMNS: &'static [&'static str] = &[
-        "control",
-        "control_decoded",
-        "leave_one_out",
-        "leave_one_out_decoded",
-    ];
-
-    fn values(&self) -> Vec<usize> {
-        vec![self.control, self.control_ok, self.loo, self.loo_ok]
-    }
-
-    fn from_values(values: &[usize]) -> Option<Self> {
-        let [control, control_ok, loo, loo_ok] = values else {
-            return None;
-        };
-        Some(Self {
-            control: *control,
-            control_ok: *control_ok,
-            loo: *loo,
-            loo_ok: *loo_ok,
-        })
-    }
-
-    fn checked(&self) -> Vec<(&'static str, usize)> {
-        vec![
-            ("control cases", self.control),
-            ("control decoded", self.control_ok),
-            ("leave-one-out cases", self.loo),
-            ("leave-one-out decoded", self.loo_ok),
-        ]
-    }
 }

@@ -1,4 +1,4 @@
-// The recording server of `postman-codegen parity`: answers every request with 200 `{}` and
+// The recording server of `xtask parity`: answers every request with 200 `{}` and
 // an `x-parity-record` header numbering it, and appends each request, as it arrived, to the
 // JSON-lines file named by its argument. Prints its port when it listens on 127.0.0.1.
 const http = require('http');

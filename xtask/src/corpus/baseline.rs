@@ -4,7 +4,8 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::cli_error::Error;
+use postman_codegen_cli::cli_error::Error;
+use postman_codegen_cli::files;
 
 use super::Row;
 
@@ -51,7 +52,7 @@ pub fn write(path: &Path, rows: &[Row]) -> Result<(), Error> {
             row.name, row.requests, row.operations, row.warnings
         ));
     }
-    crate::write(path, &text)
+    files::write(path, &text)
 }
 
 /// Regressions of `rows` against `expected`; improvements are printed so the baseline can be
@@ -164,7 +165,7 @@ mod tests {
     fn a_malformed_baseline_names_its_line() {
         let dir = std::env::temp_dir().join(format!("corpus-bad-{}", std::process::id()));
         let path = dir.join("baseline.tsv");
-        crate::write(&path, &format!("{HEADER}\na\t1\t1\tmany\tok\n")).expect("written");
+        files::write(&path, &format!("{HEADER}\na\t1\t1\tmany\tok\n")).expect("written");
         let err = read(&path).expect_err("malformed").to_string();
         assert!(err.contains("baseline.tsv:2"), "{err}");
     }

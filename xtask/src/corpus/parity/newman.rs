@@ -1,6 +1,7 @@
 //! The reference sender: newman runs a copy of the collection whose hosts point at the
 //! recording server, and its JSON report says which record each item produced.
 
+use postman_codegen_cli::files::write;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::process::Command;
@@ -51,7 +52,7 @@ fn try_run(
     let input = dir.join(format!("{}.json", subject.module));
     let report = dir.join(format!("{}.report.json", subject.module));
     let _ = std::fs::remove_file(&report);
-    crate::write(&input, &collection.to_string()).map_err(|e| e.to_string())?;
+    write(&input, &collection.to_string()).map_err(|e| e.to_string())?;
     let mut command = Command::new(newman);
     command
         .arg("run")

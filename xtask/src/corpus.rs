@@ -1,4 +1,4 @@
-//! `postman-codegen corpus`: generate many collections, report per collection, optionally
+//! `xtask corpus`: generate many collections, report per collection, optionally
 //! compile every output under clippy and compare the results with a baseline.
 
 mod baseline;
@@ -10,8 +10,9 @@ pub mod parity;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use crate::cli_error::Error;
 use postman_codegen::{generate, module_name_for, naming::Namespace};
+use postman_codegen_cli::cli_error::Error;
+use postman_codegen_cli::scratch::collection_files;
 
 use compile::Compiled;
 
@@ -102,81 +103,6 @@ pub fn run(dirs: &[PathBuf], options: &Options<'_>) -> Result<(), Error> {
     })
 }
 
-/// The cargo that runs this program, or `cargo`.
-/// The dependencies of a scratch crate that holds the clients of many collections: every
-/// signing scheme's crates too.
-pub(super) fn all_dependencies() -> String {
-    postman_codegen::client_dependencies(postman_codegen::ir::AuthModule::ALL.iter().copied())
-}
-
-pub(super) fn cargo() -> std::process::Command {
-    std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
-}
-
-/// Removes the part crates of an earlier run, which may have had more parts.
-pub(super) fn remove_old_parts(scratch: &Path) -> Result<(), Error> {
-    let Ok(entries) = std::fs::read_dir(scratch) else {
-        return Ok(());
-    };
-    for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let is_part = name
-            .strip_prefix("part")
-            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
-        if is_part {
-            std::fs::remove_dir_all(entry.path()).map_err(|source| Error::Io {
-                path: entry.path().display().to_string(),
-                source,
-            })?;
-        }
-    }
-    Ok(())
-}
-
-/// Runs cargo in `dir`; its stdout, or an error with its stderr.
-pub(super) fn cargo_output(dir: &Path, args: &[&str]) -> Result<String, Error> {
-    let io = |source| Error::Io {
-        path: dir.display().to_string(),
-        source,
-    };
-    let output = cargo().args(args).current_dir(dir).output().map_err(io)?;
-    if !output.status.success() {
-        return Err(Error::Check {
-            path: dir.display().to_string(),
-            message: format!(
-                "cargo {} failed:\n{}",
-                args.join(" "),
-                String::from_utf8_lossy(&output.stderr)
-            ),
-        });
-    }
-    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
-}
-
-/// `ok` of `total` as a table cell: `99.5%`, or `-` when there is nothing to count.
-fn percent(ok: usize, total: usize) -> String {
-    if total == 0 {
-        "-".to_owned()
-    } else {
-        format!("{:.1}%", 100.0 * ok as f64 / total as f64)
-    }
-}
-
-/// Writes the manifest of a scratch workspace with these member directories. Its crates are
-/// built once and thrown away, so they carry no debug info and no incremental state: with
-/// them, the corpus's crates filled tens of gigabytes of disk.
-pub(super) fn write_workspace_manifest(dir: &Path, members: &[String]) -> Result<(), Error> {
-    let members: Vec<String> = members.iter().map(|m| format!("\"{m}\"")).collect();
-    crate::write(
-        &dir.join("Cargo.toml"),
-        &format!(
-            "[workspace]\nmembers = [{}]\nresolver = \"2\"\n\n\
-             [profile.dev]\ndebug = 0\nincremental = false\n",
-            members.join(", ")
-        ),
-    )
-}
-
 /// Reads a baseline TSV: each line after the header (`header`) becomes a `T` through `row`,
 /// which gets the line's fields; a line it rejects is an error naming the file and line.
 fn read_tsv<T>(
@@ -199,16 +125,6 @@ fn read_tsv<T>(
             })
         })
         .collect()
-}
-
-/// `*.json` files of the directories, sorted.
-fn collection_files(dirs: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
-    let mut files = Vec::new();
-    for dir in dirs {
-        files.extend(postman_codegen::files::json_files(dir)?);
-    }
-    files.sort();
-    Ok(files)
 }
 
 /// Generates one file: its row, and its module's code when it generated.
@@ -236,7 +152,10 @@ fn generate_one(file: &Path, module: String) -> (Row, Option<(String, String)>) 
     let result = generate(
         &source,
         &label,
-        &postman_codegen::Output::Module(module.clone()),
+        &postman_codegen::Output::RuntimeCrate {
+            name: module.clone(),
+            runtime: postman_codegen::emit::runtime::DEFAULT_CRATE_PATH.to_owned(),
+        },
     );
     row.millis = start.elapsed().as_secs_f64() * 1000.0;
     match result {
