@@ -335,7 +335,7 @@ fn reachable(ty: &Ty, defs: &[TypeDef]) -> Vec<TypeDef> {
 /// A `main.rs` that decodes the cases of the groups in `part`: it reads the cases file (a JSON
 /// array of `[group or null, body]`) named by its first argument and prints, for each case of
 /// those groups, its index, a tab and `ok`, or `err`, a tab and the error.
-pub fn program(cases: &Cases, part: std::ops::Range<usize>) -> String {
+pub fn program(cases: &Cases, part: std::ops::Range<usize>) -> Result<String, syn::Error> {
     let runtime = emit::runtime::module(&Default::default());
     let mut defined = std::collections::BTreeSet::new();
     let defs: Vec<TokenStream> = cases.groups[part.clone()]
@@ -454,7 +454,7 @@ mod tests {
         // Control (a, b), without the first (a, b) again, without the second (a only), 404.
         assert_eq!(cases.groups.len(), 3);
         assert_eq!(cases.cases[0].group, cases.cases[2].group);
-        let code = program(&cases, 0..cases.groups.len());
+        let code = program(&cases, 0..cases.groups.len()).unwrap();
         assert_eq!(code.matches("pub struct OkBody_").count(), 2);
         assert_eq!(parts(&cases, 1).len(), 3);
     }

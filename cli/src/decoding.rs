@@ -137,7 +137,10 @@ pub fn decode_all(scratch: &Path, cases: &Cases) -> Result<Vec<Result<(), String
             &dir.join("Cargo.toml"),
             &cargo_toml(&package, "2021", false, &all_dependencies()),
         )?;
-        let code = program(cases, part);
+        let code = program(cases, part).map_err(|e| Error::Check {
+            path: dir.display().to_string(),
+            message: format!("the check program does not format: {e}"),
+        })?;
         write(&dir.join("src").join("main.rs"), &code)?;
     }
     let cases_path = scratch.join("cases.json");

@@ -413,7 +413,7 @@ fn run_runtime(collections: &[PathBuf], output: &Path, check: bool) -> Result<()
         let file = collection.display().to_string();
         modules.extend(postman_codegen::auth_modules(&source, &file)?);
     }
-    let code = postman_codegen::runtime_file(&modules);
+    let code = postman_codegen::runtime_file(&modules)?;
     write_or_check(output, &code, check)?;
     let dependencies = postman_codegen::client_dependencies(modules);
     eprintln!(

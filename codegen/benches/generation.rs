@@ -120,6 +120,10 @@ fn main() {
             continue;
         };
         let (format, code) = median(runs, || emit::format(tokens.clone()));
+        let Ok(code) = code else {
+            println!("| {name} | does not format | | | | | | | | | | | | |");
+            continue;
+        };
         let lines = code.lines().count();
         let requests = parsed.requests_in_file.max(1);
         let total = parse + lower + emit + format;

@@ -215,8 +215,8 @@ pub fn compare(
 
 /// The runtime alone, as a module file with the auth modules in `modules`: one runtime for the
 /// clients generated with [`Output::SharedRuntime`] pointing at it.
-pub fn runtime_file(modules: &BTreeSet<ir::AuthModule>) -> String {
-    emit::format(emit::runtime_file(modules))
+pub fn runtime_file(modules: &BTreeSet<ir::AuthModule>) -> Result<String, Error> {
+    formatted(Ok(emit::runtime_file(modules)), "the runtime")
 }
 
 /// Emitted tokens as a Rust file; a failure is an internal error about `file`.
@@ -228,7 +228,7 @@ pub(crate) fn formatted(
         file: file.to_owned(),
         message: e.to_string(),
     };
-    tokens.map(emit::format).map_err(emit_error)
+    tokens.and_then(emit::format).map_err(emit_error)
 }
 
 /// Reads the path of a runtime module given by the user.

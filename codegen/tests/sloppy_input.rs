@@ -125,7 +125,7 @@ fn a_repeated_query_key_with_an_enum_hint_is_a_list_of_that_enum() {
     );
     assert!(generated
         .code
-        .contains("status: vec![Status::Open, Status::Closed]"));
+        .contains("status: Vec::from([Status::Open, Status::Closed])"));
 }
 
 #[test]

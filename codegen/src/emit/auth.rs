@@ -52,16 +52,13 @@ impl AuthSchemes {
         quote!(#(#consts)*)
     }
 
-    /// `const AUTH` of an operation that authenticates with `auth`; `root` is the path to the
-    /// client's root module. Nothing for no auth, the trait's default.
-    pub fn operation_const(&self, auth: &Auth, root: &TokenStream) -> TokenStream {
-        match self.schemes.iter().find(|(known, _)| known == auth) {
-            Some((_, name)) => {
-                let name = ident(name);
-                quote!(const AUTH: runtime::AuthScheme = #root #name;)
-            }
-            None => TokenStream::new(),
-        }
+    /// The name of the root's constant for `auth`, which an operation imports; `None` when
+    /// the operation sends no credentials.
+    pub fn constant(&self, auth: &Auth) -> Option<syn::Ident> {
+        self.schemes
+            .iter()
+            .find(|(known, _)| known == auth)
+            .map(|(_, name)| ident(name))
     }
 }
 

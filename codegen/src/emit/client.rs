@@ -6,20 +6,22 @@ use std::collections::BTreeMap;
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
 
-use super::print;
 use super::runtime::{self, without_inner_docs};
 
 /// The hand-written part of every collection's client (`codegen/templates/api_client.rs`).
 const TEMPLATE: &str = include_str!("../../templates/api_client.rs");
 
-/// The client's items: the struct documented with `doc`, the template as written with each
+/// The client's items: the struct documented with `doc`, the template's items with each
 /// forwarding method documented as the runtime's, and `new` and `accessors`.
 pub fn items(
     doc: &TokenStream,
     new: &TokenStream,
     accessors: &TokenStream,
 ) -> syn::Result<TokenStream> {
-    let template = print::verbatim(&documented_template()?);
+    // The template holds docs and no other comments, so its tokens say all it says.
+    let template: TokenStream = documented_template()?
+        .parse()
+        .map_err(|e| syn::Error::new(Span::call_site(), format!("the client template: {e}")))?;
     Ok(quote! {
         #doc
         #template
@@ -183,11 +185,23 @@ mod tests {
         }
     }
 
+    /// The template goes in as tokens, so a plain comment in it would be lost.
+    #[test]
+    fn the_template_has_docs_and_no_other_comments() {
+        for line in TEMPLATE.lines() {
+            let line = line.trim_start();
+            assert!(
+                !line.starts_with("//") || line.starts_with("///") || line.starts_with("//!"),
+                "{line}"
+            );
+        }
+    }
+
     #[test]
     fn forwarded_methods_carry_the_runtime_docs() {
         let new = quote!();
         let tokens = items(&quote!(#[doc = " The client."]), &new, &new).unwrap();
-        let text = print::print(tokens);
+        let text = super::super::format(tokens).unwrap();
         assert!(text.starts_with("/// The client.\n#[derive(Debug, Clone)]\npub struct Client"));
         let (before, _) = text.split_once("    pub fn with_base_url(").unwrap();
         assert!(

@@ -5,9 +5,9 @@
 mod auth;
 mod builders;
 mod client;
+mod format;
 mod markdown;
 mod operation;
-mod print;
 pub mod runtime;
 mod scripts;
 // For the decode check of the command line, which emits the generated types alone.
@@ -185,9 +185,10 @@ pub fn crate_root(api: &Api, runtime_at: RuntimeAt<'_>) -> Result<TokenStream, s
     })
 }
 
-/// Formats emitted tokens as a Rust file.
-pub fn format(tokens: TokenStream) -> String {
-    print::print(tokens)
+/// Formats emitted tokens as a Rust file (prettyplease, a blank line between items). Fails only
+/// when the tokens are not Rust items, a bug of the emitter.
+pub fn format(tokens: TokenStream) -> Result<String, syn::Error> {
+    format::format(tokens)
 }
 
 /// `super::super::`: the path to the client's root from a module `depth` levels below it.
@@ -228,15 +229,19 @@ fn module_body(
     let ops_struct = (depth > 0).then(|| {
         // The accessors of the folder's own operations name runtime types.
         let root = root_path(depth);
-        let use_runtime = (!module.operations.is_empty()).then(|| quote!(use #root runtime;));
-        let client = quote!(#root Client);
+        let use_root = if module.operations.is_empty() {
+            quote!(use #root Client;)
+        } else {
+            quote!(use #root {runtime, Client};)
+        };
+        let client = quote!(Client);
         let accessors = accessors(module, quote!(self.client), depth);
         let doc = docs(Some(&format!(
             "The operations of folder \"{}\"; get one from the client.",
             module.name
         )));
         quote! {
-            #use_runtime
+            #use_root
 
             #doc
             #[derive(Debug, Clone, Copy)]

@@ -75,18 +75,34 @@ pub fn operation(
     } else {
         quote!(builder)
     };
-    let auth = context.auth.operation_const(&op.auth, root);
+    let auth_const = context.auth.constant(&op.auth);
+    let auth = auth_const
+        .as_ref()
+        .map(|name| quote!(const AUTH: runtime::AuthScheme = #name;));
     let scripts = super::scripts::consts(op);
     let (success, decode) = responses(op);
 
     let (debug, debug_impl) = request_debug(op, body_ty.is_some());
-    let client = quote!(#root Client);
-    let use_types = uses_shared_types(op).then(|| quote!(use #root types;));
+    // What the module takes from the client's root, imported once; the client by its path
+    // where a type of the module has its name.
+    let client_clash = op.types.iter().any(|def| def.name() == "Client");
+    let client = if client_clash {
+        quote!(#root Client)
+    } else {
+        quote!(Client)
+    };
+    let imports = [
+        Some(quote!(runtime)),
+        uses_shared_types(op).then(|| quote!(types)),
+        (!client_clash).then(|| quote!(Client)),
+        auth_const.map(|name| quote!(#name)),
+    ]
+    .into_iter()
+    .flatten();
     quote! {
         #module_doc
         pub mod #module {
-            use #root runtime;
-            #use_types
+            use #root {#(#imports),*};
 
             #request_doc
             #[derive(#debug Clone, #default PartialEq)]

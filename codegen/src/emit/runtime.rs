@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 use proc_macro2::TokenStream;
 use quote::{quote, ToTokens};
 
-use super::print;
+use super::format;
 use crate::ir::AuthModule;
 use crate::naming::ident;
 
@@ -164,7 +164,7 @@ pub fn feature_names(modules: &BTreeSet<AuthModule>) -> BTreeSet<&'static str> {
 
 /// The runtime's items, carrying the signing schemes in `modules`: the crate's `lib.rs` with its
 /// modules inlined as written (rustfmt keeps them formatted), carried through the tokens to the
-/// printer.
+/// formatter.
 pub fn items(modules: &BTreeSet<AuthModule>) -> TokenStream {
     let included = feature_names(modules);
     // What the crate reads from cargo is fixed here: its version and which schemes it holds.
@@ -187,13 +187,13 @@ pub fn items(modules: &BTreeSet<AuthModule>) -> TokenStream {
                 }
                 let docs = module.attrs.iter().filter(|a| a.path().is_ident("doc"));
                 let vis = &module.vis;
-                let text = print::verbatim(without_tests(source(&format!("{name}.rs"))));
+                let text = format::verbatim(without_tests(source(&format!("{name}.rs"))));
                 let name = &module.ident;
                 quote!(#(#docs)* #vis mod #name { #text }).to_tokens(&mut out);
             }
             syn::Item::Macro(call) if call.mac.path.is_ident("include") => {
                 let file: syn::LitStr = call.mac.parse_body().expect("include! names a file");
-                print::verbatim(without_inner_docs(source(&file.value()))).to_tokens(&mut out);
+                format::verbatim(without_inner_docs(source(&file.value()))).to_tokens(&mut out);
             }
             other => other.to_tokens(&mut out),
         }
@@ -278,7 +278,7 @@ mod tests {
     #[test]
     fn carried_runtime_holds_the_schemes_asked_for() {
         let modules = BTreeSet::from([AuthModule::OAuth1]);
-        let code = print::print(items(&modules));
+        let code = format::format(items(&modules)).unwrap();
         assert!(code.contains("pub mod oauth1 {"), "oauth1 carried");
         assert!(!code.contains("pub mod digest {"), "digest not carried");
         assert!(code.contains("pub const OAUTH1: bool = true;"));

@@ -286,7 +286,7 @@ pub fn example(ty: &Ty, value: Option<&Value>, scope: Scope<'_>) -> TokenStream 
         Ty::Vec(inner) => match value.and_then(Value::as_array) {
             Some(items) if !items.is_empty() => {
                 let items = items.iter().map(|v| example(inner, Some(v), scope));
-                quote!(vec![#(#items),*])
+                quote!(Vec::from([#(#items),*]))
             }
             _ => quote!(Vec::new()),
         },

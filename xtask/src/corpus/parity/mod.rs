@@ -131,7 +131,8 @@ fn subjects(dirs: &[PathBuf]) -> Result<Vec<Subject>, Error> {
             continue;
         };
         let api = ir::lower(&collection, &module, &mut diags);
-        let Ok(code) = emit::module(&api, &module, emit::RuntimeAt::Own).map(emit::format) else {
+        let Ok(code) = emit::module(&api, &module, emit::RuntimeAt::Own).and_then(emit::format)
+        else {
             continue;
         };
         subjects.push(Subject {

@@ -47,7 +47,7 @@ pub fn start_build(scratch: &Path, subjects: &[Subject]) -> Result<Child, Error>
             let file = crate_dir.join("src").join(format!("{}.rs", subject.module));
             write(&file, &subject.code)?;
         }
-        let code = program(part);
+        let code = program(part)?;
         write(&crate_dir.join("src").join("main.rs"), &code)?;
     }
     cargo()
@@ -127,7 +127,7 @@ fn parts(subjects: &[Subject]) -> Vec<Vec<&Subject>> {
 }
 
 /// The program of one part: sends each collection's operations in item order.
-fn program(part: &[&Subject]) -> String {
+fn program(part: &[&Subject]) -> Result<String, Error> {
     let includes = part.iter().map(|s| {
         let file = format!("{}.rs", s.module);
         let module = ident(&s.module);
@@ -184,7 +184,10 @@ fn program(part: &[&Subject]) -> String {
             });
         }
     };
-    postman_codegen::emit::format(tokens)
+    postman_codegen::emit::format(tokens).map_err(|e| Error::Check {
+        path: "parity sender".to_owned(),
+        message: format!("the sender program does not format: {e}"),
+    })
 }
 
 /// The block that sends one collection's operations.
