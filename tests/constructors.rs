@@ -10,7 +10,7 @@ fn update_a_user_sends_only_what_was_set() {
     use zoom_users::users::update_a_user::Request;
     let client = zoom_users::Client::new().with_bearer_token("tok");
     let built = Request::new("me")
-        .first_name("Jill")
+        .body_map(|body| body.first_name("Jill"))
         .login_type(LoginType::GoogleOAuth)
         .build(&client)
         .expect("builds");
@@ -31,7 +31,7 @@ fn a_json_body_takes_its_required_fields_and_nested_types() {
     let client = body_modes::Client::new();
     let body = Body::new("Ann", 120, Dates::new("2026-01-01", "2026-01-08"));
     let built = Request::new(body.clone())
-        .note("late")
+        .body_map(|body| body.note("late"))
         .build(&client)
         .expect("builds");
     let sent: serde_json::Value = serde_json::from_slice(built.body()).expect("JSON");

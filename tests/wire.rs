@@ -130,7 +130,7 @@ async fn unset_optional_fields_are_not_sent() {
     let server = server_answering(204).await;
     let mut request = Request::example()
         .login_type(LoginType::SingleSignOn)
-        .first_name("Ada");
+        .body_map(|body| body.first_name("Ada"));
     request.user_id = "me".to_owned();
     request.remove_tsp_credentials = None;
     request.body.last_name = None;

@@ -101,7 +101,7 @@ const USE_REQUEST: &str = r#"
 "#;
 
 const BUILD_BODIES: &str = r#"
-    let update = update_a_user::Request::new("u1").first_name("Ada");
+    let update = update_a_user::Request::new("u1").body_map(|b| b.first_name("Ada"));
     let create = create_a_user::Request::new(create_a_user::Body::new("a@b.test"));
     let _ = (update, create);
 "#;

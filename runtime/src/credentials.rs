@@ -61,7 +61,7 @@ pub enum AuthScheme {
         written: bool,
     },
     /// An OAuth 2.0 access token: the client's ([`Client::with_oauth2_token`]), else one from
-    /// its [`TokenSource`], else the collection's, else one fetched with the collection's
+    /// its [`TokenSource`](super::TokenSource), else the collection's, else one fetched with the collection's
     /// `grant`.
     OAuth2 {
         /// Text sent before the token in the `Authorization` header, e.g. `"Bearer "`.

@@ -34,9 +34,15 @@ pub type Outcome<O> = Result<Response<<O as Operation>::Success>, Error<<O as Op
 pub trait Operation: Sync {
     /// The client of the collection the operation belongs to (its servers and variables).
     type Client: AsRef<Client> + Sync;
-    /// The success responses: one variant per documented 2xx status.
+    /// The success responses: in a generated client, an enum with one variant per 2xx status
+    /// the collection documents, holding the body typed from its saved examples, and
+    /// `Undocumented` with any other 2xx response as it came. The enum is `#[non_exhaustive]`:
+    /// more variants appear when the collection documents more statuses.
     type Success;
-    /// The operation's error statuses, inside [`Error::Api`].
+    /// The error statuses, inside [`Error::Api`]: in a generated client, an enum with one
+    /// variant per other status the collection documents, with its body where the collection
+    /// saved one, and `Undocumented` for any other status. The response itself is in
+    /// [`ApiError::response`](super::ApiError::response).
     type Error: Send;
     /// Module path of the operation (`users::update_a_user`).
     const NAME: &'static str;

@@ -63,7 +63,7 @@ pub(super) const BOUNDARY: &str = "postman-codegen-boundary-7MA4YWxkTrZu0gW";
 impl Prepared {
     /// The request signed for the challenge in `response` (a `401` or `403` whose
     /// `WWW-Authenticate` the request's auth scheme answers, such as Digest), or `None`.
-    /// [`Client::execute`] sends it once; a sans-IO caller sends it itself.
+    /// [`Client::execute`](super::Client::execute) sends it once; a sans-IO caller sends it itself.
     pub fn answer_challenge(
         &self,
         response: &http::Response<Vec<u8>>,
@@ -81,8 +81,8 @@ impl Prepared {
             .find_map(|value| scheme.answer(self, value))
     }
 
-    /// Whether the request waits for an access token that [`Client::authorize`] (or
-    /// [`Client::execute`]) fetches.
+    /// Whether the request waits for an access token that [`Client::authorize`](super::Client::authorize) (or
+    /// [`Client::execute`](super::Client::execute)) fetches.
     pub fn needs_token(&self) -> bool {
         self.token_slot.is_some()
     }

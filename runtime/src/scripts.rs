@@ -4,7 +4,7 @@
 //! The client runs them as Postman does, the collection's first, then each folder's, then the
 //! request's own: pre-request steps before the request is built, test steps once the response
 //! is in. Variables they write are shared by a client and its clones, as one environment is
-//! shared by a Postman run; [`Client::with_scripts`] turns them off.
+//! shared by a Postman run; [`Client::with_scripts`](super::Client::with_scripts) turns them off.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, PoisonError};

@@ -120,7 +120,7 @@ pub fn operation(
             impl Request {
                 #request_impl
 
-                /// The request filled with the collection's saved example values.
+                /// The request with the collection's saved example values.
                 pub fn example() -> Self {
                     Self {
                         #(#example_fields)*
@@ -216,13 +216,14 @@ const REQUEST_METHODS: &[&str] = &[
     "parse_response",
     "send",
     "body",
+    "body_map",
 ];
 
 /// What an operation's caller builds a request with.
 struct Builders {
     /// `Request` derives `Default`: nothing is required.
     default: bool,
-    /// `Request::new`, its setters, and the body's.
+    /// `Request::new`, its setters, and `body`/`body_map`.
     request: TokenStream,
     /// `impl` blocks of the body types with constructors and setters.
     types: TokenStream,
@@ -274,8 +275,6 @@ fn request_builders(op: &Operation, body_ty: Option<&TokenStream>) -> Builders {
     let new = constructor(&params, &extra, &rest, doc);
     let mut taken: Vec<String> = REQUEST_METHODS.iter().map(|m| (*m).to_owned()).collect();
     let param_setters = setters(&params, &quote!(self), &mut taken);
-    taken.extend(op.params.iter().map(|p| p.field.clone()));
-    let body_setters = setters(&body_slots, &quote!(self.body), &mut taken);
     let body_setter = (body_ty.is_some() && !body_required).then(|| {
         quote! {
             /// Replaces the request body.
@@ -285,9 +284,32 @@ fn request_builders(op: &Operation, body_ty: Option<&TokenStream>) -> Builders {
             }
         }
     });
+    // A body field is set one way, through the body's own setters: the same for a body of the
+    // operation's own type or a shared one, and no field loses its setter to a parameter of
+    // the same name.
+    let body_map = body_ty.map(|ty| {
+        let mut text = "Changes the request body with `f`, which takes the body as it is and \
+                        returns it changed"
+            .to_owned();
+        match body_slots.iter().find(|slot| slot.optional) {
+            Some(slot) => text.push_str(&format!(
+                ", e.g. with its setters: `.body_map(|body| body.{}(value))`.",
+                ident(slot.ident)
+            )),
+            None => text.push('.'),
+        }
+        let doc = docs(Some(&text));
+        quote! {
+            #doc
+            pub fn body_map(mut self, f: impl FnOnce(#ty) -> #ty) -> Self {
+                self.body = f(self.body);
+                self
+            }
+        }
+    });
     Builders {
         default: !body_required && params.iter().all(|p| p.optional),
-        request: quote!(#new #param_setters #body_setter #body_setters),
+        request: quote!(#new #param_setters #body_setter #body_map),
         types,
     }
 }
@@ -582,26 +604,32 @@ fn responses(op: &Operation) -> (TokenStream, TokenStream) {
             error_variants.push(def);
         }
     }
+    // What all operations' enums share is said once, on the runtime's trait; each links there.
+    let route = format!("`{} {}`", op.method, op.path);
+    let success_doc = docs(Some(&format!(
+        "What {route} answers with a 2xx status; see [`runtime::Operation::Success`]."
+    )));
+    let error_doc = docs(Some(&format!(
+        "What {route} answers with another status; see [`runtime::Operation::Error`]."
+    )));
     let defs = quote! {
-        /// The success responses: one variant per documented 2xx status, and any other 2xx as
-        /// it came (more variants may appear when the collection documents more statuses).
+        #success_doc
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
         #[allow(clippy::large_enum_variant)]
         pub enum Success {
             #(#success_variants)*
-            /// A 2xx status the collection does not document, kept as it came.
+            /// Another 2xx status, as it came.
             Undocumented(runtime::RawResponse),
         }
 
-        /// The error statuses: one variant per documented status, with its body where the
-        /// collection saved one. The response itself is in [`runtime::ApiError::response`].
+        #error_doc
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
         #[allow(clippy::large_enum_variant)]
         pub enum Error {
             #(#error_variants)*
-            /// A status the collection does not document.
+            /// Another status.
             Undocumented,
         }
     };
