@@ -73,6 +73,29 @@ pub fn ident(name: &str) -> proc_macro2::Ident {
     }
 }
 
+/// `users` → `user`, `policies` → `policy`; `status`, `address` and short last words that may
+/// be acronyms (`UserQos`, `ids`) stay.
+pub fn singular(word: &str) -> String {
+    let last_word = word
+        .rfind(|c: char| c.is_ascii_uppercase() || c == '_' || c == '-')
+        .map_or(word, |i| &word[i..])
+        .trim_start_matches(['_', '-']);
+    if last_word.len() < 4 {
+        return word.to_owned();
+    }
+    // `-es` after a hissing sound is the plural's own: `batches`, `boxes`, `statuses`.
+    const ES_AFTER: &[&str] = &["ches", "shes", "sses", "tuses", "xes", "zzes"];
+    if let Some(stem) = word.strip_suffix("ies") {
+        format!("{stem}y")
+    } else if ES_AFTER.iter().any(|end| word.ends_with(end)) {
+        word[..word.len() - 2].to_owned()
+    } else if word.ends_with("ss") || word.ends_with("us") {
+        word.to_owned()
+    } else {
+        word.strip_suffix('s').unwrap_or(word).to_owned()
+    }
+}
+
 /// Names already taken in one scope; new names get a suffix until unique.
 #[derive(Debug, Clone, Default)]
 pub struct Namespace {
@@ -90,6 +113,19 @@ impl Namespace {
     /// Takes `name`, or the first free `name_2`, `name_3`, ... (`Name2` for camel-case names).
     pub fn claim(&mut self, name: &str) -> String {
         self.claim_with(name, &[])
+    }
+
+    /// Takes the first free name of `names` (best first); when all are taken, the first one
+    /// numbered.
+    pub fn claim_first(&mut self, names: &[String]) -> String {
+        if let Some(free) = names
+            .iter()
+            .find(|name| !self.taken.contains(name.as_str()))
+        {
+            self.taken.insert(free.clone());
+            return free.clone();
+        }
+        self.claim(names.first().map_or("", String::as_str))
     }
 
     /// Takes `name`; when taken, tries `name` + each of `qualifiers` before numbering.

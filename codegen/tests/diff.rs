@@ -130,6 +130,21 @@ fn a_response_field_or_an_error_status_that_appears_is_compatible() {
 }
 
 #[test]
+fn a_reworded_sentence_name_keeps_its_operation() {
+    let mut old = base();
+    old["name"] = json!("Retrieve the details of a single user of the account, by their id");
+    let mut new = base();
+    new["name"] = json!("Returns the full details of one user of this account, given an id");
+    let report = report(json!([old.clone()]), json!([new]));
+    assert!(report.changes.is_empty(), "{report:#?}");
+    // A short name is the operation's own, so changing it moves the operation.
+    let mut short = base();
+    short["name"] = json!("Fetch one user");
+    let report = self::report(json!([old]), json!([short]));
+    assert!(report.changes[0].what.contains("moved to `fetch_one_user`"));
+}
+
+#[test]
 fn a_renamed_request_is_one_breaking_move_and_a_removed_one_is_listed_once() {
     let mut renamed = base();
     renamed["name"] = json!("Fetch a user");

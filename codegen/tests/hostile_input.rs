@@ -177,3 +177,33 @@ fn adding_an_unrelated_request_renames_nothing() {
         "duplicate names are told apart by method"
     );
 }
+
+fn routed(name: &str, method: &str, url: &str) -> serde_json::Value {
+    json!({"name": name, "request": {"method": method, "url": url}})
+}
+
+#[test]
+fn a_sentence_name_is_short_and_stays_when_requests_are_added() {
+    let sentence = "Retrieve a list of all short codes in the proxy number pool for the service. \
+                    A maximum of 100 records will be returned per page.";
+    let route = "https://proxy.twilio.com/v1/Services/:ServiceSid/ShortCodes";
+    let before = op_idents(json!([routed(sentence, "GET", route)]));
+    assert_eq!(before[0].1, "list_service_short_codes");
+    let after = op_idents(json!([
+        routed(
+            "Retrieve a list of all phone numbers in the proxy number pool for a service",
+            "GET",
+            "https://proxy.twilio.com/v1/Services/:ServiceSid/PhoneNumbers"
+        ),
+        routed(
+            "Another request about something else entirely",
+            "POST",
+            route
+        ),
+        routed(sentence, "GET", route),
+    ]));
+    assert!(after.contains(&before[0]), "{after:?}");
+    for (_, ident) in &after {
+        assert!(ident.len() <= 50, "{ident}");
+    }
+}

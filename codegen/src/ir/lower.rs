@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::auth::{from_header, resolve};
 use super::body::{lower_body, BodyCtx};
 use super::infer::Typer;
+use super::op_name;
 use super::params::{param, query_param, Entry};
 use super::responses::lower_responses;
 use super::scripts::{Step as ScriptStep, Translation, Translations};
@@ -324,12 +325,9 @@ impl<'a> Lowerer<'a> {
                 Item::Request(request) => {
                     path.push(request.name.clone());
                     let method = self.method(request, path);
-                    // A custom method may hold any token character (`&`, `!`, ...).
-                    let qualifiers: Vec<String> = Some(snake(&method, ""))
-                        .filter(|q| !q.is_empty())
-                        .into_iter()
-                        .collect();
-                    let ident = names.claim_with(&snake(&request.name, "op"), &qualifiers);
+                    let candidates =
+                        op_name::candidates(&request.name, &method, &request.request.url.path);
+                    let ident = names.claim_first(&candidates);
                     let inherited = inherited
                         .below(request.request.auth.as_ref(), request.disable_body_pruning);
                     let op = self.operation(request, path, ident, method, inherited);

@@ -7,6 +7,7 @@ mod hints;
 mod infer;
 mod json_template;
 pub(crate) mod lower;
+mod op_name;
 mod params;
 mod responses;
 pub mod scripts;

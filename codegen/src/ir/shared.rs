@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::infer::RESERVED_TYPES;
 use super::{Body, Module, Operation, ResponseKind, SharedType, StructDef, Ty, TypeDef};
-use crate::naming::{camel, Namespace};
+use crate::naming::{camel, singular, Namespace};
 
 /// Fields that name a content-derived type (`ErrorCodeMessage`).
 const NAMING_FIELDS: usize = 3;
@@ -175,29 +175,6 @@ fn held_name(local: &str) -> String {
     match item {
         Some(list) if !list.is_empty() => singular(list),
         _ => local.to_owned(),
-    }
-}
-
-/// `users` → `user`, `policies` → `policy`; `status`, `address` and short last words that may
-/// be acronyms (`UserQos`, `ids`) stay.
-fn singular(word: &str) -> String {
-    let last_word = word
-        .rfind(|c: char| c.is_ascii_uppercase() || c == '_' || c == '-')
-        .map_or(word, |i| &word[i..])
-        .trim_start_matches(['_', '-']);
-    if last_word.len() < 4 {
-        return word.to_owned();
-    }
-    // `-es` after a hissing sound is the plural's own: `batches`, `boxes`, `statuses`.
-    const ES_AFTER: &[&str] = &["ches", "shes", "sses", "tuses", "xes", "zzes"];
-    if let Some(stem) = word.strip_suffix("ies") {
-        format!("{stem}y")
-    } else if ES_AFTER.iter().any(|end| word.ends_with(end)) {
-        word[..word.len() - 2].to_owned()
-    } else if word.ends_with("ss") || word.ends_with("us") {
-        word.to_owned()
-    } else {
-        word.strip_suffix('s').unwrap_or(word).to_owned()
     }
 }
 
