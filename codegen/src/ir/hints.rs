@@ -28,23 +28,77 @@ pub fn enum_values(description: Option<&str>) -> Option<Vec<String>> {
 }
 
 /// Words the description gives each value, as in ``` `1` - Basic``` or ``` `99` — None```:
-/// text after the backticked value and a dash, colon or equals sign, up to punctuation or markup.
+/// text after the backticked value and a dash, colon or equals sign, up to punctuation or markup,
+/// shortened to a few words when it is prose (``` `1` — Ask the user every time they join```
+/// is `Ask user every time`).
 pub fn value_labels(description: Option<&str>, values: &[String]) -> Vec<Option<String>> {
-    let label = |value: &String| {
-        let description = description?;
-        let quoted = format!("`{value}`");
-        let start = description.find(&quoted)? + quoted.len();
-        let rest = description[start..].trim_start();
-        let rest = rest.strip_prefix(['-', '\u{2014}', '\u{2013}', ':', '='])?;
-        let end = rest
-            .find(['<', '\n', '.', ',', ';', '(', '`', '|'])
-            .unwrap_or(rest.len());
-        let words = rest[..end].trim();
-        let usable =
-            !words.is_empty() && words.len() <= 40 && words.chars().any(char::is_alphabetic);
-        usable.then(|| words.to_owned())
+    let full: Vec<Option<&str>> = values.iter().map(|v| label_text(description, v)).collect();
+    let short = |text: &str, clause_ends: bool| {
+        let words = short_label(text, clause_ends);
+        let usable = !words.is_empty() && words.chars().any(char::is_alphabetic);
+        usable.then_some(words)
     };
-    values.iter().map(label).collect()
+    let shortest: Vec<Option<String>> = full
+        .iter()
+        .map(|t| t.and_then(|t| short(t, true)))
+        .collect();
+    // Labels that shorten alike (`Recurring meeting with no fixed time`, `... with fixed
+    // time`) keep their words past the clause.
+    full.iter()
+        .zip(&shortest)
+        .map(|(text, label)| {
+            let shared = label.is_some() && shortest.iter().filter(|l| *l == label).count() > 1;
+            match (text, shared) {
+                (Some(text), true) => short(text, false),
+                _ => label.clone(),
+            }
+        })
+        .collect()
+}
+
+/// The text the description gives `value`, up to punctuation or markup.
+fn label_text<'a>(description: Option<&'a str>, value: &str) -> Option<&'a str> {
+    let description = description?;
+    let quoted = format!("`{value}`");
+    let start = description.find(&quoted)? + quoted.len();
+    let rest = description[start..].trim_start();
+    let rest = rest.strip_prefix(['-', '\u{2014}', '\u{2013}', ':', '='])?;
+    let end = rest
+        .find(['<', '\n', '.', ',', ';', '(', '`', '|'])
+        .unwrap_or(rest.len());
+    Some(rest[..end].trim())
+}
+
+/// Words of a label kept for a name: up to a clause, and past it.
+const LABEL_WORDS: usize = 4;
+const LONG_LABEL_WORDS: usize = 6;
+
+/// A label as a few words: articles left out, and, when `clause_ends`, cut before a word that
+/// starts a clause once two words are kept (`Always display pronouns in meetings` → `Always
+/// display pronouns`).
+fn short_label(label: &str, clause_ends: bool) -> String {
+    const ARTICLES: &[&str] = &["a", "an", "the"];
+    const CLAUSE: &[&str] = &[
+        "in", "on", "for", "to", "with", "when", "if", "by", "from", "of", "that", "which", "who",
+        "they", "and", "or", "but", "so", "as", "at", "is", "are", "will",
+    ];
+    let mut kept: Vec<&str> = Vec::new();
+    for word in label.split_whitespace() {
+        let lower = word.to_ascii_lowercase();
+        let limit = if clause_ends {
+            LABEL_WORDS
+        } else {
+            LONG_LABEL_WORDS
+        };
+        if clause_ends && kept.len() >= 2 && CLAUSE.contains(&lower.as_str()) || kept.len() == limit
+        {
+            break;
+        }
+        if !ARTICLES.contains(&lower.as_str()) {
+            kept.push(word);
+        }
+    }
+    kept.join(" ")
 }
 
 /// The type an example value of a string parameter suggests, and the example in that type.
@@ -111,6 +165,38 @@ mod tests {
                 None,
                 None,
                 None
+            ]
+        );
+    }
+
+    #[test]
+    fn prose_labels_become_a_few_words() {
+        let description = "The user's display pronouns setting:\n\
+             * `1` — Ask the user every time they join meetings and webinars.\n\
+             * `2` — Always display pronouns in meetings and webinars.\n\
+             * `3` — Do not display pronouns in meetings and webinars.";
+        let values: Vec<String> = ["1", "2", "3"].map(String::from).to_vec();
+        assert_eq!(
+            value_labels(Some(description), &values),
+            [
+                Some("Ask user every time".to_owned()),
+                Some("Always display pronouns".to_owned()),
+                Some("Do not display pronouns".to_owned()),
+            ]
+        );
+    }
+
+    #[test]
+    fn labels_that_shorten_alike_keep_more_words() {
+        let description = "`1` - Instant meeting.<br>`3` - Recurring meeting with no fixed \
+                           time.<br>`8` - Recurring meeting with fixed time.";
+        let values: Vec<String> = ["1", "3", "8"].map(String::from).to_vec();
+        assert_eq!(
+            value_labels(Some(description), &values),
+            [
+                Some("Instant meeting".to_owned()),
+                Some("Recurring meeting with no fixed time".to_owned()),
+                Some("Recurring meeting with fixed time".to_owned()),
             ]
         );
     }
