@@ -122,6 +122,20 @@ impl RequestBuilder {
         self.error.get_or_insert(error);
     }
 
+    /// Fails the request when `text`, resolved for its URL, still holds a `{{name}}`: the
+    /// literal text would go on the wire as part of the URL, which Postman does and no caller
+    /// means. Dynamic names (`{{$...}}`) the client does not generate stay as written.
+    fn check_resolved(&mut self, text: &str) {
+        if let Some(name) = unresolved_variable(text) {
+            let error = BuildError::new(format!(
+                "the URL uses the variable `{name}`, which has no value: set it on the client \
+                 (`with_variable`, an environment), or send first the request whose script \
+                 captures it"
+            ));
+            self.fail(error);
+        }
+    }
+
     /// Appends one path segment from literal text and parameter values; every parameter value is
     /// percent-encoded so that it stays inside this segment. A segment that parameters make `.`
     /// or `..` is an error: URL parsers read it as a step up the path, whatever its encoding.
@@ -132,10 +146,12 @@ impl RequestBuilder {
             match piece {
                 Piece::Lit(text) => {
                     let text = self.variables.resolve(text).text;
+                    self.check_resolved(&text);
                     self.url.extend(utf8_percent_encode(&text, PATH_LITERAL));
                 }
                 Piece::Param(value) => {
                     let resolved = self.variables.resolve(value);
+                    self.check_resolved(&resolved.text);
                     let encoded = match resolved.text.as_str() {
                         "." => "%2E".to_owned(),
                         ".." => "%2E%2E".to_owned(),
@@ -161,6 +177,8 @@ impl RequestBuilder {
     pub fn query(&mut self, key: &str, value: impl fmt::Display) {
         let key = self.variables.resolve(key);
         let value = self.variables.resolve(&value.to_string());
+        self.check_resolved(&key.text);
+        self.check_resolved(&value.text);
         let secret = is_secret_name(&key.text) || key.secret || value.secret;
         self.query.push((key.text, Some(value.text), secret));
     }
@@ -174,8 +192,9 @@ impl RequestBuilder {
 
     /// Adds a query key without a value (`?human`), as Postman sends a key with none.
     pub fn query_flag(&mut self, key: &str) {
-        self.query
-            .push((self.variables.resolve(key).text, None, false));
+        let key = self.variables.resolve(key).text;
+        self.check_resolved(&key);
+        self.query.push((key, None, false));
     }
 
     /// Adds a header; a name or value that is not valid in a header fails the request.
@@ -564,6 +583,21 @@ pub enum Piece<'a> {
     Param(&'a str),
 }
 
+/// The first `{{name}}` in `text` that names a variable (not a dynamic `{{$...}}` one).
+fn unresolved_variable(text: &str) -> Option<&str> {
+    let mut rest = text;
+    while let Some(open) = rest.find("{{") {
+        let after = &rest[open + 2..];
+        let close = after.find("}}")?;
+        let name = &after[..close];
+        if !name.is_empty() && !name.starts_with('$') && !name.contains('{') {
+            return Some(name);
+        }
+        rest = after;
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -697,6 +731,26 @@ mod tests {
             "https://api.example.com/v1?q=a%20b%26c%3Dd%23e%27%2B/?:@\
              &api_key=<redacted>&page=2&x=<redacted>&present=1&human"
         );
+    }
+
+    #[test]
+    fn a_url_variable_without_a_value_is_an_error_naming_it() {
+        let client = api().with_variable("known", "k");
+        let error = |build: &dyn Fn(&mut RequestBuilder)| {
+            let mut b = builder(&client);
+            build(&mut b);
+            b.finish().err().map(|e| e.to_string())
+        };
+        let path = error(&|b| b.segment(&[Piece::Param("{{cart-id}}")])).unwrap();
+        assert!(path.contains("the URL uses the variable `cart-id`, which has no value"));
+        let query = error(&|b| b.query("q", "{{known}}-{{missing}}")).unwrap();
+        assert!(query.contains("`missing`"));
+        assert!(error(&|b| b.query_flag("{{flag}}")).is_some());
+        // Known variables and dynamic names the client does not generate are sent.
+        assert_eq!(error(&|b| b.segment(&[Piece::Param("{{known}}")])), None);
+        assert_eq!(error(&|b| b.query("q", "{{$unknownDynamic}}")), None);
+        // Headers keep Postman's literal text.
+        assert_eq!(error(&|b| b.header("X-Thing", "{{missing}}")), None);
     }
 
     #[test]

@@ -54,6 +54,10 @@ enum Command {
         /// The newman executable (`.ci/newman/node_modules/.bin/newman` after `npm ci`).
         #[arg(long, value_name = "FILE", default_value = "newman")]
         newman: PathBuf,
+        /// Run each collection as a program: scripts kept, requests in order on one client,
+        /// each answered with its item's saved example.
+        #[arg(long)]
+        workflow: bool,
         #[command(flatten)]
         baseline: Baseline,
     },
@@ -108,6 +112,7 @@ fn run(command: Command) -> Result<(), Error> {
             dirs,
             scratch,
             newman,
+            workflow,
             baseline,
         } => corpus::parity::run(
             &dirs,
@@ -115,6 +120,7 @@ fn run(command: Command) -> Result<(), Error> {
             &newman,
             baseline.baseline.as_deref(),
             baseline.update_baseline,
+            workflow,
         ),
     }
 }

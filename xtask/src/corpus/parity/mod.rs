@@ -6,6 +6,7 @@ mod compare;
 mod newman;
 mod recorder;
 mod sender;
+mod workflow;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -40,6 +41,8 @@ pub struct Subject {
     api: Api,
     /// The generated module.
     code: String,
+    /// In a workflow run: the order, the answers and the scripted items.
+    plan: Option<workflow::Plan>,
 }
 
 /// What one sender did with one item: the record the server kept, or why there is none.
@@ -58,22 +61,45 @@ pub struct Tally {
     documented: usize,
 }
 
+/// One collection's counts in a workflow run: with the requests that use a variable a script
+/// sets, and how many of them were sent alike.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WorkflowTally {
+    all: Tally,
+    scripted: usize,
+    scripted_alike: usize,
+}
+
 /// Runs both senders over every collection of `dirs`, compares, prints, and fails on a
 /// collection with fewer identical requests than `baseline` (unless `update` rewrites it).
+/// With `workflow`, the collections run as programs ([`workflow`]).
 pub fn run(
     dirs: &[PathBuf],
     scratch: &Path,
     newman: &Path,
     baseline: Option<&Path>,
     update: bool,
+    workflow: bool,
 ) -> Result<(), Error> {
-    let subjects = subjects(dirs)?;
+    let subjects = subjects(dirs, workflow)?;
     std::fs::create_dir_all(scratch).map_err(|source| Error::Io {
         path: scratch.display().to_string(),
         source,
     })?;
     let mut build = sender::start_build(scratch, &subjects)?;
-    let recorder = recorder::Recorder::start(scratch)?;
+    let answers = if workflow {
+        let answers: serde_json::Map<String, serde_json::Value> = subjects
+            .iter()
+            .filter_map(|s| s.plan.as_ref())
+            .flat_map(|plan| plan.answers.clone())
+            .collect();
+        let path = scratch.join("answers.json");
+        write(&path, &serde_json::Value::Object(answers).to_string())?;
+        Some(path)
+    } else {
+        None
+    };
+    let recorder = recorder::Recorder::start(scratch, answers.as_deref())?;
     let origin = recorder.origin();
     let mut from_newman = BTreeMap::new();
     for subject in &subjects {
@@ -92,11 +118,16 @@ pub fn run(
             .get(&subject.module)
             .cloned()
             .unwrap_or_default();
-        let (tally, found) = compare_subject(&newman_sent, &client_sent, &records);
+        let scripted = subject.plan.as_ref().map(|plan| &plan.scripted);
+        let (tally, found) = compare_subject(&newman_sent, &client_sent, &records, scripted);
         tallies.insert(subject.name.clone(), tally);
         differences.extend(found.into_iter().map(|d| (subject.name.clone(), d)));
     }
-    print_table(&tallies);
+    let plain: BTreeMap<String, Tally> = tallies.iter().map(|(k, t)| (k.clone(), t.all)).collect();
+    print_table(&plain);
+    if workflow {
+        print_scripted(&tallies);
+    }
     print_differences(&differences);
     let listing: String = differences
         .iter()
@@ -111,11 +142,38 @@ pub fn run(
     let listing_path = scratch.join("differences.tsv");
     write(&listing_path, &listing)?;
     println!("every difference: {}", listing_path.display());
-    counts::settle("parity", baseline, update, &tallies)
+    if workflow {
+        counts::settle("workflow parity", baseline, update, &tallies)
+    } else {
+        counts::settle("parity", baseline, update, &plain)
+    }
 }
 
-/// Every collection that parses and generates, with its IR and code.
-fn subjects(dirs: &[PathBuf]) -> Result<Vec<Subject>, Error> {
+/// The requests that use a variable a script sets, per collection that has any.
+fn print_scripted(tallies: &BTreeMap<String, WorkflowTally>) {
+    println!();
+    println!("| collection | requests on script variables | sent alike | % |");
+    println!("|---|---:|---:|---:|");
+    let (mut scripted, mut alike) = (0, 0);
+    for (name, t) in tallies.iter().filter(|(_, t)| t.scripted > 0) {
+        println!(
+            "| {name} | {} | {} | {} |",
+            t.scripted,
+            t.scripted_alike,
+            percent(t.scripted_alike, t.scripted)
+        );
+        scripted += t.scripted;
+        alike += t.scripted_alike;
+    }
+    println!(
+        "| total | {scripted} | {alike} | {} |",
+        percent(alike, scripted)
+    );
+}
+
+/// Every collection that parses and generates, with its IR and code (and its plan, for a
+/// `workflow` run).
+fn subjects(dirs: &[PathBuf], workflow: bool) -> Result<Vec<Subject>, Error> {
     let mut names = Namespace::with_reserved(&["runtime", "main"]);
     let mut subjects = Vec::new();
     for file in collection_files(dirs)? {
@@ -137,6 +195,7 @@ fn subjects(dirs: &[PathBuf]) -> Result<Vec<Subject>, Error> {
         };
         subjects.push(Subject {
             name: collection_stem(&file),
+            plan: workflow.then(|| workflow::Plan::of(&source, &module)),
             undefined: undefined_variables(&source, &api),
             source,
             module,
@@ -207,16 +266,19 @@ fn undefined_variables(source: &str, api: &Api) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Pairs what the two senders sent for each item and compares the requests.
+/// Pairs what the two senders sent for each item and compares the requests; `scripted`
+/// items are also counted apart.
 fn compare_subject(
     newman: &newman::Report,
     client: &BTreeMap<ItemKey, Sent>,
     records: &BTreeMap<u64, Record>,
-) -> (Tally, Vec<Difference>) {
+    scripted: Option<&BTreeSet<ItemKey>>,
+) -> (WorkflowTally, Vec<Difference>) {
     let mut tally = Tally {
         requests: client.len(),
         ..Tally::default()
     };
+    let (mut on_scripts, mut on_scripts_alike) = (0, 0);
     let mut found = Vec::new();
     for (key, ours) in client {
         let item = key.0.join(" / ");
@@ -229,7 +291,9 @@ fn compare_subject(
         let verdict = match (record(&theirs), record(ours)) {
             (Some(expected), Some(actual)) => {
                 tally.paired += 1;
-                compare::items(expected, actual, newman.dynamic.contains(key)).map_err(|d| {
+                // Scripts, which a workflow runs, make UUIDs and times of their own too.
+                let dynamic = scripted.is_some() || newman.dynamic.contains(key);
+                compare::items(expected, actual, dynamic).map_err(|d| {
                     let ids = theirs.as_ref().ok().zip(ours.as_ref().ok());
                     d.with_records(ids.map(|(t, o)| (*t, *o)))
                 })
@@ -237,6 +301,9 @@ fn compare_subject(
             (None, _) => Err(compare::unsent("not sent by newman", &theirs)),
             (_, None) => Err(compare::unsent("not sent by the client", ours)),
         };
+        let on_script_variable = scripted.is_some_and(|s| s.contains(key));
+        on_scripts += usize::from(on_script_variable);
+        on_scripts_alike += usize::from(on_script_variable && verdict.is_ok());
         match verdict {
             Ok(None) => tally.identical += 1,
             Ok(Some(reason)) => {
@@ -250,6 +317,11 @@ fn compare_subject(
             Err(difference) => found.push(difference.at(&item)),
         }
     }
+    let tally = WorkflowTally {
+        all: tally,
+        scripted: on_scripts,
+        scripted_alike: on_scripts_alike,
+    };
     (tally, found)
 }
 
@@ -321,5 +393,41 @@ impl counts::Counts for Tally {
             ("requests", self.requests),
             ("sent alike", self.identical + self.documented),
         ]
+    }
+}
+
+impl counts::Counts for WorkflowTally {
+    const COLUMNS: &'static [&'static str] = &[
+        "requests",
+        "paired",
+        "identical",
+        "documented",
+        "scripted",
+        "scripted_alike",
+    ];
+
+    fn values(&self) -> Vec<usize> {
+        let mut values = self.all.values();
+        values.extend([self.scripted, self.scripted_alike]);
+        values
+    }
+
+    fn from_values(values: &[usize]) -> Option<Self> {
+        let (all, scripted) = values.split_at_checked(4)?;
+        let [scripted, scripted_alike] = scripted else {
+            return None;
+        };
+        Some(Self {
+            all: Tally::from_values(all)?,
+            scripted: *scripted,
+            scripted_alike: *scripted_alike,
+        })
+    }
+
+    /// As [`Tally`], and the requests on script variables sent alike.
+    fn checked(&self) -> Vec<(&'static str, usize)> {
+        let mut checked = self.all.checked();
+        checked.push(("sent alike on script variables", self.scripted_alike));
+        checked
     }
 }

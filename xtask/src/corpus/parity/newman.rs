@@ -10,7 +10,7 @@ use postman_codegen::collection::split_authority;
 use postman_codegen::ir::whole_variable;
 use serde_json::Value;
 
-use super::{server_urls, ItemKey, Sent, Subject};
+use super::{server_urls, workflow, ItemKey, Sent, Subject};
 
 /// Longest time newman may take over one request, in milliseconds.
 const REQUEST_TIMEOUT_MS: &str = "5000";
@@ -46,7 +46,13 @@ fn try_run(
 ) -> Result<Report, String> {
     let text = subject.source.trim_start_matches('\u{feff}');
     let mut collection: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
-    comparable(&mut collection);
+    match &subject.plan {
+        Some(plan) => {
+            items_renamed(&mut collection);
+            tag_requests(&mut collection, &plan.tags());
+        }
+        None => comparable(&mut collection),
+    }
     rewrite_hosts(&mut collection, origin);
     let dir = scratch.join("newman");
     let input = dir.join(format!("{}.json", subject.module));
@@ -83,14 +89,27 @@ fn try_run(
     Ok(read_report(&report))
 }
 
-/// Makes the copy newman runs say what the client was generated from: scripts are removed
-/// (the client does not run JavaScript, and scripts that choose the next request would keep
-/// items from running), and `items`, which the generator reads as `item`, is renamed.
+/// Makes the copy newman runs say what the client was generated from, apart from its
+/// scripts: they are removed (scripts that choose the next request would keep items from
+/// running; a workflow run keeps them), and `items` is renamed ([`items_renamed`]).
 fn comparable(value: &mut Value) {
     let Value::Object(map) = value else {
         return;
     };
     map.remove("event");
+    if let Some(Value::Array(items)) = map.get_mut("item") {
+        for item in items {
+            comparable(item);
+        }
+    }
+    items_renamed(value);
+}
+
+/// Renames `items`, which the generator reads as `item`, throughout.
+fn items_renamed(value: &mut Value) {
+    let Value::Object(map) = value else {
+        return;
+    };
     if !map.contains_key("item") {
         if let Some(items) = map.remove("items") {
             map.insert("item".to_owned(), items);
@@ -98,7 +117,52 @@ fn comparable(value: &mut Value) {
     }
     if let Some(Value::Array(items)) = map.get_mut("item") {
         for item in items {
-            comparable(item);
+            items_renamed(item);
+        }
+    }
+}
+
+/// Adds to each request item of a workflow run the header that names it to the recording
+/// server.
+fn tag_requests(collection: &mut Value, tags: &BTreeMap<ItemKey, String>) {
+    let mut keys = Vec::new();
+    workflow::walk(
+        collection.get("item"),
+        &mut Vec::new(),
+        &mut BTreeMap::new(),
+        &mut |key, _| keys.push(key),
+    );
+    let mut keys = keys.into_iter();
+    tag_items(collection.get_mut("item"), &mut keys, tags);
+}
+
+fn tag_items(
+    items: Option<&mut Value>,
+    keys: &mut impl Iterator<Item = ItemKey>,
+    tags: &BTreeMap<ItemKey, String>,
+) {
+    for item in items.and_then(Value::as_array_mut).into_iter().flatten() {
+        if item.get("request").is_none() && item.get("item").is_some() {
+            tag_items(item.get_mut("item"), keys, tags);
+            continue;
+        }
+        let Some(tag) = keys.next().and_then(|key| tags.get(&key)) else {
+            continue;
+        };
+        let header = serde_json::json!({"key": workflow::ITEM_HEADER, "value": tag});
+        match item.get_mut("request") {
+            Some(Value::Object(request)) => match request.get_mut("header") {
+                Some(Value::Array(headers)) => headers.push(header),
+                _ => {
+                    request.insert("header".to_owned(), Value::Array(vec![header]));
+                }
+            },
+            Some(url @ Value::String(_)) => {
+                let url = url.take();
+                item["request"] =
+                    serde_json::json!({"url": url, "method": "GET", "header": [header]});
+            }
+            _ => {}
         }
     }
 }

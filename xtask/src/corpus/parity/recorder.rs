@@ -34,8 +34,9 @@ pub struct Recorder {
 }
 
 impl Recorder {
-    /// Starts the server with its log under `scratch`.
-    pub fn start(scratch: &Path) -> Result<Self, Error> {
+    /// Starts the server with its log under `scratch`; with `answers` (a JSON object of
+    /// saved examples by item tag), it answers tagged requests with them.
+    pub fn start(scratch: &Path, answers: Option<&Path>) -> Result<Self, Error> {
         let script = scratch.join("record.js");
         write(&script, SCRIPT)?;
         let log = scratch.join("records.jsonl");
@@ -46,6 +47,7 @@ impl Recorder {
         let mut child = Command::new("node")
             .arg(&script)
             .arg(&log)
+            .args(answers)
             .stdout(Stdio::piped())
             .spawn()
             .map_err(io)?;

@@ -200,10 +200,26 @@ fn collection_sender(subject: &Subject) -> TokenStream {
     let literals = item_literals(&subject.collection);
     // One client per set of literal credentials the items use, the first without any.
     let mut credential_sets = vec![Literals::default()];
-    let variables = subject
-        .undefined
+    // Given as newman is given them, as an environment, where scripts can overwrite them.
+    let environment = serde_json::json!({
+        "values": subject
+            .undefined
+            .iter()
+            .map(|(key, value)| serde_json::json!({"key": key, "value": value}))
+            .collect::<Vec<_>>()
+    })
+    .to_string();
+    let variables = (!subject.undefined.is_empty())
+        .then(|| quote!(.with_environment(#environment).expect("the parity environment reads")));
+    // In a workflow run, operations go in the collection's order, each naming its item to the
+    // recording server; otherwise in the order of the client's modules.
+    let tags = subject.plan.as_ref().map(super::workflow::Plan::tags);
+    let order: BTreeMap<ItemKey, usize> = subject
+        .plan
         .iter()
-        .map(|(name, value)| quote!(.with_variable(#name, #value)));
+        .flat_map(|plan| plan.order.iter().enumerate())
+        .map(|(i, (key, _))| (key.clone(), i))
+        .collect();
     let mut sends = Vec::new();
     let mut seen: BTreeMap<Vec<String>, usize> = BTreeMap::new();
     operations(&subject.api.root, &quote!(#module), &mut |path, op| {
@@ -223,17 +239,38 @@ fn collection_sender(subject: &Subject) -> TokenStream {
                 credential_sets.push(own);
                 credential_sets.len() - 1
             });
-        sends.push(quote! {
-            sends.push((#module_name, #item, #n, Box::pin(async {
-                outcome!(#path::#op_module::Request::example().send(&clients[#client]).await)
-            })));
-        });
+        let key = (op.item_path.clone(), n);
+        let send = match tags.as_ref().and_then(|tags| tags.get(&key)) {
+            Some(tag) => {
+                let header = super::workflow::ITEM_HEADER;
+                quote! {
+                    sends.push((#module_name, #item, #n, Box::pin(async {
+                        let client = clients[#client]
+                            .clone()
+                            .with_default_header(#header, #tag)
+                            .map_err(|e| e.to_string())?;
+                        outcome!(#path::#op_module::Request::example().send(&client).await)
+                    })));
+                }
+            }
+            None => quote! {
+                sends.push((#module_name, #item, #n, Box::pin(async {
+                    outcome!(#path::#op_module::Request::example().send(&clients[#client]).await)
+                })));
+            },
+        };
+        sends.push((order.get(&key).copied().unwrap_or(usize::MAX), send));
     });
+    // A stable sort: without a plan every operation keeps its place.
+    sends.sort_by_key(|(at, _)| *at);
+    let sends = sends.into_iter().map(|(_, send)| send);
     let clients = credential_sets.iter().map(Literals::setters);
+    // newman's copy has its scripts removed unless the run is a workflow; the client does the
+    // same.
+    let scripts = subject.plan.is_some();
     quote! {
         {
-            // newman's copy has its scripts removed, so the client runs none either.
-            let client = #module::Client::new().with_scripts(false) #(#servers)* #(#variables)*;
+            let client = #module::Client::new().with_scripts(#scripts) #(#servers)* #variables;
             let clients = [#(client.clone() #clients),*];
             let mut sends: Sends<'_> = Vec::new();
             #(#sends)*
