@@ -258,7 +258,14 @@ impl<'a> Run<'a> {
         for step in steps {
             match *step {
                 Step::Set { scope, name, value } => {
-                    let value = self.value(value).map(|v| text_of(&v));
+                    // A field the response lacks is JavaScript's `undefined`, which Postman
+                    // stores and sends as `null`; a value that could not be read at all (no
+                    // JSON, a missing parent) stopped the script there, so nothing is written.
+                    let value = match self.value(value) {
+                        Some(v) => Some(text_of(&v)),
+                        None if self.absent_field(value) => Some("null".to_owned()),
+                        None => None,
+                    };
                     if let Some(value) = &value {
                         self.captured.push((name.to_owned(), value.clone()));
                     }
@@ -378,6 +385,21 @@ impl<'a> Run<'a> {
                 _ => return None,
             },
         })
+    }
+
+    /// Whether `value` is a field of the response's JSON that its parent object lacks
+    /// (`data.id` where `data` has no `id`).
+    fn absent_field(&mut self, value: Value) -> bool {
+        let (Value::Json(pointer) | Value::JsonText(pointer)) = value else {
+            return false;
+        };
+        let Some((parent, _)) = pointer.rsplit_once('/') else {
+            return false;
+        };
+        matches!(
+            self.body().and_then(|body| body.pointer(parent)),
+            Some(Json::Object(_))
+        )
     }
 
     /// The value as a number, as JavaScript's `Number(...)` reads numbers and numeric text.
@@ -508,8 +530,14 @@ mod tests {
             .as_deref(),
             Some("2")
         );
-        // A missing path, or no response before the request, is undefined: nothing is set.
-        assert_eq!(after(&set(Value::Json("/missing")), Some(&r), "v"), None);
+        // A field the body lacks is `undefined`, which Postman stores and sends as `null`;
+        // a path through a missing field, or no response before the request, throws in
+        // JavaScript: nothing is set.
+        assert_eq!(
+            after(&set(Value::Json("/missing")), Some(&r), "v").as_deref(),
+            Some("null")
+        );
+        assert_eq!(after(&set(Value::Json("/missing/id")), Some(&r), "v"), None);
         assert_eq!(after(&set(Value::Status), None, "v"), None);
     }
 
