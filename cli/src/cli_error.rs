@@ -27,3 +27,14 @@ pub enum Error {
         message: String,
     },
 }
+
+/// The exit status of a command that ended with `result`; an error is printed first.
+pub fn exit_code(result: Result<(), Error>) -> std::process::ExitCode {
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

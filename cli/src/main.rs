@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand};
 use postman_codegen::emit::runtime::DEFAULT_CRATE_PATH;
 use postman_codegen::{generate_with_environment, module_name_for, Environment, Output};
 
-use postman_codegen_cli::cli_error::Error;
+use postman_codegen_cli::cli_error::{exit_code, Error};
 use postman_codegen_cli::decoding;
 use postman_codegen_cli::files::{cargo_toml, write};
 
@@ -127,14 +127,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match run(cli.command) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("{e}");
-            ExitCode::FAILURE
-        }
-    }
+    exit_code(run(Cli::parse().command))
 }
 
 fn run(command: Command) -> Result<(), Error> {

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use postman_codegen_cli::cli_error::Error;
+use postman_codegen_cli::cli_error::{exit_code, Error};
 
 #[derive(Parser)]
 #[command(about = "The corpus checks of postman-codegen")]
@@ -75,13 +75,7 @@ struct Baseline {
 }
 
 fn main() -> ExitCode {
-    match run(Cli::parse().command) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("{e}");
-            ExitCode::FAILURE
-        }
-    }
+    exit_code(run(Cli::parse().command))
 }
 
 fn run(command: Command) -> Result<(), Error> {
