@@ -15,6 +15,9 @@ use quote::quote;
 /// The name of the marker macro that carries formatted source through a token stream.
 const VERBATIM: &str = "__postman_codegen_verbatim";
 
+/// Constants and type aliases up to this long (as token text) stand together in a run.
+const SHORT_ITEM: usize = 100;
+
 /// Items below this many are formatted on the calling thread alone.
 const PARALLEL_ITEMS: usize = 64;
 
@@ -43,6 +46,24 @@ struct Unit {
     depth: usize,
 }
 
+/// Items that stand together, without blank lines between them.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Run {
+    Imports,
+    Constants,
+}
+
+impl Run {
+    /// The run an item with this first word joins.
+    fn of(keyword: &str) -> Option<Self> {
+        match keyword {
+            "use" => Some(Self::Imports),
+            "const" | "type" | "static" => Some(Self::Constants),
+            _ => None,
+        }
+    }
+}
+
 /// A piece of the output: an item formatted alone, the head of a block whose items are
 /// pieces again, or formatted text.
 enum Node {
@@ -59,14 +80,14 @@ fn split(tokens: TokenStream, depth: usize, units: &mut Vec<Unit>) -> Vec<Node> 
     let trees: Vec<TokenTree> = tokens.into_iter().collect();
     let mut nodes = Vec::new();
     let mut start = 0;
-    let mut last_was_use = false;
+    let mut last_run: Option<Run> = None;
     // Inner attributes (`#![...]`) of a module lead its first unit, where syn reads them as
     // the file's.
     while start < trees.len() {
         let end = item_end(&trees, start);
         let item = &trees[start..end];
         start = end;
-        let after_use = std::mem::replace(&mut last_was_use, false);
+        let previous_run = last_run.take();
         if let Some((attrs, text)) = verbatim_text(item) {
             // Attributes alone do not parse: they go on a stand-in item, dropped when written.
             let attrs = (!attrs.is_empty()).then(|| {
@@ -93,10 +114,14 @@ fn split(tokens: TokenStream, depth: usize, units: &mut Vec<Unit>) -> Vec<Node> 
             }
             _ => {
                 let text = item.iter().cloned().collect::<TokenStream>().to_string();
-                // A run of `use` items is one unit: imports stand together.
-                let is_use = keyword(item).is_some_and(|word| word == "use");
+                // A run of imports, or of short constants and type aliases, is one unit: they
+                // stand together, without blank lines between them.
+                let run = keyword(item)
+                    .as_deref()
+                    .and_then(Run::of)
+                    .filter(|run| *run == Run::Imports || text.len() <= SHORT_ITEM);
                 match nodes.last() {
-                    Some(Node::Unit(last)) if is_use && after_use => {
+                    Some(Node::Unit(last)) if run.is_some() && run == previous_run => {
                         units[*last].text.push('\n');
                         units[*last].text.push_str(&text);
                     }
@@ -105,7 +130,7 @@ fn split(tokens: TokenStream, depth: usize, units: &mut Vec<Unit>) -> Vec<Node> 
                         nodes.push(Node::Unit(units.len() - 1));
                     }
                 }
-                last_was_use = is_use;
+                last_run = run;
             }
         }
     }
