@@ -101,6 +101,17 @@ pub mod documented {
     /// read the file (the parity run has none of the authors' files), and the whole body when
     /// no part is left; `example()` holds an empty `FilePart`, sent as an empty part.
     pub const UNREAD_FILE: &str = "a file newman could not read is an empty part";
+    /// A URL that still holds a `{{name}}` without a value: newman sends the text, the client
+    /// refuses to build the request and names the variable.
+    pub const UNRESOLVED: &str = "a URL variable without a value is refused";
+}
+
+/// Whether the client refused a request for a URL variable without a value where newman sent
+/// its `{{name}}` text ([`documented::UNRESOLVED`]).
+pub fn refused_unresolved(newman: &Record, client_error: &str) -> bool {
+    let target = newman.target.to_ascii_lowercase();
+    client_error.contains("the URL uses the variable")
+        && (target.contains("{{") || target.contains("%7b%7b"))
 }
 
 /// `text` with UUIDs, ISO timestamps and ten-digit Unix times replaced by their kind.
@@ -777,6 +788,21 @@ mod tests {
             multipart,
             part("x", "1").as_bytes(),
             part("x", "2").as_bytes()
+        ));
+    }
+
+    #[test]
+    fn a_refused_url_variable_is_documented_only_where_newman_sent_its_text() {
+        let refused = "cannot build request: the URL uses the variable `b\\ar`, which has no value";
+        assert!(refused_unresolved(
+            &record("/x/%7B%7Bb%5Car%7D%7D", &[], ""),
+            refused
+        ));
+        assert!(refused_unresolved(&record("/x/{{id}}", &[], ""), refused));
+        assert!(!refused_unresolved(&record("/x/42", &[], ""), refused));
+        assert!(!refused_unresolved(
+            &record("/x/{{id}}", &[], ""),
+            "cannot build request: a script stopped the request"
         ));
     }
 }
