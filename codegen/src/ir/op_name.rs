@@ -121,7 +121,7 @@ pub fn candidates(name: &str, method: &str, path: &[String]) -> Vec<String> {
     out
 }
 
-/// [`candidates`] but the one with the method.
+/// The names [`candidates`] tries before the one with the method.
 fn preferred(name: &str, method: &str, path: &[String]) -> Vec<String> {
     let own = snake(name, "op");
     let words: Vec<&str> = own.split('_').collect();
@@ -177,8 +177,9 @@ fn content_words<'a>(words: &'a [&'a str]) -> impl Iterator<Item = &'a str> + 'a
     words.iter().copied().filter(|w| !FILLER.contains(w))
 }
 
-/// The verb: the name's first word when it is a known verb (`Retrieves` → `get`), else the
-/// method's: `get` one item, `list` a collection, `create`, `update`, `replace`, `delete`.
+/// The verb: the name's first word when it is a known verb (`Retrieves` → `get`, or `list`
+/// for a collection), else the method's: `get` one item, `list` a collection, `create`,
+/// `update`, `delete`, or the method itself.
 fn verb(words: &[&str], method: &str, nouns: &[(String, bool)]) -> String {
     let collection = nouns.last().is_some_and(|(_, plural)| *plural);
     let named = words.first().and_then(|first| base_verb(first));
