@@ -112,7 +112,15 @@ impl Namespace {
 
     /// Takes `name`, or the first free `name_2`, `name_3`, ... (`Name2` for camel-case names).
     pub fn claim(&mut self, name: &str) -> String {
-        self.claim_with(name, &[])
+        if self.taken.insert(name.to_owned()) {
+            return name.to_owned();
+        }
+        let snake_case = name.starts_with(|c: char| c.is_ascii_lowercase() || c == '_');
+        let separator = if snake_case { "_" } else { "" };
+        (2u32..)
+            .map(|n| format!("{name}{separator}{n}"))
+            .find(|candidate| self.taken.insert(candidate.clone()))
+            .unwrap_or_default()
     }
 
     /// Takes the first free name of `names` (best first); when all are taken, the first one
@@ -126,29 +134,6 @@ impl Namespace {
             return free.clone();
         }
         self.claim(names.first().map_or("", String::as_str))
-    }
-
-    /// Takes `name`; when taken, tries `name` + each of `qualifiers` before numbering.
-    pub fn claim_with(&mut self, name: &str, qualifiers: &[String]) -> String {
-        let snake_case = name.starts_with(|c: char| c.is_ascii_lowercase() || c == '_');
-        let join = |a: &str, b: &str| {
-            if snake_case {
-                format!("{a}_{b}")
-            } else {
-                format!("{a}{b}")
-            }
-        };
-        let mut candidates = vec![name.to_owned()];
-        candidates.extend(qualifiers.iter().map(|q| join(name, q)));
-        for candidate in candidates {
-            if self.taken.insert(candidate.clone()) {
-                return candidate;
-            }
-        }
-        (2u32..)
-            .map(|n| join(name, &n.to_string()))
-            .find(|candidate| self.taken.insert(candidate.clone()))
-            .unwrap_or_default()
     }
 }
 
@@ -181,8 +166,9 @@ mod tests {
         let mut ns = Namespace::with_reserved(&["runtime"]);
         assert_eq!(ns.claim("runtime"), "runtime_2");
         assert_eq!(ns.claim("get_user"), "get_user");
-        assert_eq!(ns.claim_with("get_user", &["post".into()]), "get_user_post");
-        assert_eq!(ns.claim_with("get_user", &["post".into()]), "get_user_2");
+        let candidates = ["get_user".to_owned(), "get_user_post".to_owned()];
+        assert_eq!(ns.claim_first(&candidates), "get_user_post");
+        assert_eq!(ns.claim_first(&candidates), "get_user_2");
         let mut types = Namespace::default();
         assert_eq!(types.claim("Body"), "Body");
         assert_eq!(types.claim("Body"), "Body2");
