@@ -135,7 +135,7 @@ pub fn decode_all(scratch: &Path, cases: &Cases) -> Result<Vec<Result<(), String
         let package = format!("decode-check-{name}");
         write(
             &dir.join("Cargo.toml"),
-            &cargo_toml(&package, "2021", false, &all_dependencies()),
+            &cargo_toml(&package, "2021", false, &all_dependencies(), ""),
         )?;
         let code = program(cases, part).map_err(|e| Error::Check {
             path: dir.display().to_string(),

@@ -17,12 +17,22 @@ pub fn write(path: &Path, content: &str) -> Result<(), Error> {
     std::fs::write(path, content).map_err(io)
 }
 
-/// The manifest of a client crate with `dependencies` (from crates.io only). A standalone
-/// crate is its own workspace; a scratch crate of the corpus runner is a member of the
-/// runner's.
-pub fn cargo_toml(name: &str, edition: &str, own_workspace: bool, dependencies: &str) -> String {
+/// The manifest of a client crate with `dependencies` (from crates.io only) and `features`
+/// (`[features]` lines, maybe none). A standalone crate is its own workspace; a scratch crate of
+/// the corpus runner is a member of the runner's.
+pub fn cargo_toml(
+    name: &str,
+    edition: &str,
+    own_workspace: bool,
+    dependencies: &str,
+    features: &str,
+) -> String {
     let package = postman_codegen::naming::snake(name, "client").replace('_', "-");
     let workspace = if own_workspace { "\n[workspace]\n" } else { "" };
+    let features = match features {
+        "" => String::new(),
+        lines => format!("\n[features]\n{lines}\n"),
+    };
     format!(
         r#"[package]
 name = "{package}"
@@ -33,6 +43,6 @@ publish = false
 
 [dependencies]
 {dependencies}
-{workspace}"#
+{features}{workspace}"#
     )
 }

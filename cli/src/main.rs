@@ -373,7 +373,13 @@ fn run_generate(
         (None, Some(dir)) => vec![
             (
                 dir.join("Cargo.toml"),
-                cargo_toml(&name, "2021", true, &generated.dependencies),
+                cargo_toml(
+                    &name,
+                    "2021",
+                    true,
+                    &generated.dependencies,
+                    &generated.features,
+                ),
             ),
             (dir.join("src").join("lib.rs"), generated.code),
         ],

@@ -70,6 +70,9 @@ pub struct Report {
     /// of the signing schemes its collections use, or, with the runtime embedded or kept,
     /// [`crate::CLIENT_DEPENDENCIES`] and the crates of those schemes.
     pub dependencies: String,
+    /// The `[features]` lines the crate including the file declares: [`crate::MOCK_FEATURE`]
+    /// on the runtime crate (each client's `mock` module), else none.
+    pub features: String,
     /// With [`Builder::api_changes`]: the reports written in this run, one per collection
     /// whose generated API changed.
     pub api_changes: Vec<PathBuf>,
@@ -275,6 +278,10 @@ impl Builder {
                 crate::client_dependencies(auth_modules.iter().copied())
             }
         };
+        let features = match &self.runtime {
+            Runtime::Crate(_) => crate::MOCK_FEATURE.to_owned(),
+            Runtime::Embedded | Runtime::Kept(_) => String::new(),
+        };
         code.push_str(&clients);
         let output = out_dir.join(&self.file_name);
         let written = write_if_changed(&output, &code)?;
@@ -284,6 +291,7 @@ impl Builder {
             modules,
             diagnostics,
             dependencies,
+            features,
             api_changes,
             scripts,
         })

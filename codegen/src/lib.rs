@@ -109,6 +109,9 @@ pub struct Generated {
     /// its runtime, [`CLIENT_DEPENDENCIES`] and the crates of those schemes
     /// ([`client_dependencies`]).
     pub dependencies: String,
+    /// The `[features]` lines the crate holding the code declares: [`MOCK_FEATURE`] for a
+    /// client on the runtime crate (whose `mock` module it compiles), else none.
+    pub features: String,
     /// The auth modules the client needs in its runtime.
     pub auth_modules: BTreeSet<ir::AuthModule>,
     /// How many of the collection's scripts were translated in full, in part, not at all.
@@ -170,6 +173,13 @@ pub fn generate_with_environment(
         } => emit::crate_root(&api, emit::RuntimeAt::Own),
     };
     let code = formatted(tokens, file)?;
+    let on_runtime_crate = matches!(
+        output,
+        Output::RuntimeCrate { .. }
+            | Output::CrateRoot {
+                runtime_crate: Some(_)
+            }
+    );
     let auth_modules = api.auth_modules();
     let scripts = api.scripts;
     Ok(Generated {
@@ -177,12 +187,13 @@ pub fn generate_with_environment(
         diagnostics: diags.into_vec(),
         requests,
         operations,
-        dependencies: match output {
-            Output::RuntimeCrate { .. }
-            | Output::CrateRoot {
-                runtime_crate: Some(_),
-            } => runtime_dependency(&auth_modules, &RuntimeSource::default()),
-            _ => client_dependencies(auth_modules.iter().copied()),
+        dependencies: match on_runtime_crate {
+            true => runtime_dependency(&auth_modules, &RuntimeSource::default()),
+            false => client_dependencies(auth_modules.iter().copied()),
+        },
+        features: match on_runtime_crate {
+            true => MOCK_FEATURE.to_owned(),
+            false => String::new(),
         },
         auth_modules,
         scripts,
@@ -296,6 +307,10 @@ pub fn client_dependencies(schemes: impl IntoIterator<Item = ir::AuthModule>) ->
     }
     lines.join("\n")
 }
+
+/// The `[features]` line of a crate whose clients are on the runtime crate: `mock` compiles
+/// each client's `mock` module (a mock of its API for tests) with the runtime's mock.
+pub const MOCK_FEATURE: &str = r#"mock = ["postman-codegen-runtime/mock"]"#;
 
 /// The dependencies every generated client needs, as `[dependencies]` lines of a
 /// `Cargo.toml`; a collection whose auth signs requests needs more

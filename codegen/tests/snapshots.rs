@@ -75,10 +75,17 @@ fn generated_code_matches_snapshots() {
 #[test]
 fn runtime_public_api_matches_snapshot() {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../runtime/src");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .expect("runtime/src exists")
-        .map(|e| e.expect("readable entry").path())
-        .collect();
+    let mut files = Vec::new();
+    let mut dirs = vec![dir.clone()];
+    while let Some(next) = dirs.pop() {
+        for entry in std::fs::read_dir(&next).expect("runtime/src exists") {
+            let path = entry.expect("readable entry").path();
+            match path.is_dir() {
+                true => dirs.push(path),
+                false => files.push(path),
+            }
+        }
+    }
     files.sort();
     let mut api = String::new();
     for file in files {
@@ -87,10 +94,8 @@ fn runtime_public_api_matches_snapshot() {
             .split("\n#[cfg(test)]\nmod tests")
             .next()
             .unwrap_or_default();
-        api.push_str(&format!(
-            "{}\n",
-            file.file_name().unwrap().to_string_lossy()
-        ));
+        let name = file.strip_prefix(&dir).expect("below runtime/src");
+        api.push_str(&format!("{}\n", name.display()));
         for line in source.lines() {
             let item = line.trim_start();
             if item.starts_with("pub ") {

@@ -40,6 +40,8 @@ pub mod edgegrid;
 pub mod hawk;
 #[cfg(feature = "jwt")]
 pub mod jwt;
+#[cfg(feature = "mock")]
+pub mod mock;
 #[cfg(feature = "oauth1")]
 pub mod oauth1;
 #[cfg(feature = "oauth2")]
@@ -108,4 +110,6 @@ pub mod features {
     pub const AWS: bool = cfg!(feature = "aws");
     /// Akamai EdgeGrid.
     pub const EDGEGRID: bool = cfg!(feature = "edgegrid");
+    /// The mock of a collection's API, for tests.
+    pub const MOCK: bool = cfg!(feature = "mock");
 }

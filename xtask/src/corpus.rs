@@ -5,6 +5,7 @@ mod baseline;
 mod compile;
 mod counts;
 pub mod decode;
+pub mod mock;
 pub mod parity;
 
 use std::path::{Path, PathBuf};

@@ -42,6 +42,19 @@ enum Command {
         #[command(flatten)]
         baseline: Baseline,
     },
+    /// Start every collection's mock and answer each operation with each saved example: the
+    /// client decodes it into the variant of its status (served), and that value, stubbed back
+    /// as a typed answer, decodes equal (typed).
+    Mock {
+        /// Directories of `*.json` collections.
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        /// Scratch directory for the check programs.
+        #[arg(long, value_name = "DIR")]
+        scratch: PathBuf,
+        #[command(flatten)]
+        baseline: Baseline,
+    },
     /// Send every request of the collections with newman and with the generated client to a
     /// recording server on 127.0.0.1, pair them by item path and compare them.
     Parity {
@@ -97,6 +110,16 @@ fn run(command: Command) -> Result<(), Error> {
             scratch,
             baseline,
         } => corpus::decode::run(
+            &dirs,
+            &scratch,
+            baseline.baseline.as_deref(),
+            baseline.update_baseline,
+        ),
+        Command::Mock {
+            dirs,
+            scratch,
+            baseline,
+        } => corpus::mock::run(
             &dirs,
             &scratch,
             baseline.baseline.as_deref(),

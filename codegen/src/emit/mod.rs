@@ -7,6 +7,7 @@ mod builders;
 mod client;
 mod format;
 mod markdown;
+mod mock;
 mod operation;
 pub mod runtime;
 mod scripts;
@@ -26,7 +27,9 @@ use runtime::Check;
 /// Lints allowed on generated code: the opinionated groups a user's crate may turn on
 /// (generated code cannot follow their advice); names that come from the collection, for
 /// setters and constructor arguments named after fields (`add`, `to_date`, `foo`, a field
-/// named like its struct); and those vendors' Markdown, kept as written, trips in docs.
+/// named like its struct); those vendors' Markdown, kept as written, trips in docs; and
+/// `unexpected_cfgs`, for the mock's `feature = "mock"` in a crate that declares no such
+/// feature.
 fn generated_code_allows() -> TokenStream {
     quote!(
         clippy::pedantic,
@@ -39,7 +42,8 @@ fn generated_code_allows() -> TokenStream {
         clippy::doc_overindented_list_items,
         clippy::tabs_in_doc_comments,
         clippy::empty_docs,
-        rustdoc::all
+        rustdoc::all,
+        unexpected_cfgs
     )
 }
 
@@ -85,9 +89,12 @@ pub fn items(api: &Api, runtime_at: RuntimeAt<'_>) -> Result<TokenStream, syn::E
         .iter()
         .map(|(name, value)| quote!((#name, #value)));
     let auth = auth::AuthSchemes::of(api);
+    // The mock is the runtime crate's: a client carrying its runtime has none.
+    let mock = matches!(runtime_at, RuntimeAt::Crate(_));
     let context = operation::Context {
         types: &api.types,
         auth: &auth,
+        mock,
     };
     let body = module_body(&api.root, 0, "", context);
     let auth_consts = auth.items();
@@ -108,10 +115,13 @@ pub fn items(api: &Api, runtime_at: RuntimeAt<'_>) -> Result<TokenStream, syn::E
     };
     let client = client::items(&doc, &new, &accessors)?;
     let shared = types::shared_types(&api.types);
+    let mock = mock.then(|| mock::module(api));
     Ok(quote! {
         #runtime
 
         #client
+
+        #mock
 
         #shared
 

@@ -20,6 +20,8 @@ pub struct Context<'a> {
     pub types: &'a [SharedType],
     /// The auth schemes' constants.
     pub auth: &'a AuthSchemes,
+    /// Whether operations answer the mock (a client on the runtime crate, which holds it).
+    pub mock: bool,
 }
 
 /// The `pub mod` of one operation; `root` is the path to the client's root module
@@ -81,6 +83,7 @@ pub fn operation(
         .map(|name| quote!(const AUTH: runtime::AuthScheme = #name;));
     let scripts = super::scripts::consts(op);
     let (success, decode) = responses(op);
+    let mocked = context.mock.then(|| super::mock::mocked(op));
 
     let (debug, debug_impl) = request_debug(op, body_ty.is_some());
     // What the module takes from the client's root, imported once; the client by its path
@@ -145,6 +148,8 @@ pub fn operation(
 
                 #decode
             }
+
+            #mocked
         }
     }
 }

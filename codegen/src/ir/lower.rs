@@ -21,6 +21,7 @@ use crate::naming::{snake, Namespace};
 pub(crate) const ROOT_RESERVED: &[&str] = &[
     "runtime",
     "types",
+    "mock",
     "new",
     "clone",
     "fmt",

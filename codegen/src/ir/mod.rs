@@ -509,6 +509,17 @@ pub struct Response {
     pub kind: ResponseKind,
     /// Names of the saved examples.
     pub doc: Option<String>,
+    /// The first saved example of the status, as the mock answers with it.
+    pub saved: SavedResponse,
+}
+
+/// A saved response as it is sent: headers (framing ones left out) and body.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SavedResponse {
+    /// Enabled headers, in order.
+    pub headers: Vec<(String, String)>,
+    /// Body text.
+    pub body: String,
 }
 
 /// How a response body is decoded.

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use super::infer::{Shape, Typer};
-use super::{Response, ResponseKind};
+use super::{Response, ResponseKind, SavedResponse};
 use crate::collection::Example;
 use crate::diagnostics::Diagnostics;
 use crate::naming::{camel, Namespace};
@@ -42,9 +42,33 @@ pub fn lower_responses(
                 variant,
                 kind,
                 doc: (!doc.is_empty()).then(|| doc.join("\n\n")),
+                saved: saved(examples[0]),
             }
         })
         .collect()
+}
+
+/// Headers a server sets for the body it sends, which a saved response's may contradict.
+const FRAMING_HEADERS: &[&str] = &[
+    "connection",
+    "content-encoding",
+    "content-length",
+    "keep-alive",
+    "transfer-encoding",
+];
+
+/// `example` as the mock sends it.
+fn saved(example: &Example) -> SavedResponse {
+    let headers = example
+        .headers
+        .iter()
+        .filter(|h| !h.disabled && !FRAMING_HEADERS.contains(&h.key.to_ascii_lowercase().as_str()))
+        .map(|h| (h.key.clone(), h.value.clone().unwrap_or_default()))
+        .collect();
+    SavedResponse {
+        headers,
+        body: example.body.clone().unwrap_or_default(),
+    }
 }
 
 /// How many observations the type of a status rests on, where `learn` chose some of its

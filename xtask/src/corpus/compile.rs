@@ -173,7 +173,9 @@ fn write_workspace(dir: &Path, crates: &[Vec<&(String, String)>]) -> Result<(), 
     write_workspace_manifest(dir, &members)?;
     for (i, part) in crates.iter().enumerate() {
         let crate_dir = dir.join(format!("part{i}"));
-        let manifest = cargo_toml(&crate_name(i), EDITION, false, &runtime_crate());
+        // The mocks compile with their clients.
+        let features = format!("default = [\"mock\"]\n{}", postman_codegen::MOCK_FEATURE);
+        let manifest = cargo_toml(&crate_name(i), EDITION, false, &runtime_crate(), &features);
         write(&crate_dir.join("Cargo.toml"), &manifest)?;
         let mut lib = String::new();
         for (name, code) in part {

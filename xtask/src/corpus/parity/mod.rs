@@ -235,7 +235,7 @@ fn server_urls(api: &Api) -> Vec<(String, String)> {
 /// Variables the collection uses but does not define, each with a value both senders are
 /// given (`parity-NAME`), so that they send the same request rather than both the text
 /// `{{NAME}}`. Servers are set apart, and dynamic `{{$...}}` names are each sender's own.
-fn undefined_variables(source: &str, api: &Api) -> Vec<(String, String)> {
+pub(super) fn undefined_variables(source: &str, api: &Api) -> Vec<(String, String)> {
     let defined: BTreeSet<&str> = api
         .variables
         .iter()

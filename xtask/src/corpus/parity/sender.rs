@@ -33,6 +33,7 @@ pub fn start_build(scratch: &Path, subjects: &[Subject]) -> Result<Child, Error>
             "2021",
             false,
             &all_dependencies(),
+            "",
         )
         .lines()
         .map(|line| match line.strip_prefix("tokio = ") {
