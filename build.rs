@@ -3,6 +3,7 @@
 fn main() {
     if let Err(e) = postman_codegen::Builder::new()
         .collection_dir("collections")
+        .doc_tests("postman_clients")
         .generate()
     {
         println!("cargo:warning={e}");

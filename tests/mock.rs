@@ -263,3 +263,99 @@ async fn an_unmatched_request_fails_the_test() {
     let server = zoom_users::mock::MockServer::start().await;
     let _ = runtime::reqwest::get(format!("{}/nowhere", server.uri())).await;
 }
+
+/// What the code under test sent, read back into each operation's own `Request`: equal to
+/// the request it built, for each body mode.
+#[tokio::test]
+async fn requests_read_back_into_their_request_type() {
+    let server = zoom_users::mock::MockServer::start().await;
+    let client = server.client();
+    let update = users::update_a_user::Request::new("jill@example.com")
+        .login_type(zoom_users::types::LoginType::FacebookOAuth)
+        .remove_tsp_credentials(true)
+        .body_map(|body| body.first_name("Jill").pmi(3_542_471_135_i64));
+    update.send(&client).await.unwrap();
+    assert_eq!(
+        server.requests::<users::update_a_user::Request>().unwrap(),
+        [update]
+    );
+
+    let server = body_modes::mock::MockServer::start().await;
+    let client = server.client().with_api_key("key");
+    let form =
+        body_modes::submit_form::Request::new(body_modes::submit_form::Body::new("Jill").count(3));
+    form.send(&client).await.unwrap();
+    assert_eq!(
+        server
+            .requests::<body_modes::submit_form::Request>()
+            .unwrap(),
+        [form]
+    );
+
+    let file = runtime::FilePart::new("a.png", b"\x89PNG".to_vec());
+    // Set here: left unset, the client would fill it from `{{accountId}}`, and it would come
+    // back set, as it went out.
+    let avatar = body_modes::upload_avatar::Request::new(
+        body_modes::upload_avatar::Body::new(file).caption("me"),
+    )
+    .account_id("acct-9");
+    avatar.send(&client).await.unwrap();
+    assert_eq!(
+        server
+            .requests::<body_modes::upload_avatar::Request>()
+            .unwrap(),
+        [avatar]
+    );
+
+    let graphql = body_modes::graph_ql_query::Request::example();
+    graphql.send(&client).await.unwrap();
+    assert_eq!(
+        server
+            .requests::<body_modes::graph_ql_query::Request>()
+            .unwrap(),
+        [graphql]
+    );
+
+    let binary = body_modes::upload_binary::Request::new("a.bin", vec![0, 1, 2]);
+    binary.send(&client).await.unwrap();
+    assert_eq!(
+        server
+            .requests::<body_modes::upload_binary::Request>()
+            .unwrap(),
+        [binary]
+    );
+
+    let xml = body_modes::send_xml::Request::new("<note/>".to_owned());
+    xml.send(&client).await.unwrap();
+    assert_eq!(
+        server.requests::<body_modes::send_xml::Request>().unwrap(),
+        [xml]
+    );
+
+    let search = body_modes::search_with_repeated_keys::Request::example();
+    search.send(&client).await.unwrap();
+    assert_eq!(
+        server
+            .requests::<body_modes::search_with_repeated_keys::Request>()
+            .unwrap(),
+        [search]
+    );
+}
+
+#[tokio::test]
+async fn a_request_that_does_not_read_back_says_why() {
+    let server = body_modes::mock::MockServer::start().await;
+    // Sent by hand, without the form's required field.
+    let response = runtime::reqwest::Client::new()
+        .post(format!("{}/forms", server.uri()))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("count=3")
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_success());
+    let error = server
+        .requests::<body_modes::submit_form::Request>()
+        .unwrap_err();
+    assert_eq!(error.to_string(), "form field `name`: it is missing");
+}

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use postman_codegen::emit::runtime::DEFAULT_CRATE_PATH;
-use postman_codegen::{generate_with_environment, module_name_for, Environment, Output};
+use postman_codegen::{generate_with, module_name_for, Environment, Options, Output};
 
 use postman_codegen_cli::cli_error::{exit_code, Error};
 use postman_codegen_cli::decoding;
@@ -56,6 +56,11 @@ enum Command {
         /// runtime crate (postman-codegen-runtime).
         #[arg(long, conflicts_with = "runtime_path")]
         embed_runtime: bool,
+        /// Make each operation's example a checked doctest, reaching the module at this Rust
+        /// path's child (`my_crate` when the file is `src/<name>.rs` of `my_crate`, or
+        /// included at its root); with --crate, the crate's own name is taken.
+        #[arg(long, value_name = "PATH", conflicts_with = "crate_dir")]
+        doc_tests: Option<String>,
     },
     /// Write the runtime that clients generated with `--runtime-path` share, as a module file,
     /// and print the dependencies it needs: with the auth schemes the given collections use, or
@@ -141,6 +146,7 @@ fn run(command: Command) -> Result<(), Error> {
             environment,
             runtime_path,
             embed_runtime,
+            doc_tests,
         } => run_generate(
             &collection,
             &Target {
@@ -149,6 +155,7 @@ fn run(command: Command) -> Result<(), Error> {
                 name,
                 runtime_path,
                 embed_runtime,
+                doc_tests,
             },
             check,
             environment.as_deref(),
@@ -302,6 +309,7 @@ struct Target {
     name: Option<String>,
     runtime_path: Option<String>,
     embed_runtime: bool,
+    doc_tests: Option<String>,
 }
 
 fn run_generate(
@@ -329,12 +337,12 @@ fn run_generate(
             runtime_crate: (!embed).then_some(runtime_crate),
         },
         (None, Some(runtime), _) => Output::SharedRuntime {
-            name: module,
+            name: module.clone(),
             runtime: runtime.clone(),
         },
-        (None, None, true) => Output::Module(module),
+        (None, None, true) => Output::Module(module.clone()),
         (None, None, false) => Output::RuntimeCrate {
-            name: module,
+            name: module.clone(),
             runtime: runtime_crate,
         },
     };
@@ -342,12 +350,16 @@ fn run_generate(
         Some(path) => Environment::read(path)?,
         None => Environment::default(),
     };
-    let generated = generate_with_environment(
-        &source,
-        &collection.display().to_string(),
-        &shape,
-        &environment,
-    )?;
+    // A crate's examples reach it by its own name.
+    let doc_tests = match &target.crate_dir {
+        Some(_) => Some(module.clone()),
+        None => target.doc_tests.clone(),
+    };
+    let options = Options {
+        environment,
+        doc_tests,
+    };
+    let generated = generate_with(&source, &collection.display().to_string(), &shape, &options)?;
     for diagnostic in &generated.diagnostics {
         eprintln!("{diagnostic}");
     }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::learn::{learn, Options as LearnOptions, ReportText};
 use crate::naming::Namespace;
 use crate::{
-    emit, generate_with_environment, module_name_for, Diagnostic, Environment, Error, Output,
+    emit, generate_with, module_name_for, Diagnostic, Environment, Error, Options, Output,
 };
 
 /// Generates clients for a set of collections into one file, as `prost-build` does for protos.
@@ -21,6 +21,7 @@ pub struct Builder {
     runtime: Runtime,
     api_changes: bool,
     examples_from: Vec<PathBuf>,
+    doc_tests: Option<String>,
 }
 
 /// Where the generated clients find their runtime.
@@ -100,6 +101,7 @@ impl Builder {
             runtime: Runtime::Crate(emit::runtime::DEFAULT_CRATE_PATH.to_owned()),
             api_changes: false,
             examples_from: Vec::new(),
+            doc_tests: None,
         }
     }
 
@@ -163,6 +165,16 @@ impl Builder {
         self
     }
 
+    /// Makes each operation's example a checked doctest (`no_run`), reaching the clients at
+    /// `path`: the crate (`my_crate`) when the file is included at its root, as the README does,
+    /// or the module that includes it (`my_crate::api`). Without it the generator cannot know
+    /// where the clients are, and the examples are `ignore`d. Each example is one doctest for
+    /// `cargo test` to build (see the README for what that costs).
+    pub fn doc_tests(mut self, path: impl Into<String>) -> Self {
+        self.doc_tests = Some(path.into());
+        self
+    }
+
     /// When a collection changes, writes what changed in its generated API (`diff`'s Markdown
     /// report) to `<module>.api-changes.md` beside the generated file, and warns when a change
     /// is breaking. The builder keeps the collection it last generated from as
@@ -209,6 +221,10 @@ impl Builder {
             }
             None => Environment::default(),
         };
+        let options = Options {
+            environment,
+            doc_tests: self.doc_tests.clone(),
+        };
         let mut files = self.collections.clone();
         for dir in &self.dirs {
             self.rerun_if_changed(dir);
@@ -240,11 +256,11 @@ impl Builder {
                 }
             }
             let name = names.claim(&module_name_for(&file));
-            let generated = generate_with_environment(
+            let generated = generate_with(
                 &source,
                 &file.display().to_string(),
                 &self.runtime.output(&name),
-                &environment,
+                &options,
             )?;
             clients.push('\n');
             clients.push_str(&generated.code);

@@ -131,16 +131,46 @@ pub fn generate_with_environment(
     output: &Output,
     environment: &Environment,
 ) -> Result<Generated, Error> {
+    let options = Options {
+        environment: environment.clone(),
+        doc_tests: None,
+    };
+    generate_with(source, file, output, &options)
+}
+
+/// How [`generate_with`] generates, besides where the code goes.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Values over the collection's variables ([`generate_with_environment`]).
+    pub environment: Environment,
+    /// The Rust path of the crate, or module, that holds the generated code as seen from a
+    /// doctest (`my_crate`): each operation's example is then a checked doctest (`no_run`);
+    /// without it, the generator cannot know where the client is and the examples are
+    /// `ignore`d.
+    pub doc_tests: Option<String>,
+}
+
+/// [`generate`] with [`Options`].
+pub fn generate_with(
+    source: &str,
+    file: &str,
+    output: &Output,
+    options: &Options,
+) -> Result<Generated, Error> {
     let mut diags = Diagnostics::new(file);
     let mut collection = collection::parse_collection(source, &mut diags).map_err(Error::Input)?;
-    environment.apply(&mut collection.variables);
+    options.environment.apply(&mut collection.variables);
     let module_name = match output {
         Output::Module(name)
         | Output::SharedRuntime { name, .. }
         | Output::RuntimeCrate { name, .. } => name.as_str(),
         Output::CrateRoot { .. } => "",
     };
-    let api = ir::lower(&collection, module_name, &mut diags);
+    let mut api = ir::lower(&collection, module_name, &mut diags);
+    api.doc_tests = options.doc_tests.as_ref().map(|path| match module_name {
+        "" => path.clone(),
+        name => format!("{path}::{name}"),
+    });
     let requests = collection.requests_in_file;
     let operations = count_operations(&api.root);
     if operations != requests {
@@ -316,6 +346,7 @@ pub const MOCK_FEATURE: &str = r#"mock = ["postman-codegen-runtime/mock"]"#;
 /// `Cargo.toml`; a collection whose auth signs requests needs more
 /// ([`Generated::dependencies`]).
 pub const CLIENT_DEPENDENCIES: &str = r#"base64 = "0.22"
+futures-util = { version = "0.3", default-features = false }
 http = "1"
 percent-encoding = "2"
 reqwest = { version = "0.13", default-features = false, features = ["rustls"] }

@@ -121,4 +121,8 @@ impl Client {
     pub fn with_retry(self, policy: runtime::RetryPolicy) -> Self {
         Self(self.0.with_retry(policy))
     }
+
+    pub fn with_max_pages(self, max: usize) -> Self {
+        Self(self.0.with_max_pages(max))
+    }
 }

@@ -10,6 +10,9 @@ use super::{
     TokenSource, TransportError,
 };
 
+/// How many pages a stream goes through unless the client says otherwise.
+const DEFAULT_MAX_PAGES: usize = 1000;
+
 /// Transport configuration and credentials shared by all operations.
 #[derive(Debug, Clone)]
 pub struct Client {
@@ -22,6 +25,8 @@ pub struct Client {
     pub(super) default_headers: http::HeaderMap,
     timeout: Option<Duration>,
     retry: Option<RetryPolicy>,
+    /// The most pages a stream of pages goes through.
+    max_pages: usize,
     pub(super) tokens: tokens::Tokens,
     /// Variables the collection's scripts wrote, shared by clones.
     written: std::sync::Arc<Written>,
@@ -46,6 +51,7 @@ impl Client {
             default_headers: http::HeaderMap::new(),
             timeout: None,
             retry: None,
+            max_pages: DEFAULT_MAX_PAGES,
             tokens: tokens::Tokens::default(),
             written: std::sync::Arc::default(),
             scripts: true,
@@ -288,6 +294,18 @@ impl Client {
     pub fn with_retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = Some(policy);
         self
+    }
+
+    /// Ends a stream of pages with an error after `max` pages (1,000 by default), against
+    /// servers that never say a page is the last.
+    pub fn with_max_pages(mut self, max: usize) -> Self {
+        self.max_pages = max;
+        self
+    }
+
+    /// The most pages a stream of pages goes through; see [`Client::with_max_pages`].
+    pub fn max_pages(&self) -> usize {
+        self.max_pages
     }
 
     /// Sends a prepared request of `operation` and reads the whole response, retrying as the

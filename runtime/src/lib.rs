@@ -9,6 +9,7 @@
 //! Each signing scheme is a cargo feature, so a client compiles only what its collection uses:
 //! `oauth1`, `digest`, `hawk`, `oauth2`, `jwt` (JWT and ASAP), `aws` (SigV4) and `edgegrid`.
 
+pub use futures_util;
 pub use http;
 pub use reqwest;
 pub use serde;
@@ -26,6 +27,7 @@ mod response;
 mod retry;
 mod variables;
 
+pub mod paging;
 pub mod scripts;
 
 pub mod tokens;
@@ -56,6 +58,7 @@ pub use credentials::{AuthScheme, Challenge, Credentials, Secret, Signer};
 pub use decode::{decode_json, JsonError};
 pub use error::{ApiError, BuildError, DecodeError, Error, TransportError};
 pub use operation::{Operation, OperationId, Outcome};
+pub use paging::Paged;
 pub use prepared::Prepared;
 pub use response::{RawResponse, Response};
 pub use retry::RetryPolicy;

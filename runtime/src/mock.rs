@@ -16,7 +16,7 @@ use super::{Client, Operation, OperationId, RawResponse};
 
 mod received;
 
-pub use received::Received;
+pub use received::{Place, Received, Undecoded};
 
 /// A piece of a path segment in a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,6 +61,11 @@ pub trait Mocked: Operation {
 
     /// The response that decodes into `error`.
     fn error(error: Self::Error) -> Reply;
+
+    /// A request the mock received, read back into the operation's `Request`.
+    fn request(received: &Received) -> Result<Self, Undecoded>
+    where
+        Self: Sized;
 }
 
 /// A collection's client, as the mock makes it: generated for each collection's `Client`.
@@ -121,11 +126,15 @@ impl Reply {
         }
     }
 
-    /// A saved example as a response.
+    /// A saved example as a response. A redirect leaves out its `Location`, so that the client
+    /// stays on the mock rather than follow it to the real API.
     pub fn example(example: &Example) -> Self {
         let mut reply = Self::new(example.status).body(example.body.as_bytes().to_vec());
+        let redirect = (300..400).contains(&example.status);
         for (name, value) in example.headers {
-            reply = reply.header(*name, *value);
+            if !(redirect && name.eq_ignore_ascii_case("location")) {
+                reply = reply.header(*name, *value);
+            }
         }
         reply
     }
@@ -211,7 +220,8 @@ struct State {
     /// Path prefix of each server key (empty with one server).
     prefixes: Vec<(&'static str, String)>,
     stubs: Mutex<Vec<Stubbed>>,
-    received: Mutex<Vec<(&'static str, Received)>>,
+    /// Each request with the operations it matched.
+    received: Mutex<Vec<(Vec<&'static str>, Received)>>,
     unmatched: Mutex<Vec<String>>,
 }
 
@@ -297,7 +307,8 @@ impl<C: MockedApi> MockServer<C> {
     }
 
     /// Answers operation `O` differently from its first saved 2xx example, for requests that
-    /// meet the conditions set on the stub. The newest stub that matches answers.
+    /// meet the conditions set on the stub. The newest stub that matches answers (a stub of an
+    /// operation on the same method and path answers for both).
     pub fn on<O: Mocked<Client = C>>(&self) -> Stub<'_, C, O> {
         Stub {
             server: self,
@@ -306,13 +317,21 @@ impl<C: MockedApi> MockServer<C> {
         }
     }
 
-    /// The requests operation `O` received, in order.
+    /// The requests operation `O` received, in order (with those of operations on the same
+    /// method and path, which the mock cannot tell apart).
     pub fn received<O: Mocked<Client = C>>(&self) -> Vec<Received> {
         lock(&self.state.received)
             .iter()
-            .filter(|(name, _)| *name == O::ROUTE.id.name)
+            .filter(|(names, _)| names.contains(&O::ROUTE.id.name))
             .map(|(_, request)| request.clone())
             .collect()
+    }
+
+    /// The requests operation `O` received, each read back into its `Request`: what the code
+    /// under test built, typed. Fields the client filled from the collection's variables come
+    /// back set. Fails on the first request that does not read, saying why.
+    pub fn requests<O: Mocked<Client = C>>(&self) -> Result<Vec<O>, Undecoded> {
+        self.received::<O>().iter().map(O::request).collect()
     }
 }
 
@@ -423,23 +442,30 @@ impl wiremock::Respond for Dispatch {
     fn respond(&self, request: &wiremock::Request) -> wiremock::ResponseTemplate {
         let state = &self.0;
         let path = request.url.path();
-        let Some((route, params)) = state.route(request.method.as_str(), path) else {
+        let Some(matched) = state.route(request.method.as_str(), path) else {
             let message = state.unmatched_message(request.method.as_str(), path);
             lock(&state.unmatched).push(message.clone());
             return wiremock::ResponseTemplate::new(404).set_body_string(message);
         };
-        let received = Received::new(request, params);
+        let names: Vec<&'static str> = matched.routes.iter().map(|r| r.id.name).collect();
+        let received = Received::new(request, matched.params);
         let stubbed = lock(&state.stubs)
             .iter()
             .rev()
             .find(|stub| {
-                stub.operation == route.id.name
+                names.contains(&stub.operation)
                     && stub.conditions.iter().all(|c| c.holds(&received))
             })
             .map(|stub| stub.reply.template());
-        lock(&state.received).push((route.id.name, received));
-        stubbed.unwrap_or_else(|| default_reply(route).template())
+        lock(&state.received).push((names, received));
+        stubbed.unwrap_or_else(|| default_reply(matched.routes[0]).template())
     }
+}
+
+/// The routes a request matched, and its path parameters.
+struct Matched {
+    routes: Vec<&'static Route>,
+    params: Vec<(String, String)>,
 }
 
 /// The first saved 2xx example of `route`, else `200` with no body.
@@ -452,10 +478,11 @@ fn default_reply(route: &Route) -> Reply {
 }
 
 impl State {
-    /// The route of a request, with its path parameters: of those whose method and path
-    /// match, the one with the fewest parameters, then the first.
-    fn route(&self, method: &str, path: &str) -> Option<(&'static Route, Vec<(String, String)>)> {
-        let mut best: Option<(&'static Route, Vec<(String, String)>)> = None;
+    /// The routes a request matches best, with its path parameters: of those whose method and
+    /// path match, the ones with the fewest parameters (a literal segment wins). Operations on
+    /// the same method and path (examples of one endpoint) match together, the first leading.
+    fn route(&self, method: &str, path: &str) -> Option<Matched> {
+        let mut best: Option<Matched> = None;
         for route in self.routes {
             if !route.id.method.eq_ignore_ascii_case(method) {
                 continue;
@@ -463,39 +490,50 @@ impl State {
             let Some(params) = self.match_path(route, path) else {
                 continue;
             };
-            if best.as_ref().is_none_or(|(_, b)| params.len() < b.len()) {
-                best = Some((route, params));
+            match &mut best {
+                Some(matched) if params.len() == matched.params.len() => {
+                    matched.routes.push(route);
+                }
+                Some(matched) if params.len() > matched.params.len() => {}
+                _ => {
+                    best = Some(Matched {
+                        routes: vec![route],
+                        params,
+                    });
+                }
             }
         }
         best
     }
 
+    /// The path parameters of `path` on `route`: segment by segment, empty ones kept (an
+    /// empty parameter leaves one), else with empty segments left out on both sides.
     fn match_path(&self, route: &Route, path: &str) -> Option<Vec<(String, String)>> {
         let prefix = self
             .prefixes
             .iter()
             .find(|(key, _)| *key == route.server)
             .map_or("", |(_, prefix)| prefix.as_str());
-        let segments = segments(path.strip_prefix(prefix)?);
-        let written: Vec<&[Piece]> = route
-            .segments
-            .iter()
-            .copied()
-            .filter(|s| !s.iter().all(|p| matches!(p, Piece::Lit(""))))
-            .collect();
-        if segments.len() != written.len() {
+        let rest = path.strip_prefix(prefix)?;
+        if !(rest.is_empty() || rest.starts_with('/')) {
             return None;
         }
-        let mut params = Vec::new();
-        for (segment, pieces) in segments.iter().zip(written) {
-            match_segment(segment, pieces, &mut params)?;
+        let strict = segments(rest, true);
+        let written: Vec<&[Piece]> = route.segments.to_vec();
+        if let Some(params) = match_segments(&strict, &written) {
+            return Some(params);
         }
-        Some(params)
+        let lenient = segments(rest, false);
+        let written: Vec<&[Piece]> = written
+            .into_iter()
+            .filter(|s| !s.iter().all(|p| matches!(p, Piece::Lit(""))))
+            .collect();
+        match_segments(&lenient, &written)
     }
 
     /// Says that no operation matches, and which one comes closest.
     fn unmatched_message(&self, method: &str, path: &str) -> String {
-        let wanted = segments(path);
+        let wanted = segments(path, false);
         let closest = self
             .routes
             .iter()
@@ -509,16 +547,32 @@ impl State {
     }
 }
 
-/// A path's segments, percent-decoded, empty ones left out.
-fn segments(path: &str) -> Vec<String> {
+/// A path's segments after its leading `/`, percent-decoded; empty ones only when `empty`.
+fn segments(path: &str, empty: bool) -> Vec<String> {
+    let path = path.strip_prefix('/').unwrap_or(path);
+    if path.is_empty() {
+        return Vec::new();
+    }
     path.split('/')
-        .filter(|s| !s.is_empty())
+        .filter(|s| empty || !s.is_empty())
         .map(|s| {
             percent_encoding::percent_decode_str(s)
                 .decode_utf8_lossy()
                 .into_owned()
         })
         .collect()
+}
+
+/// Matches segments against a route's, giving the parameters' values.
+fn match_segments(segments: &[String], written: &[&[Piece]]) -> Option<Vec<(String, String)>> {
+    if segments.len() != written.len() {
+        return None;
+    }
+    let mut params = Vec::new();
+    for (segment, pieces) in segments.iter().zip(written) {
+        match_segment(segment, pieces, &mut params)?;
+    }
+    Some(params)
 }
 
 /// Matches one segment against its pieces, pushing the parameters' values.
@@ -564,6 +618,102 @@ fn likeness(route: &Route, method: &str, wanted: &[String]) -> (bool, usize, boo
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const fn route(
+        name: &'static str,
+        server: &'static str,
+        segments: &'static [&'static [Piece]],
+    ) -> Route {
+        Route {
+            id: OperationId {
+                name,
+                method: "GET",
+                path: "",
+            },
+            server,
+            segments,
+            examples: &[],
+        }
+    }
+
+    static ME: Route = route("me", "a", &[&[Piece::Lit("users")], &[Piece::Lit("me")]]);
+    static USER: Route = route(
+        "user",
+        "a",
+        &[&[Piece::Lit("users")], &[Piece::Param("id")]],
+    );
+    static USER_AGAIN: Route = route(
+        "user_again",
+        "a",
+        &[&[Piece::Lit("users")], &[Piece::Param("id")]],
+    );
+    static ON_B: Route = route(
+        "on_b",
+        "b",
+        &[&[Piece::Lit("users")], &[Piece::Param("id")]],
+    );
+
+    static ROUTES: [&Route; 4] = [&ME, &USER, &USER_AGAIN, &ON_B];
+
+    fn state(prefixes: &[(&'static str, &str)]) -> State {
+        State {
+            routes: &ROUTES,
+            prefixes: prefixes
+                .iter()
+                .map(|(k, p)| (*k, (*p).to_owned()))
+                .collect(),
+            stubs: Mutex::default(),
+            received: Mutex::default(),
+            unmatched: Mutex::default(),
+        }
+    }
+
+    fn names(state: &State, path: &str) -> Vec<&'static str> {
+        let matched = state.route("GET", path);
+        matched.map_or_else(Vec::new, |m| m.routes.iter().map(|r| r.id.name).collect())
+    }
+
+    #[test]
+    fn requests_go_to_the_most_literal_route_and_alike_routes_together() {
+        let state = state(&[("a", "/server-0"), ("b", "/server-1")]);
+        assert_eq!(names(&state, "/server-0/users/me"), ["me"]);
+        assert_eq!(names(&state, "/server-0/users/7"), ["user", "user_again"]);
+        let matched = state.route("GET", "/server-0/users/7").unwrap();
+        assert_eq!(matched.params, [("id".to_owned(), "7".to_owned())]);
+        assert_eq!(names(&state, "/server-1/users/7"), ["on_b"]);
+        assert!(
+            names(&state, "/server-10/users/7").is_empty(),
+            "a prefix is a whole segment"
+        );
+        assert!(names(&state, "/server-0/users/7/x").is_empty());
+    }
+
+    #[test]
+    fn an_empty_parameter_leaves_an_empty_segment() {
+        let state = state(&[("a", ""), ("b", "/server-1")]);
+        let matched = state.route("GET", "/users/").unwrap();
+        assert_eq!(matched.params, [("id".to_owned(), String::new())]);
+        assert!(
+            state.route("POST", "/users/7").is_none(),
+            "the method counts"
+        );
+        let message = state.unmatched_message("GET", "/user/7");
+        assert!(message.contains("the closest is user (GET )"), "{message}");
+    }
+
+    #[test]
+    fn a_saved_redirect_stays_on_the_mock() {
+        let example = Example {
+            status: 302,
+            headers: &[
+                ("Location", "https://api.example.com/elsewhere"),
+                ("X-Id", "1"),
+            ],
+            body: "",
+        };
+        let reply = Reply::example(&example);
+        assert_eq!(reply.headers, [("X-Id".to_owned(), "1".to_owned())]);
+    }
 
     #[test]
     fn segments_match_literals_and_parameters() {

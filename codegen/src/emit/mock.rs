@@ -5,7 +5,7 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::{quote, ToTokens};
 
-use crate::ir::{Api, Module, Operation, Param, ParamIn, Piece, Response, ResponseKind};
+use crate::ir::{Api, Body, Module, Operation, Param, ParamIn, Piece, Response, ResponseKind, Ty};
 use crate::naming::ident;
 
 /// `impl runtime::mock::Mocked for Request`, compiled with the `mock` feature.
@@ -39,6 +39,7 @@ pub fn mocked(op: &Operation) -> TokenStream {
         }
     }
     let undocumented = Literal::u16_unsuffixed(undocumented_error(&op.responses));
+    let read = read_request(op);
     quote! {
         #[cfg(feature = "mock")]
         impl runtime::mock::Mocked for Request {
@@ -62,8 +63,57 @@ pub fn mocked(op: &Operation) -> TokenStream {
                     Error::Undocumented => runtime::mock::Reply::new(#undocumented),
                 }
             }
+
+            fn request(
+                received: &runtime::mock::Received,
+            ) -> Result<Self, runtime::mock::Undecoded> {
+                #read
+            }
         }
     }
+}
+
+/// The body of `Mocked::request`: each field of the `Request` read from where `encode` wrote it.
+fn read_request(op: &Operation) -> TokenStream {
+    let mut fields: Vec<TokenStream> = op.params.iter().map(read_param).collect();
+    let body = match &op.body {
+        Body::None => None,
+        Body::Json { .. } => Some(quote!(received.json_body()?)),
+        Body::GraphQl { .. } => Some(quote!(received.graphql_body()?)),
+        Body::Raw { .. } => Some(quote!(received.text_body())),
+        Body::Binary => Some(quote!(received.body().to_vec())),
+        Body::Form(params) | Body::Multipart(params) => {
+            let body_fields = params.iter().map(read_param);
+            Some(quote!(Body { #(#body_fields)* }))
+        }
+    };
+    fields.extend(body.map(|body| quote!(body: #body,)));
+    if fields.is_empty() {
+        return quote!(let _ = received; Ok(Self {}));
+    }
+    quote!(Ok(Self { #(#fields)* }))
+}
+
+/// `field: value,` reading one parameter or form field of the request.
+fn read_param(param: &Param) -> TokenStream {
+    let name = ident(&param.field);
+    let key = &param.key;
+    let place = match param.place {
+        ParamIn::Path => quote!(runtime::mock::Place::Path),
+        ParamIn::Query | ParamIn::QueryFlag => quote!(runtime::mock::Place::Query),
+        ParamIn::Header => quote!(runtime::mock::Place::Header),
+        ParamIn::Form => quote!(runtime::mock::Place::Field),
+    };
+    // As `encode` writes them: a flag, a file, JSON text, each value of a list, one value.
+    let value = match (&param.place, &param.ty, param.optional) {
+        (ParamIn::QueryFlag, _, _) => quote!(received.flag(#key)),
+        (_, Ty::File, true) => quote!(received.file(#key)),
+        (_, Ty::File, false) => quote!(received.required_file(#key)?),
+        (_, Ty::Vec(_), _) if !param.json => quote!(received.values(#place, #key)?),
+        (_, _, true) => quote!(received.value(#place, #key)?),
+        (_, _, false) => quote!(received.required(#place, #key)?),
+    };
+    quote!(#name: #value,)
 }
 
 /// `text` as a string literal: raw, keeping its lines as lines, when it has several (and no

@@ -5,10 +5,12 @@
 mod auth;
 mod builders;
 mod client;
+mod examples;
 mod format;
 mod markdown;
 mod mock;
 mod operation;
+mod paging;
 pub mod runtime;
 mod scripts;
 // For the decode check of the command line, which emits the generated types alone.
@@ -95,6 +97,7 @@ pub fn items(api: &Api, runtime_at: RuntimeAt<'_>) -> Result<TokenStream, syn::E
         types: &api.types,
         auth: &auth,
         mock,
+        client_path: api.doc_tests.as_deref(),
     };
     let body = module_body(&api.root, 0, "", context);
     let auth_consts = auth.items();
@@ -324,6 +327,15 @@ fn docs(text: Option<&str>) -> TokenStream {
         return TokenStream::new();
     };
     let lines = doc_lines(text);
+    quote!(#(#[doc = #lines])*)
+}
+
+/// `#[doc]` attributes of text the generator wrote, as it is (no Markdown rewritten).
+fn raw_docs(text: &str) -> TokenStream {
+    let lines = text.lines().map(|line| match line {
+        "" => String::new(),
+        line => format!(" {line}"),
+    });
     quote!(#(#[doc = #lines])*)
 }
 

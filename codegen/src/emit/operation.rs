@@ -22,6 +22,8 @@ pub struct Context<'a> {
     pub auth: &'a AuthSchemes,
     /// Whether operations answer the mock (a client on the runtime crate, which holds it).
     pub mock: bool,
+    /// The client's path from a doctest, when known: examples are then checked.
+    pub client_path: Option<&'a str>,
 }
 
 /// The `pub mod` of one operation; `root` is the path to the client's root module
@@ -45,11 +47,14 @@ pub fn operation(
     }
     doc_text.push_str(&summary);
     doc_text.push_str(&super::scripts::doc(op));
+    doc_text.push_str(&super::paging::doc(op));
     let module_doc = docs(Some(&doc_text));
     let request_doc = docs(Some(&format!(
         "Request of {summary} (\"{}\").",
         op.item_path.join(" / ")
     )));
+    // Apart from the collection's text, whose Markdown could leave a code block open.
+    let example_doc = super::raw_docs(&super::examples::section(op, parents, context.client_path));
     let method = &op.method;
     let path = &op.path;
     let server = &op.server;
@@ -94,6 +99,7 @@ pub fn operation(
     } else {
         quote!(Client)
     };
+    let paged = super::paging::items(op, &client);
     let imports = [
         Some(quote!(runtime)),
         uses_shared_types(op).then(|| quote!(types)),
@@ -108,6 +114,8 @@ pub fn operation(
             use #root {#(#imports),*};
 
             #request_doc
+            ///
+            #example_doc
             #[derive(#debug Clone, #default PartialEq)]
             #[non_exhaustive]
             pub struct Request {
@@ -148,6 +156,8 @@ pub fn operation(
 
                 #decode
             }
+
+            #paged
 
             #mocked
         }
@@ -222,6 +232,9 @@ const REQUEST_METHODS: &[&str] = &[
     "send",
     "body",
     "body_map",
+    "pages",
+    "items",
+    "next_page",
 ];
 
 /// What an operation's caller builds a request with.

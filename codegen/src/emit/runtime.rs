@@ -49,6 +49,7 @@ const SOURCES: &[(&str, &str)] = &[
     ("oauth1.rs", include_str!("../../runtime/oauth1.rs")),
     ("oauth2.rs", include_str!("../../runtime/oauth2.rs")),
     ("operation.rs", include_str!("../../runtime/operation.rs")),
+    ("paging.rs", include_str!("../../runtime/paging.rs")),
     ("prepared.rs", include_str!("../../runtime/prepared.rs")),
     ("response.rs", include_str!("../../runtime/response.rs")),
     ("retry.rs", include_str!("../../runtime/retry.rs")),

@@ -125,6 +125,7 @@ pub fn lower(collection: &Collection, module: &str, diags: &mut Diagnostics) -> 
         .map(|v| (v.key.clone(), v.value.clone().unwrap_or_default()))
         .collect();
     let types = super::shared::share_types(&mut root);
+    super::paging::infer_all(&mut root, &types);
     let scripts = lowerer.translations.census();
     Api {
         name: collection.name.clone(),
@@ -135,6 +136,7 @@ pub fn lower(collection: &Collection, module: &str, diags: &mut Diagnostics) -> 
         root,
         types,
         scripts,
+        doc_tests: None,
     }
 }
 
@@ -441,6 +443,8 @@ impl<'a> Lowerer<'a> {
             pre_request,
             test,
             scripts,
+            paging: None,
+            paging_note: None,
         }
     }
 

@@ -8,6 +8,7 @@ mod infer;
 mod json_template;
 pub(crate) mod lower;
 mod op_name;
+pub mod paging;
 mod params;
 mod responses;
 pub mod scripts;
@@ -43,6 +44,9 @@ pub struct Api {
     pub types: Vec<SharedType>,
     /// How many of the collection's scripts were translated in full, in part, not at all.
     pub scripts: scripts::Census,
+    /// The client's path from a doctest (`my_crate::zoom_users`), when known: each operation's
+    /// example is then a checked doctest, else an ignored one. Not set by lowering.
+    pub doc_tests: Option<String>,
 }
 
 /// A type several operations share.
@@ -251,6 +255,10 @@ pub struct Operation {
     pub test: Vec<scripts::Step>,
     /// The scripts it runs, for its docs: whose they are and how far they were translated.
     pub scripts: Vec<ScriptDoc>,
+    /// How it pages, when the collection shows it ([`paging`]).
+    pub paging: Option<paging::Paging>,
+    /// Why it is not paged, when the collection shows part of a paging scheme.
+    pub paging_note: Option<String>,
 }
 
 /// A script an operation runs, as its docs describe it.

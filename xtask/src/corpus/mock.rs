@@ -1,7 +1,7 @@
 //! `xtask mock`: every collection's mock answers each of its operations with each saved
 //! example, and the client decodes it into the variant of that status (served); the value it
-//! decoded, stubbed back as a typed answer, decodes equal (typed). A per-collection table and a
-//! baseline.
+//! decoded, stubbed back as a typed answer, decodes equal (typed); the request the mock got
+//! reads back into the operation's `Request` (read). A per-collection table and a baseline.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -23,34 +23,41 @@ use quote::quote;
 use super::counts::{self, Counts};
 
 /// One collection's counts: saved examples (operation and status), those served and decoded
-/// into their documented variant, and those whose typed answer decodes back equal.
+/// into their documented variant, those whose typed answer decodes back equal, and those whose
+/// request the mock read back into its `Request`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Tally {
     cases: usize,
     served: usize,
     typed: usize,
+    read: usize,
 }
 
 impl Counts for Tally {
-    const COLUMNS: &'static [&'static str] = &["cases", "served", "typed"];
+    const COLUMNS: &'static [&'static str] = &["cases", "served", "typed", "read"];
 
     fn values(&self) -> Vec<usize> {
-        vec![self.cases, self.served, self.typed]
+        vec![self.cases, self.served, self.typed, self.read]
     }
 
     fn from_values(values: &[usize]) -> Option<Self> {
         match values {
-            [cases, served, typed] => Some(Self {
+            [cases, served, typed, read] => Some(Self {
                 cases: *cases,
                 served: *served,
                 typed: *typed,
+                read: *read,
             }),
             _ => None,
         }
     }
 
     fn checked(&self) -> Vec<(&'static str, usize)> {
-        vec![("served", self.served), ("typed", self.typed)]
+        vec![
+            ("served", self.served),
+            ("typed", self.typed),
+            ("read", self.read),
+        ]
     }
 }
 
@@ -92,6 +99,8 @@ pub fn run(
     for subject in &subjects {
         tallies.insert(subject.name.clone(), Tally::default());
     }
+    // Built together, so that cargo builds parts side by side.
+    postman_codegen_cli::scratch::cargo_output(scratch, &["build", "--quiet", "--workspace"])?;
     let mut failures = Vec::new();
     for name in &names {
         let package = format!("mock-check-{name}");
@@ -113,10 +122,14 @@ pub fn run(
             });
         }
         for line in String::from_utf8_lossy(&output.stdout).lines() {
-            let mut fields = line.splitn(4, '\t');
-            let (Some(module), Some(op), Some(status), Some(outcome)) =
-                (fields.next(), fields.next(), fields.next(), fields.next())
-            else {
+            let mut fields = line.splitn(5, '\t');
+            let (Some(module), Some(op), Some(status), Some(read), Some(outcome)) = (
+                fields.next(),
+                fields.next(),
+                fields.next(),
+                fields.next(),
+                fields.next(),
+            ) else {
                 continue;
             };
             let Some(subject) = subjects.iter().find(|s| s.module == module) else {
@@ -124,6 +137,10 @@ pub fn run(
             };
             let tally = tallies.entry(subject.name.clone()).or_default();
             tally.cases += 1;
+            match read {
+                "read" => tally.read += 1,
+                _ => failures.push(format!("{}: {op} {status}: {read}", subject.name)),
+            }
             match outcome {
                 "ok" => {
                     tally.served += 1;
@@ -276,9 +293,17 @@ fn program(part: &[&Subject]) -> Result<String, Error> {
             O::Error: Clone + PartialEq + Debug,
         {
             for &status in statuses {
+                let before = server.received::<O>().len();
                 let outcome = case(server, client, &request, status).await;
                 let outcome = outcome.replace(['\n', '\t'], " ");
-                println!("{module}\t{}\t{status}\t{outcome}", O::NAME);
+                // The first request of the case, read back into its `Request` (requests of
+                // operations on the same route are the group's, which `received` lists too).
+                let read = match server.received::<O>().get(before).map(O::request) {
+                    Some(Ok(_)) => "read".to_owned(),
+                    None => "unread: the request did not arrive".to_owned(),
+                    Some(Err(e)) => format!("unread: {e}").replace(['\n', '\t'], " "),
+                };
+                println!("{module}\t{}\t{status}\t{read}\t{outcome}", O::NAME);
             }
         }
 
@@ -350,16 +375,18 @@ fn program(part: &[&Subject]) -> Result<String, Error> {
 }
 
 fn print_table(tallies: &BTreeMap<String, Tally>) {
-    println!("| collection | saved examples | served | % | typed | % |");
-    println!("|---|---:|---:|---:|---:|---:|");
+    println!("| collection | saved examples | served | % | typed | % | read | % |");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
     let row = |label: &str, t: &Tally| {
         println!(
-            "| {label} | {} | {} | {} | {} | {} |",
+            "| {label} | {} | {} | {} | {} | {} | {} | {} |",
             t.cases,
             t.served,
             percent(t.served, t.cases),
             t.typed,
-            percent(t.typed, t.cases)
+            percent(t.typed, t.cases),
+            t.read,
+            percent(t.read, t.cases)
         );
     };
     let mut total = Tally::default();
@@ -368,6 +395,7 @@ fn print_table(tallies: &BTreeMap<String, Tally>) {
         total.cases += tally.cases;
         total.served += tally.served;
         total.typed += tally.typed;
+        total.read += tally.read;
     }
     row("**total**", &total);
 }
