@@ -168,7 +168,7 @@ impl Builder {
     /// Makes each operation's example a checked doctest (`no_run`), reaching the clients at
     /// `path`: the crate (`my_crate`) when the file is included at its root, as the README does,
     /// or the module that includes it (`my_crate::api`). Without it the generator cannot know
-    /// where the clients are, and the examples are `ignore`d. Each example is one doctest for
+    /// where the clients are, and the examples are text. Each example is one doctest for
     /// `cargo test` to build (see the README for what that costs).
     pub fn doc_tests(mut self, path: impl Into<String>) -> Self {
         self.doc_tests = Some(path.into());

@@ -145,8 +145,7 @@ pub struct Options {
     pub environment: Environment,
     /// The Rust path of the crate, or module, that holds the generated code as seen from a
     /// doctest (`my_crate`): each operation's example is then a checked doctest (`no_run`);
-    /// without it, the generator cannot know where the client is and the examples are
-    /// `ignore`d.
+    /// without it, the generator cannot know where the client is and the examples are text.
     pub doc_tests: Option<String>,
 }
 

@@ -33,6 +33,7 @@ fn writes_only_when_changed() {
             "live_api",
             "oauth1",
             "oauth2",
+            "paging",
             "postman_behaviour",
             "scripts",
             "variables",

@@ -251,3 +251,32 @@ fn format_versions_of_one_api_are_no_change() {
         assert_eq!(report.changes, [], "{old} → {new}");
     }
 }
+
+#[test]
+fn paging_that_appears_is_compatible_and_paging_that_goes_breaks() {
+    let list = |body: Value| {
+        json!({
+            "name": "List users",
+            "request": {"method": "GET", "url": {
+                "raw": "{{baseUrl}}/users?page=1",
+                "host": ["{{baseUrl}}"], "path": ["users"],
+                "query": [{"key": "page", "value": "1"}],
+            }},
+            "response": [example(200, body)],
+        })
+    };
+    // A page number parameter alone is not paging; a saved page count confirms it.
+    let unconfirmed = list(json!({"users": [{"id": "u1"}]}));
+    let paged = list(json!({"page_count": 3, "users": [{"id": "u1"}]}));
+    let gained = report(json!([unconfirmed.clone()]), json!([paged.clone()]));
+    let paging = gained
+        .changes
+        .iter()
+        .find(|c| c.item == "list_users::Request::pages")
+        .unwrap_or_else(|| panic!("{gained:#?}"));
+    assert!(!paging.breaking, "{paging:?}");
+    assert!(paging.what.contains("paging by page number"), "{paging:?}");
+    assert!(!gained.is_breaking(), "{gained:#?}");
+    let lost = report(json!([paged]), json!([unconfirmed]));
+    assert!(lost.is_breaking(), "{lost:#?}");
+}

@@ -145,6 +145,7 @@ fn kind(item: &Item) -> String {
         Item::Value(value) => format!("value `{value}`"),
         Item::Status(_) => "status".to_owned(),
         Item::Server(url) => format!("server (`{url}`)"),
+        Item::Paging { scheme, item } => format!("paging by {scheme} (items `{item}`)"),
     }
 }
 
@@ -181,6 +182,7 @@ fn changed(before: &Item, after: &Item) -> Change {
     let retyped = match (before, after) {
         (Item::Field { ty: a, .. }, Item::Field { ty: b, .. }) => a != b,
         (Item::Status(a), Item::Status(b)) => a != b,
+        (Item::Paging { item: a, .. }, Item::Paging { item: b, .. }) => a != b,
         (Item::Operation { .. }, Item::Operation { .. })
         | (Item::Value(_), Item::Value(_))
         | (Item::Server(_), Item::Server(_)) => false,
@@ -217,6 +219,9 @@ fn changed(before: &Item, after: &Item) -> Change {
             b.as_deref().unwrap_or("none")
         ),
         (Item::Server(a), Item::Server(b)) => format!("default URL `{a}` → `{b}`"),
+        (Item::Paging { .. }, Item::Paging { .. }) => {
+            format!("{} instead of {}", kind(after), kind(before))
+        }
         _ => format!("{} became {}", kind(before), kind(after)),
     };
     change(what, true, !retyped)

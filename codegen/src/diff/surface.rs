@@ -34,6 +34,13 @@ pub enum Item {
     Status(Option<String>),
     /// A server key of the client, with its default URL.
     Server(String),
+    /// How an operation pages (`Request::pages` and `items`): the scheme and the item type.
+    Paging {
+        /// The scheme's name.
+        scheme: String,
+        /// The type `items` yields.
+        item: String,
+    },
 }
 
 /// Every public item of the client generated from `api`, by path.
@@ -74,6 +81,15 @@ fn operation_items(op: &Operation, path: &str, items: &mut BTreeMap<String, Item
             ),
         },
     );
+    if let Some(paging) = &op.paging {
+        items.insert(
+            format!("{path}::Request::pages"),
+            Item::Paging {
+                scheme: paging.scheme.name().to_owned(),
+                item: ty_name(&paging.item),
+            },
+        );
+    }
     for param in &op.params {
         let what = format!("{} `{}`", param.place.describe(), param.key);
         field(

@@ -1,6 +1,6 @@
 //! The example in each operation's docs: the request built with its constructor, sent through
 //! the client's accessors, and its typed result matched. A checked doctest (`no_run`: it would
-//! need the network) where the client's path from outside the crate is known, else `ignore`d.
+//! need the network) where the client's path from outside the crate is known, else text.
 
 use serde_json::Value;
 
@@ -45,21 +45,25 @@ pub fn section(op: &Operation, parents: &str, client_path: Option<&str>) -> Stri
         }
         None => format!("let response = {send};\nprintln!(\"{{:?}}\", response.into_inner());"),
     };
-    let kind = if client_path.is_some() {
-        "rust,no_run"
-    } else {
-        "rust,ignore"
+    let body = format!("let client = Client::new();\nlet request = {request};\n{handle}");
+    let imports = format!("use {client}::{{{op_path}, Client}};");
+    // A doctest where the client's path is known; else text, which no test runs (and which
+    // shows hidden lines, so it has none).
+    let (kind, path_note, code) = match client_path {
+        Some(_) => (
+            "rust,no_run",
+            "",
+            format!(
+                "{imports}\n\n# async fn run() -> Result<(), {client}::runtime::Error<{module}::Error>> \
+                 {{\n{body}\n# Ok(())\n# }}"
+            ),
+        ),
+        None => (
+            "text",
+            "\n\n`my_crate::client` stands for where the client is in your crate.",
+            format!("{imports}\n\n{body}"),
+        ),
     };
-    let path_note = if client_path.is_some() {
-        ""
-    } else {
-        "\n\n`my_crate::client` stands for where the client is in your crate."
-    };
-    let code = format!(
-        "use {client}::{{{op_path}, Client}};\n\n\
-         # async fn run() -> Result<(), {client}::runtime::Error<{module}::Error>> {{\n\
-         let client = Client::new();\nlet request = {request};\n{handle}\n# Ok(())\n# }}"
-    );
     // A fence longer than any run of backticks in the code (a string example may hold some).
     let longest = code.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest.max(2) + 1);

@@ -26,12 +26,12 @@ pub fn items(op: &Operation, client: &TokenStream) -> TokenStream {
     };
     let next = next_request(paging);
     let doc = format!(
-        "The pages of the list, from this request on, as it is set (filters and page size \
+        " The pages of the list, from this request on, as it is set (filters and page size \
          kept): {}. Each page is sent with the client's retry policy; an error ends the \
          stream, as does [`runtime::Client::max_pages`].",
         how(paging)
     );
-    let items_doc = "The items of every page, in order; see [`Request::pages`].";
+    let items_doc = " The items of every page, in order; see [`Request::pages`].";
     quote! {
         impl Request {
             #[doc = #doc]

@@ -55,6 +55,8 @@ pub(crate) const ROOT_RESERVED: &[&str] = &[
     "with_default_header",
     "with_timeout",
     "with_retry",
+    "with_max_pages",
+    "max_pages",
 ];
 
 /// What a request's headers become.

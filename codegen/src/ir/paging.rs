@@ -281,12 +281,15 @@ fn infer(op: &Operation, shared: &[SharedType]) -> (Option<Paging>, Option<Strin
         item: item.clone(),
         evidence,
     };
+    // Each scheme the parameters suggest, in turn; the first the response confirms wins, else
+    // the first reason it did not.
+    let mut notes = Vec::new();
     if let Some(param) = cursor_param {
         let mut names: Vec<&str> = CURSOR_FIELDS.to_vec();
         let own = normalized(&param.key);
         let next_own = format!("next{own}");
         names.extend([own.as_str(), next_own.as_str()]);
-        return match found(&names).filter(|(_, ty)| *bare(ty) == Ty::String) {
+        match found(&names).filter(|(_, ty)| *bare(ty) == Ty::String) {
             Some((next, _)) => {
                 let evidence = format!(
                     "query parameter `{}`, and the next cursor in {} of the {} response, whose \
@@ -300,17 +303,14 @@ fn infer(op: &Operation, shared: &[SharedType]) -> (Option<Paging>, Option<Strin
                     optional: param.optional,
                     next,
                 };
-                (Some(make(scheme, evidence)), None)
+                return (Some(make(scheme, evidence)), None);
             }
-            None => (
-                None,
-                Some(format!(
-                    "Not paged: query parameter `{}` looks like a cursor, but the saved {} \
-                     response holds no next cursor.",
-                    param.key, success.status
-                )),
-            ),
-        };
+            None => notes.push(format!(
+                "Not paged: query parameter `{}` looks like a cursor, but the saved {} response \
+                 holds no next cursor.",
+                param.key, success.status
+            )),
+        }
     }
     if let Some(param) = last_id_param {
         let has_more = found(&["hasmore"]).filter(|(_, ty)| *bare(ty) == Ty::Bool);
@@ -318,7 +318,7 @@ fn infer(op: &Operation, shared: &[SharedType]) -> (Option<Paging>, Option<Strin
             let field = def.fields.iter().find(|f| f.key == "id")?;
             (*bare(&field.ty) == Ty::String).then(|| Step::of(field))
         });
-        return match (has_more, id) {
+        match (has_more, id) {
             (Some((has_more, _)), Some(id)) => {
                 let evidence = format!(
                     "query parameter `{}`, {} of the {} response, and the `id` of its items \
@@ -333,75 +333,89 @@ fn infer(op: &Operation, shared: &[SharedType]) -> (Option<Paging>, Option<Strin
                     has_more,
                     id,
                 };
-                (Some(make(scheme, evidence)), None)
+                return (Some(make(scheme, evidence)), None);
             }
-            _ => (
-                None,
-                Some(format!(
-                    "Not paged: query parameter `{}` takes the last item's id, but the saved {} \
-                     response has no `has_more` or its items no `id`.",
-                    param.key, success.status
-                )),
-            ),
-        };
+            _ => notes.push(format!(
+                "Not paged: query parameter `{}` takes the last item's id, but the saved {} \
+                 response has no `has_more` or its items no `id`.",
+                param.key, success.status
+            )),
+        }
     }
+    let size = query(LIMIT_PARAMS);
     if let Some(param) = page_param {
         let link = success.saved.headers.iter().any(|(k, v)| {
             k.eq_ignore_ascii_case("link") && v.to_ascii_lowercase().contains("rel=\"next\"")
         });
         let counted = found(PAGE_FIELDS);
-        if counted.is_none() && !link {
-            let note = format!(
-                "Not paged: query parameter `{}` looks like a page number, but the saved {} \
-                 response has no page count, total or `Link` header to confirm it.",
+        let shown_by = match (&counted, link, size) {
+            (Some((path, _)), _, _) => Some(format!(
+                "{} of the {} response",
+                describe_path(path),
+                success.status
+            )),
+            (None, true, _) => Some(format!(
+                "a `Link` header with `rel=\"next\"` on the {} response",
+                success.status
+            )),
+            (None, false, Some(size)) => Some(format!(
+                "page size `{}`, and the list the {} response holds",
+                size.key, success.status
+            )),
+            (None, false, None) => None,
+        };
+        match shown_by {
+            Some(shown_by) => {
+                let page_count = found(PAGE_COUNT_FIELDS)
+                    .filter(|(_, ty)| *bare(ty) == Ty::I64)
+                    .map(|(path, _)| path);
+                let evidence = format!(
+                    "query parameter `{}`, and {shown_by}, whose items are {list}",
+                    param.key
+                );
+                let scheme = Scheme::PageNumber {
+                    page: param.field.clone(),
+                    optional: param.optional,
+                    page_count,
+                };
+                return (Some(make(scheme, evidence)), None);
+            }
+            None => notes.push(format!(
+                "Not paged: query parameter `{}` looks like a page number, but there is no page \
+                 size parameter and the saved {} response has no page count, total or `Link` \
+                 header to confirm it.",
                 param.key, success.status
-            );
-            return (None, Some(note));
+            )),
         }
-        let page_count = found(PAGE_COUNT_FIELDS)
-            .filter(|(_, ty)| *bare(ty) == Ty::I64)
-            .map(|(path, _)| path);
-        let shown_by = match (&counted, link) {
-            (Some((path, _)), _) => describe_path(path),
-            (None, _) => "a `Link` header with `rel=\"next\"`".to_owned(),
-        };
-        let evidence = format!(
-            "query parameter `{}`, and {shown_by} of the {} response, whose items are {list}",
-            param.key, success.status
-        );
-        let scheme = Scheme::PageNumber {
-            page: param.field.clone(),
-            optional: param.optional,
-            page_count,
-        };
-        return (Some(make(scheme, evidence)), None);
     }
     if let Some(param) = offset_param {
-        let limit = query(LIMIT_PARAMS);
         let total = found(PAGE_FIELDS);
-        if limit.is_none() && total.is_none() {
-            let note = format!(
+        let with = match (size, total) {
+            (Some(size), _) => Some(format!("page size `{}`", size.key)),
+            (None, Some(_)) => Some("a total in the response".to_owned()),
+            (None, None) => None,
+        };
+        match with {
+            Some(with) => {
+                let evidence = format!(
+                    "query parameter `{}` with {with}, and the {} response, whose items are \
+                     {list}",
+                    param.key, success.status
+                );
+                let scheme = Scheme::Offset {
+                    offset: param.field.clone(),
+                    optional: param.optional,
+                };
+                return (Some(make(scheme, evidence)), None);
+            }
+            None => notes.push(format!(
                 "Not paged: query parameter `{}` looks like an offset, but there is no page size \
                  parameter and the saved {} response has no total.",
                 param.key, success.status
-            );
-            return (None, Some(note));
+            )),
         }
-        let with = match limit {
-            Some(limit) => format!("page size `{}`", limit.key),
-            None => "a total in the response".to_owned(),
-        };
-        let evidence = format!(
-            "query parameter `{}` with {with}, and the {} response, whose items are {list}",
-            param.key, success.status
-        );
-        let scheme = Scheme::Offset {
-            offset: param.field.clone(),
-            optional: param.optional,
-        };
-        return (Some(make(scheme, evidence)), None);
     }
-    (None, None)
+    (None, notes.into_iter().next())
 }
 
 fn no_response(key: &str) -> String {
