@@ -5,8 +5,9 @@
 //! listens on 127.0.0.1 and answers every operation of the collection, matched by method and
 //! path template, with the first 2xx example the collection saved for it (`200` with no body
 //! when it saved none). A test changes that per operation with typed answers
-//! ([`MockServer::on`]), reads what each operation received ([`MockServer::received`]), and
-//! fails when a request matched no operation: the message names the closest one.
+//! ([`MockServer::on`]), reads what each operation received, typed
+//! ([`MockServer::requests`]) or as it came ([`MockServer::received`]), and fails when a
+//! request matched no operation: the message names the closest one.
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -47,7 +48,7 @@ pub struct Route {
     pub server: &'static str,
     /// Path segments after the server's base URL.
     pub segments: &'static [&'static [Piece]],
-    /// Saved responses, one per status, in the collection's order of statuses.
+    /// Saved responses: the first of each status, in order of status.
     pub examples: &'static [Example],
 }
 

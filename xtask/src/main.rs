@@ -32,29 +32,12 @@ enum Command {
     },
     /// Decode every saved JSON response of the collections with the generated types: control
     /// (types inferred from all examples) and leave-one-out (from all but that one).
-    Decode {
-        /// Directories of `*.json` collections.
-        #[arg(required = true)]
-        dirs: Vec<PathBuf>,
-        /// Scratch directory for the check programs.
-        #[arg(long, value_name = "DIR")]
-        scratch: PathBuf,
-        #[command(flatten)]
-        baseline: Baseline,
-    },
+    Decode(ProgramCheck),
     /// Start every collection's mock and answer each operation with each saved example: the
     /// client decodes it into the variant of its status (served), and that value, stubbed back
-    /// as a typed answer, decodes equal (typed).
-    Mock {
-        /// Directories of `*.json` collections.
-        #[arg(required = true)]
-        dirs: Vec<PathBuf>,
-        /// Scratch directory for the check programs.
-        #[arg(long, value_name = "DIR")]
-        scratch: PathBuf,
-        #[command(flatten)]
-        baseline: Baseline,
-    },
+    /// as a typed answer, decodes equal (typed); the request reads back into its `Request`
+    /// (read).
+    Mock(ProgramCheck),
     /// Send every request of the collections with newman and with the generated client to a
     /// recording server on 127.0.0.1, pair them by item path and compare them.
     Parity {
@@ -74,6 +57,19 @@ enum Command {
         #[command(flatten)]
         baseline: Baseline,
     },
+}
+
+/// A check that builds and runs programs over the collections of some directories.
+#[derive(clap::Args)]
+struct ProgramCheck {
+    /// Directories of `*.json` collections.
+    #[arg(required = true)]
+    dirs: Vec<PathBuf>,
+    /// Scratch directory for the check programs.
+    #[arg(long, value_name = "DIR")]
+    scratch: PathBuf,
+    #[command(flatten)]
+    baseline: Baseline,
 }
 
 /// The baseline a check compares its run with.
@@ -105,25 +101,17 @@ fn run(command: Command) -> Result<(), Error> {
                 update_baseline: baseline.update_baseline,
             },
         ),
-        Command::Decode {
-            dirs,
-            scratch,
-            baseline,
-        } => corpus::decode::run(
-            &dirs,
-            &scratch,
-            baseline.baseline.as_deref(),
-            baseline.update_baseline,
+        Command::Decode(check) => corpus::decode::run(
+            &check.dirs,
+            &check.scratch,
+            check.baseline.baseline.as_deref(),
+            check.baseline.update_baseline,
         ),
-        Command::Mock {
-            dirs,
-            scratch,
-            baseline,
-        } => corpus::mock::run(
-            &dirs,
-            &scratch,
-            baseline.baseline.as_deref(),
-            baseline.update_baseline,
+        Command::Mock(check) => corpus::mock::run(
+            &check.dirs,
+            &check.scratch,
+            check.baseline.baseline.as_deref(),
+            check.baseline.update_baseline,
         ),
         Command::Parity {
             dirs,
