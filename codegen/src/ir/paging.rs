@@ -175,6 +175,7 @@ const LIMIT_PARAMS: &[&str] = &[
     "perpage",
     "size",
     "rows",
+    "take",
 ];
 
 /// Fields that commonly hold a page's items, when a body has several lists.
