@@ -146,7 +146,7 @@ fn next_request(paging: &Paging) -> TokenStream {
                 }
             });
             let body = body_of(paging, last.is_some());
-            let set = set(page, *optional, quote!(current + 1));
+            let set = set(page, *optional, quote!(current.checked_add(1)?));
             quote! {
                 if <Self as runtime::Paged>::items(page).is_empty() {
                     return None;
@@ -159,7 +159,7 @@ fn next_request(paging: &Paging) -> TokenStream {
         }
         Scheme::Offset { offset, optional } => {
             let current = current(offset, *optional, 0);
-            let set = set(offset, *optional, quote!(#current + taken));
+            let set = set(offset, *optional, quote!(#current.checked_add(taken)?));
             quote! {
                 let taken = i64::try_from(<Self as runtime::Paged>::items(page).len()).ok()?;
                 if taken == 0 {
