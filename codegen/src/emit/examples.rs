@@ -33,7 +33,7 @@ pub fn section(op: &Operation, parents: &str, client_path: Option<&str>) -> Stri
     let handle = match op.responses.iter().find(|r| r.is_success()) {
         Some(success) => {
             let variant = &success.variant;
-            let arm = match (&success.kind, has_payload(success)) {
+            let arm = match (&success.kind, success.keeps_raw()) {
                 (ResponseKind::Empty, false) => {
                     format!("{module}::Success::{variant} => println!(\"done\"),")
                 }
@@ -68,11 +68,6 @@ pub fn section(op: &Operation, parents: &str, client_path: Option<&str>) -> Stri
     let longest = code.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest.max(2) + 1);
     format!("# Example{path_note}\n\n{fence}{kind}\n{code}\n{fence}")
-}
-
-/// Whether an empty success variant holds the response (as `operation::responses` decides).
-fn has_payload(response: &crate::ir::Response) -> bool {
-    !matches!(response.status, 204 | 205 | 304)
 }
 
 /// The literal arguments of `Request::new`: each required parameter's example, when all have a

@@ -150,7 +150,7 @@ fn reply_arm(response: &Response, index: usize) -> TokenStream {
     let saved = quote!(runtime::mock::Reply::example(&Self::ROUTE.examples[#index]));
     match &response.kind {
         // A success saved without a body holds the response as it came.
-        ResponseKind::Empty if response.is_success() && has_payload(response) => {
+        ResponseKind::Empty if response.keeps_raw() => {
             quote!(#variant(raw) => runtime::mock::Reply::raw(raw),)
         }
         ResponseKind::Empty => quote!(#variant => #saved,),
@@ -159,11 +159,6 @@ fn reply_arm(response: &Response, index: usize) -> TokenStream {
         }
         ResponseKind::Text => quote!(#variant(text) => runtime::mock::Reply::text(#status, text),),
     }
-}
-
-/// Whether an empty success variant holds the response (as `operation::responses` decides).
-fn has_payload(response: &Response) -> bool {
-    !matches!(response.status, 204 | 205 | 304)
 }
 
 /// The status `Error::Undocumented` is answered with: the first 5xx the operation does not

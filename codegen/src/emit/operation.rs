@@ -586,11 +586,9 @@ fn responses(op: &Operation) -> (TokenStream, TokenStream) {
         let name = ident(&response.variant);
         let success = response.is_success();
         let (ok, fail) = (quote!(Success::#name), quote!(Error::#name));
-        // A success saved without a body keeps the body that comes (204, 205 and 304 have
-        // none); an error's body is always kept beside it in `ApiError`.
-        let untyped = success
-            && response.kind == ResponseKind::Empty
-            && !matches!(response.status, 204 | 205 | 304);
+        // A success saved without a body keeps the body that comes; an error's body is always
+        // kept beside it in `ApiError`.
+        let untyped = response.keeps_raw();
         let (payload, arm) = match (&response.kind, success) {
             (ResponseKind::Empty, true) if untyped => (
                 Some(quote!(runtime::RawResponse)),

@@ -542,6 +542,14 @@ pub enum ResponseKind {
 }
 
 impl Response {
+    /// Whether its variant holds the response as it came: a success saved without a body, on
+    /// a status that has one (204, 205 and 304 have none).
+    pub fn keeps_raw(&self) -> bool {
+        self.is_success()
+            && self.kind == ResponseKind::Empty
+            && !matches!(self.status, 204 | 205 | 304)
+    }
+
     /// Whether the status is 2xx.
     pub fn is_success(&self) -> bool {
         (200..300).contains(&self.status)
