@@ -3,7 +3,8 @@
 //! served, in order.
 
 use postman_clients::paging::{
-    list_charges, list_events, list_meetings, list_orders, list_repositories, list_users, Client,
+    list_accounts, list_charges, list_contacts, list_events, list_gists, list_meetings,
+    list_messages, list_orders, list_plans, list_repositories, list_users, Client,
 };
 use postman_clients::runtime::futures_util::{StreamExt, TryStreamExt};
 use serde_json::{json, Value};
@@ -79,27 +80,188 @@ async fn page_numbers_stop_at_the_page_count() {
 
 #[tokio::test]
 async fn a_bare_list_pages_until_an_empty_page() {
-    let (server, client) = serve("/repos", |request| {
+    let (server, client) = serve("/gists", |request| {
         let page = number(request, "page", 1);
-        let repos: Vec<Value> = match page {
-            1 => vec![
-                json!({"id": 1, "name": "one"}),
-                json!({"id": 2, "name": "two"}),
-            ],
-            2 => vec![json!({"id": 3, "name": "three"})],
+        let gists: Vec<Value> = match page {
+            1 => vec![json!({"id": "g1"}), json!({"id": "g2"})],
+            2 => vec![json!({"id": "g3"})],
             _ => Vec::new(),
         };
-        Value::Array(repos)
+        Value::Array(gists)
     })
     .await;
+    let gists: Vec<_> = list_gists::Request::new()
+        .items(&client)
+        .try_collect()
+        .await
+        .unwrap();
+    let got: Vec<String> = gists.into_iter().filter_map(|g| g.id).collect();
+    assert_eq!(got, ["g1", "g2", "g3"]);
+    assert_eq!(server.received_requests().await.unwrap().len(), 3);
+}
+
+/// The URL of the page after the one `request` asked for, on the server it was sent to (its
+/// `Host`), with `key` set to `value` and the rest of its query kept.
+fn link(request: &Request, key: &str, value: &str) -> String {
+    let host = request.headers["host"].to_str().unwrap();
+    let mut url = request.url.clone();
+    url.set_host(Some(host.split(':').next().unwrap())).unwrap();
+    url.set_port(host.split(':').nth(1).and_then(|port| port.parse().ok()))
+        .unwrap();
+    let pairs: Vec<(String, String)> = url
+        .query_pairs()
+        .filter(|(k, _)| k != key)
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    url.query_pairs_mut()
+        .clear()
+        .extend_pairs(pairs)
+        .append_pair(key, value);
+    url.to_string()
+}
+
+#[tokio::test]
+async fn a_link_header_is_followed_until_there_is_none() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/repos"))
+        .respond_with(|request: &Request| {
+            let page = number(request, "page", 1);
+            let repos = match page {
+                1 => json!([{"id": 1, "name": "one"}, {"id": 2, "name": "two"}]),
+                _ => json!([{"id": 3, "name": "three"}]),
+            };
+            let first = link(request, "page", "1");
+            let response = ResponseTemplate::new(200).set_body_json(repos);
+            if page == 1 {
+                let links = format!(
+                    "<{}>; rel=\"next\", <{first}>; rel=\"first\"",
+                    link(request, "page", "2")
+                );
+                response.insert_header("link", links.as_str())
+            } else {
+                response.insert_header("link", format!("<{first}>; rel=\"first\"").as_str())
+            }
+        })
+        .mount(&server)
+        .await;
+    let client = Client::new().with_base_url(server.uri());
     let repos: Vec<_> = list_repositories::Request::new()
+        .per_page(2)
         .items(&client)
         .try_collect()
         .await
         .unwrap();
     let names: Vec<String> = repos.into_iter().filter_map(|r| r.name).collect();
     assert_eq!(names, ["one", "two", "three"]);
-    assert_eq!(server.received_requests().await.unwrap().len(), 3);
+    let sent = server.received_requests().await.unwrap();
+    assert_eq!(sent.len(), 2, "no request past the last link");
+    assert_eq!(query(&sent[1], "per_page").as_deref(), Some("2"));
+}
+
+#[tokio::test]
+async fn links_in_the_body_are_followed_until_there_is_none() {
+    // `next` with an absolute URL that ends as `null` (Django REST framework, Spotify).
+    let (_server, client) = serve("/contacts", |request| {
+        let offset = number(request, "offset", 0);
+        let results: Vec<Value> = (offset..5.min(offset + 2))
+            .map(|i| json!({"id": i, "name": format!("c{i}")}))
+            .collect();
+        let next = (offset + 2 < 5).then(|| link(request, "offset", &(offset + 2).to_string()));
+        json!({"count": 5, "next": next, "previous": null, "results": results})
+    })
+    .await;
+    let contacts: Vec<_> = list_contacts::Request::new()
+        .items(&client)
+        .try_collect()
+        .await
+        .unwrap();
+    let ids: Vec<i64> = contacts.into_iter().filter_map(|c| c.id).collect();
+    assert_eq!(ids, [0, 1, 2, 3, 4]);
+
+    // OData's `@odata.nextLink`, absent on the last page; the page size is the link's.
+    let (server, client) = serve("/messages", |request| {
+        let token = query(request, "$skiptoken");
+        let (value, next) = match token.as_deref() {
+            None => (json!([{"id": "m1"}, {"id": "m2"}]), Some("X2")),
+            Some("X2") => (json!([{"id": "m3"}]), None),
+            Some(other) => panic!("unexpected token {other}"),
+        };
+        let mut page = json!({"value": value});
+        if let Some(next) = next {
+            page["@odata.nextLink"] = link(request, "$skiptoken", next).into();
+        }
+        page
+    })
+    .await;
+    let messages: Vec<_> = list_messages::Request::new()
+        .top(2)
+        .items(&client)
+        .try_collect()
+        .await
+        .unwrap();
+    let ids: Vec<String> = messages.into_iter().filter_map(|m| m.id).collect();
+    assert_eq!(ids, ["m1", "m2", "m3"]);
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+
+    // HAL's `_links.next.href`, relative, and no `next` on the last page.
+    let (_server, client) = serve("/accounts", |request| {
+        let (data, links) = match query(request, "cursor").as_deref() {
+            None => (
+                json!([{"id": "a1"}, {"id": "a2"}]),
+                json!({"next": {"href": "/accounts?pageSize=2&cursor=a2"}}),
+            ),
+            Some("a2") => (json!([{"id": "a3"}]), json!({})),
+            Some(other) => panic!("unexpected cursor {other}"),
+        };
+        json!({"data": data, "_links": links})
+    })
+    .await;
+    let accounts: Vec<_> = list_accounts::Request::new()
+        .items(&client)
+        .try_collect()
+        .await
+        .unwrap();
+    let ids: Vec<String> = accounts.into_iter().filter_map(|a| a.id).collect();
+    assert_eq!(ids, ["a1", "a2", "a3"]);
+
+    // PayPal's list of links, the one whose `rel` is `next`.
+    let (_server, client) = serve("/plans", |request| {
+        let page = number(request, "page", 1);
+        let mut links =
+            vec![json!({"href": link(request, "page", &page.to_string()), "rel": "self"})];
+        if page < 3 {
+            let next = link(request, "page", &(page + 1).to_string());
+            links.push(json!({"href": next, "rel": "next", "method": "GET"}));
+        }
+        json!({"plans": [{"id": format!("P-{page}")}], "links": links})
+    })
+    .await;
+    let plans: Vec<_> = list_plans::Request::new()
+        .items(&client)
+        .try_collect()
+        .await
+        .unwrap();
+    let ids: Vec<String> = plans.into_iter().filter_map(|p| p.id).collect();
+    assert_eq!(ids, ["P-1", "P-2", "P-3"]);
+}
+
+#[tokio::test]
+async fn a_link_to_another_host_ends_the_stream_with_an_error() {
+    let (server, client) = serve(
+        "/contacts",
+        |_| json!({"next": "https://elsewhere.example/contacts?offset=2", "results": [{"id": 1}]}),
+    )
+    .await;
+    let items: Vec<_> = list_contacts::Request::new().items(&client).collect().await;
+    assert_eq!(items.len(), 2);
+    let error = items[1].as_ref().unwrap_err().to_string();
+    assert!(
+        error.contains("https://elsewhere.example/contacts?offset=2")
+            && error.contains("credentials"),
+        "{error}"
+    );
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
 }
 
 #[tokio::test]

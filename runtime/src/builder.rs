@@ -75,6 +75,9 @@ pub struct RequestBuilder {
     pub(super) url: String,
     /// Key, value (none for a key alone) and whether the value is a credential.
     pub(super) query: Vec<(String, Option<String>, bool)>,
+    /// The query of a link the request follows ([`Self::follow`]), as the server wrote it,
+    /// and the keys whose values it redacts when shown.
+    link_query: Option<(String, Vec<String>)>,
     pub(super) headers: http::HeaderMap,
     pub(super) body: Body,
     variables: std::sync::Arc<Variables>,
@@ -107,6 +110,7 @@ impl RequestBuilder {
             method,
             url: base.trim_end_matches('/').to_owned(),
             query: Vec::new(),
+            link_query: None,
             headers: client.default_headers.clone(),
             body: Body::Empty,
             variables,
@@ -512,6 +516,43 @@ impl RequestBuilder {
         Ok(text)
     }
 
+    /// Sends the request to `link` instead of the URL its template makes: a next page's link
+    /// as the server gave it, absolute or relative to that URL. Its query goes out as written,
+    /// and query parameters added after this (credentials) replace those of the same name. A
+    /// link to another origin fails the request, since the request's credentials would go with
+    /// it.
+    pub(super) fn follow(&mut self, link: &str) {
+        let here = self.preview_url();
+        let joined = reqwest::Url::parse(&here).and_then(|url| url.join(link));
+        let mut next = match joined {
+            Ok(next) => next,
+            Err(error) => {
+                let message = format!("the next page's link `{link}` is not a URL: {error}");
+                return self.fail(BuildError::new(message));
+            }
+        };
+        let origin = reqwest::Url::parse(&here).map(|url| url.origin());
+        if origin.as_ref() != Ok(&next.origin()) {
+            let message = format!(
+                "the next page's link `{next}` leaves `{}`, and the request's credentials \
+                 would go with it",
+                here.split('?').next().unwrap_or_default()
+            );
+            return self.fail(BuildError::new(message));
+        }
+        let secret_keys = self
+            .query
+            .iter()
+            .filter(|(_, _, secret)| *secret)
+            .map(|(key, _, _)| key.clone())
+            .collect();
+        self.link_query = next.query().map(|query| (query.to_owned(), secret_keys));
+        next.set_query(None);
+        next.set_fragment(None);
+        self.url = next.as_str().to_owned();
+        self.query.clear();
+    }
+
     /// Finishes the request, or returns the first error met while building it.
     pub fn finish(self) -> Result<Prepared, BuildError> {
         if let Some(error) = self.error {
@@ -554,10 +595,32 @@ impl RequestBuilder {
     /// The query string (`?a=1&b`) as sent, and as shown with credentials redacted.
     fn query_strings(&self) -> (String, String) {
         let (mut query, mut shown_query) = (String::new(), String::new());
-        for (i, (key, value, secret)) in self.query.iter().enumerate() {
+        if let Some((link, secret_keys)) = &self.link_query {
+            for pair in link.split('&') {
+                let (key, value) = pair
+                    .split_once('=')
+                    .map_or((pair, None), |(k, v)| (k, Some(v)));
+                let key_text = percent_encoding::percent_decode_str(key).decode_utf8_lossy();
+                if self.query.iter().any(|(own, _, _)| *own == key_text) {
+                    continue;
+                }
+                let secret =
+                    is_secret_name(&key_text) || secret_keys.iter().any(|k| *k == key_text);
+                let start = if query.is_empty() { '?' } else { '&' };
+                query.push(start);
+                query.push_str(pair);
+                shown_query.push(start);
+                shown_query.push_str(key);
+                if let Some(value) = value {
+                    shown_query.push('=');
+                    shown_query.push_str(if secret { REDACTED } else { value });
+                }
+            }
+        }
+        for (key, value, secret) in &self.query {
             let key = format!(
                 "{}{}",
-                if i == 0 { '?' } else { '&' },
+                if query.is_empty() { '?' } else { '&' },
                 utf8_percent_encode(key, QUERY)
             );
             query.push_str(&key);
@@ -731,6 +794,54 @@ mod tests {
             "https://api.example.com/v1?q=a%20b%26c%3Dd%23e%27%2B/?:@\
              &api_key=<redacted>&page=2&x=<redacted>&present=1&human"
         );
+    }
+
+    #[test]
+    fn follow_sends_the_links_query_as_written_with_the_requests_credentials() {
+        let client = api().with_api_key("k3y");
+        let mut b = builder(&client);
+        b.segment(&[Piece::Lit("items")]);
+        b.query("page", 1);
+        b.query("token", "t0k");
+        b.header("x-kept", "yes");
+        b.follow("/v1/items?page=2&token=t0k&q=a+b%2Cc&api_key=old");
+        let scheme = AuthScheme::ApiKey {
+            name: "api_key",
+            prefix: "",
+            in_query: true,
+            credential: None,
+        };
+        b.auth(&client, scheme).unwrap();
+        let prepared = b.finish().unwrap();
+        assert_eq!(
+            prepared.url,
+            "https://api.example.com/v1/items?page=2&token=t0k&q=a+b%2Cc&api_key=k3y"
+        );
+        assert_eq!(
+            prepared.shown_url,
+            "https://api.example.com/v1/items?page=2&token=<redacted>&q=a+b%2Cc&api_key=<redacted>"
+        );
+        assert_eq!(prepared.headers["x-kept"], "yes");
+
+        let mut b = builder(&client);
+        b.segment(&[Piece::Lit("items")]);
+        b.follow("?after=x");
+        assert_eq!(
+            b.finish().unwrap().url,
+            "https://api.example.com/v1/items?after=x"
+        );
+        for link in [
+            "https://elsewhere.example/v1/items?page=2",
+            "http://api.example.com/v1",
+        ] {
+            let mut b = builder(&client);
+            b.follow(link);
+            let error = b.finish().unwrap_err().to_string();
+            assert!(
+                error.contains("leaves `https://api.example.com/v1`"),
+                "{error}"
+            );
+        }
     }
 
     #[test]

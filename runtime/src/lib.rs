@@ -58,7 +58,7 @@ pub use credentials::{AuthScheme, Challenge, Credentials, Secret, Signer};
 pub use decode::{decode_json, JsonError};
 pub use error::{ApiError, BuildError, DecodeError, Error, TransportError};
 pub use operation::{Operation, OperationId, Outcome};
-pub use paging::Paged;
+pub use paging::{NextPage, Paged};
 pub use prepared::Prepared;
 pub use response::{RawResponse, Response};
 pub use retry::RetryPolicy;

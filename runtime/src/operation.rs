@@ -74,13 +74,16 @@ pub trait Operation: Sync {
 
     /// Builds the request without sending it: URL, headers, credentials and body.
     fn prepare(&self, client: &Self::Client) -> Result<Prepared, BuildError> {
-        let client = client.as_ref();
-        let edits = client.run_pre_request(Self::PRE_REQUEST)?;
-        let mut builder = RequestBuilder::new(client, Self::METHOD, Self::SERVER)?;
-        self.encode(&mut builder);
-        builder.apply(edits);
-        builder.auth(client, Self::AUTH)?;
-        builder.finish()
+        prepare(self, client, None)
+    }
+
+    /// Builds the request as [`Operation::prepare`] does, but to `link`: a URL the server
+    /// handed out for this operation (a next page's link), absolute or relative to the
+    /// request's own URL. Headers, body and credentials are the request's; the query is the
+    /// link's, but for credentials the operation sends in the query. A link to another origin
+    /// is an error: the credentials would go with it.
+    fn prepare_to(&self, client: &Self::Client, link: &str) -> Result<Prepared, BuildError> {
+        prepare(self, client, Some(link))
     }
 
     /// Runs the collection's test scripts of this request on a response it got, however it
@@ -115,18 +118,42 @@ pub trait Operation: Sync {
         &'a self,
         client: &'a Self::Client,
     ) -> impl std::future::Future<Output = Outcome<Self>> + Send + 'a {
-        async move {
-            let prepared = self.prepare(client)?;
-            let response = client
-                .as_ref()
-                .execute(Self::ID, prepared)
-                .await
-                .map_err(Error::widen)?;
-            let response = RawResponse::from_http(response);
-            let captured = Self::run_test_scripts(client, &response);
-            Self::decode(response).map(|decoded| decoded.with_captured(captured))
-        }
+        async move { exchange::<Self>(client, self.prepare(client)?).await }
     }
+}
+
+/// [`Operation::prepare`], to `link` when there is one.
+fn prepare<O: Operation + ?Sized>(
+    operation: &O,
+    client: &O::Client,
+    link: Option<&str>,
+) -> Result<Prepared, BuildError> {
+    let client = client.as_ref();
+    let edits = client.run_pre_request(O::PRE_REQUEST)?;
+    let mut builder = RequestBuilder::new(client, O::METHOD, O::SERVER)?;
+    operation.encode(&mut builder);
+    builder.apply(edits);
+    if let Some(link) = link {
+        builder.follow(link);
+    }
+    builder.auth(client, O::AUTH)?;
+    builder.finish()
+}
+
+/// Sends a prepared request of `O` (retrying as the client's policy allows), runs its test
+/// scripts and decodes the response.
+pub(super) async fn exchange<O: Operation + ?Sized>(
+    client: &O::Client,
+    prepared: Prepared,
+) -> Outcome<O> {
+    let response = client
+        .as_ref()
+        .execute(O::ID, prepared)
+        .await
+        .map_err(Error::widen)?;
+    let response = RawResponse::from_http(response);
+    let captured = O::run_test_scripts(client, &response);
+    O::decode(response).map(|decoded| decoded.with_captured(captured))
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::types::ty_tokens;
-use crate::ir::paging::{Paging, Scheme, Step};
+use crate::ir::paging::{Link, Paging, Scheme, Step};
 use crate::ir::Operation;
 use crate::naming::ident;
 
@@ -62,7 +62,10 @@ pub fn items(op: &Operation, client: &TokenStream) -> TokenStream {
                 }
             }
 
-            fn next_page(&self, page: &Success) -> Option<Self> {
+            fn next_page(
+                &self,
+                page: &runtime::Response<Success>,
+            ) -> Option<runtime::NextPage<Self>> {
                 #next
             }
         }
@@ -118,7 +121,7 @@ fn next_request(paging: &Paging) -> TokenStream {
         quote! {
             let mut next = self.clone();
             next.#name = #value;
-            Some(next)
+            Some(runtime::NextPage::Request(next))
         }
     };
     let current = |field: &str, optional: bool, start: i64| {
@@ -130,7 +133,43 @@ fn next_request(paging: &Paging) -> TokenStream {
             quote!(self.#name)
         }
     };
-    match &paging.scheme {
+    let next = match &paging.scheme {
+        Scheme::NextLink(Link::Header) => {
+            return quote! {
+                runtime::paging::next_link(page.headers()).map(runtime::NextPage::Link)
+            };
+        }
+        Scheme::NextLink(Link::Field(path)) => {
+            let body = body_of(paging, true);
+            let link = reach(path);
+            quote! {
+                #body
+                #link.filter(|link| !link.is_empty()).map(runtime::NextPage::Link)
+            }
+        }
+        Scheme::NextLink(Link::Rel { links, rel, href }) => {
+            let body = body_of(paging, true);
+            let links = reach(links);
+            let rel_field = ident(&rel.ident);
+            let is_next = if rel.optional {
+                quote!(link.#rel_field.as_deref() == Some("next"))
+            } else {
+                quote!(link.#rel_field == "next")
+            };
+            let href_field = ident(&href.ident);
+            let href = if href.optional {
+                quote!(link.#href_field?)
+            } else {
+                quote!(link.#href_field)
+            };
+            quote! {
+                #body
+                let link = #links?.into_iter().find(|link| #is_next)?;
+                Some(#href)
+                    .filter(|link| !link.is_empty())
+                    .map(runtime::NextPage::Link)
+            }
+        }
         Scheme::PageNumber {
             page,
             optional,
@@ -208,6 +247,10 @@ fn next_request(paging: &Paging) -> TokenStream {
                 #set
             }
         }
+    };
+    quote! {
+        let page = page.value();
+        #next
     }
 }
 

@@ -71,6 +71,9 @@ pub enum Scheme {
         /// Where the response holds the next cursor.
         next: Vec<Step>,
     },
+    /// A link to the next page that the response gives, followed as it is, until there is
+    /// none.
+    NextLink(Link),
     /// The last item's id as the cursor (`starting_after`), while the response says there is
     /// more.
     LastId {
@@ -85,6 +88,26 @@ pub enum Scheme {
     },
 }
 
+/// Where a response holds the link to the next page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Link {
+    /// A `Link` header whose `rel` is `next`.
+    Header,
+    /// A body field holding the URL (`next`, `@odata.nextLink`, `links.next`,
+    /// `_links.next.href`).
+    Field(Vec<Step>),
+    /// The `href` of the link object whose `rel` is `next`, in a list of them
+    /// (`links: [{"rel": "next", "href": ...}]`).
+    Rel {
+        /// The list of link objects.
+        links: Vec<Step>,
+        /// The link object's `rel` field.
+        rel: Step,
+        /// The link object's `href` field.
+        href: Step,
+    },
+}
+
 impl Scheme {
     /// The scheme's name in docs and counts.
     pub fn name(&self) -> &'static str {
@@ -92,6 +115,7 @@ impl Scheme {
             Self::PageNumber { .. } => "page number",
             Self::Offset { .. } => "offset",
             Self::Cursor { .. } => "cursor",
+            Self::NextLink(_) => "next link",
             Self::LastId { .. } => "last id",
         }
     }
@@ -135,6 +159,21 @@ const PAGING_OBJECTS: &[&str] = &[
     "responsemetadata",
     "cursors",
 ];
+
+/// Response fields that hold the next page's URL, or a link object with its `href`.
+const NEXT_LINK_FIELDS: &[&str] = &[
+    "next",
+    "nextlink",
+    "odatanextlink",
+    "nexturl",
+    "nextpageurl",
+    "nextpagelink",
+    "nexthref",
+    "nextpage",
+];
+
+/// Objects of a response that hold links (`links.next`, HAL's `_links.next.href`).
+const LINK_OBJECTS: &[&str] = &["links"];
 
 const PAGE_PARAMS: &[&str] = &["page", "pagenumber", "pageno", "pagenum", "pageindex"];
 
@@ -261,16 +300,19 @@ fn infer(op: &Operation, shared: &[SharedType]) -> (Option<Paging>, Option<Strin
     let ResponseKind::Json(body) = &success.kind else {
         return (None, any_param.map(|p| no_response(&p.key)));
     };
-    let Some(param) = any_param else {
+    let size = query(LIMIT_PARAMS);
+    let Some(param) = any_param.or(size) else {
         return (None, None);
     };
     let Some((items, item)) = item_list(body, &types, op) else {
-        let note = format!(
-            "Not paged: query parameter `{}` looks like paging, but the saved {} response holds \
-             no list of items.",
-            param.key, success.status
-        );
-        return (None, Some(note));
+        let note = any_param.map(|param| {
+            format!(
+                "Not paged: query parameter `{}` looks like paging, but the saved {} response \
+                 holds no list of items.",
+                param.key, success.status
+            )
+        });
+        return (None, note);
     };
     let fields = types.structure(body);
     let found = |names: &[&str]| fields.and_then(|def| field_path(def, names, &types));
@@ -343,27 +385,39 @@ fn infer(op: &Operation, shared: &[SharedType]) -> (Option<Paging>, Option<Strin
             )),
         }
     }
-    let size = query(LIMIT_PARAMS);
+    let saved = serde_json::from_str(&success.saved.body).ok();
+    if let Some((link, shown)) = fields.and_then(|def| next_link(def, &types, saved.as_ref())) {
+        let evidence = format!(
+            "query parameter `{}`, and {shown} of the {} response, whose items are {list}",
+            param.key, success.status
+        );
+        return (Some(make(Scheme::NextLink(link), evidence)), None);
+    }
+    let link_header = success.saved.headers.iter().any(|(k, v)| {
+        let v = v.to_ascii_lowercase().replace(['"', ' '], "");
+        k.eq_ignore_ascii_case("link") && v.contains(";rel=next")
+    });
+    if link_header {
+        let evidence = format!(
+            "query parameter `{}`, and a `Link` header with `rel=\"next\"` on the {} response, \
+             whose items are {list}",
+            param.key, success.status
+        );
+        return (Some(make(Scheme::NextLink(Link::Header), evidence)), None);
+    }
     if let Some(param) = page_param {
-        let link = success.saved.headers.iter().any(|(k, v)| {
-            k.eq_ignore_ascii_case("link") && v.to_ascii_lowercase().contains("rel=\"next\"")
-        });
         let counted = found(PAGE_FIELDS);
-        let shown_by = match (&counted, link, size) {
-            (Some((path, _)), _, _) => Some(format!(
+        let shown_by = match (&counted, size) {
+            (Some((path, _)), _) => Some(format!(
                 "{} of the {} response",
                 describe_path(path),
                 success.status
             )),
-            (None, true, _) => Some(format!(
-                "a `Link` header with `rel=\"next\"` on the {} response",
-                success.status
-            )),
-            (None, false, Some(size)) => Some(format!(
+            (None, Some(size)) => Some(format!(
                 "page size `{}`, and the list the {} response holds",
                 size.key, success.status
             )),
-            (None, false, None) => None,
+            (None, None) => None,
         };
         match shown_by {
             Some(shown_by) => {
@@ -447,6 +501,7 @@ fn item_list(body: &Ty, types: &Types<'_>, op: &Operation) -> Option<(Vec<Step>,
     let lists: Vec<(&super::Field, &Ty)> = def
         .fields
         .iter()
+        .filter(|f| !LINK_OBJECTS.contains(&normalized(&f.key).as_str()))
         .filter_map(|f| match bare(&f.ty) {
             Ty::Vec(item) => Some((f, item.as_ref())),
             _ => None,
@@ -466,6 +521,96 @@ fn item_list(body: &Ty, types: &Types<'_>, op: &Operation) -> Option<(Vec<Step>,
         })?,
     };
     Some((vec![Step::of(field)], item.clone()))
+}
+
+/// The link to the next page in a body of type `def`, confirmed by the saved body `saved`,
+/// with how the docs name it: a field named like one (or a link object's `href`) at the top or
+/// in a links or paging object, whose saved value is a URL; or the link whose `rel` is `next`
+/// in a list of link objects.
+fn next_link(
+    def: &StructDef,
+    types: &Types<'_>,
+    saved: Option<&serde_json::Value>,
+) -> Option<(Link, String)> {
+    let saved = saved?;
+    let mut places = vec![(Vec::new(), def)];
+    for f in &def.fields {
+        let key = normalized(&f.key);
+        if LINK_OBJECTS.contains(&key.as_str()) || PAGING_OBJECTS.contains(&key.as_str()) {
+            if let Some(inner) = types.structure(&f.ty) {
+                places.push((vec![Step::of(f)], inner));
+            }
+        }
+    }
+    for (path, place) in &places {
+        for name in NEXT_LINK_FIELDS {
+            let Some(f) = place.fields.iter().find(|f| normalized(&f.key) == *name) else {
+                continue;
+            };
+            let mut steps = path.clone();
+            steps.push(Step::of(f));
+            if *bare(&f.ty) != Ty::String {
+                let Some(href) = types
+                    .structure(&f.ty)
+                    .and_then(|def| def.fields.iter().find(|g| g.key == "href"))
+                    .filter(|href| *bare(&href.ty) == Ty::String)
+                else {
+                    continue;
+                };
+                steps.push(Step::of(href));
+            }
+            if is_link(value_at(saved, &steps)) {
+                let shown = describe_path(&steps);
+                return Some((Link::Field(steps), shown));
+            }
+        }
+    }
+    def.fields.iter().find_map(|f| {
+        if !LINK_OBJECTS.contains(&normalized(&f.key).as_str()) {
+            return None;
+        }
+        let Ty::Vec(link) = bare(&f.ty) else {
+            return None;
+        };
+        let link = types.structure(link)?;
+        let field = |key: &str| {
+            link.fields
+                .iter()
+                .find(|g| g.key == key && *bare(&g.ty) == Ty::String)
+        };
+        let (rel, href) = (field("rel")?, field("href")?);
+        let listed = saved.get(&f.key)?.as_array()?.iter().any(|link| {
+            link.get("rel").and_then(serde_json::Value::as_str) == Some("next")
+                && is_link(link.get("href"))
+        });
+        listed.then(|| {
+            let shown = format!("the link whose `rel` is `next` in `{}`", f.key);
+            let links = Link::Rel {
+                links: vec![Step::of(f)],
+                rel: Step::of(rel),
+                href: Step::of(href),
+            };
+            (links, shown)
+        })
+    })
+}
+
+/// The saved value at the end of `steps`.
+fn value_at<'v>(value: &'v serde_json::Value, steps: &[Step]) -> Option<&'v serde_json::Value> {
+    steps
+        .iter()
+        .try_fold(value, |value, step| value.get(&step.key))
+}
+
+/// Whether a saved value is a URL, absolute or relative.
+fn is_link(value: Option<&serde_json::Value>) -> bool {
+    value
+        .and_then(serde_json::Value::as_str)
+        .is_some_and(|text| {
+            ["http://", "https://", "/", "?"]
+                .iter()
+                .any(|start| text.starts_with(start))
+        })
 }
 
 /// The path to a field named one of `names` (normalized): at the top of `def`, or in one of
