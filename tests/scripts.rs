@@ -3,7 +3,9 @@
 //! scripts compute values and edit headers, a guard stops a request, and the collection's, a
 //! folder's and a request's scripts run in that order.
 
-use postman_clients::scripts::{self, create_cart, get_cart, get_device, log_in, reports, stamp};
+use postman_clients::scripts::{
+    self, create_cart, get_cart, get_device, list_orders, log_in, reports, sign, stamp,
+};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
@@ -200,4 +202,55 @@ async fn a_captured_id_in_a_path_is_the_callers_to_give() {
         .await
         .expect("gets");
     assert_eq!(last(&server).await.url.path(), "/carts/c-9");
+}
+
+/// Scripts the generator could not translate in full (a loop, a callback, a regular
+/// expression, a helper function, `btoa`) run as written in the runtime's JavaScript engine:
+/// the tests build the clients with the `js` feature.
+#[tokio::test]
+async fn scripts_not_translated_in_full_run_in_the_javascript_engine() {
+    let server = MockServer::start().await;
+    let orders = serde_json::json!({
+        "orders": [{"id": "a", "amount": 1.25}, {"id": "b", "amount": 2}, {"id": "c", "amount": 3}],
+        "links": {"next": "http://localhost/orders?page=3"}
+    });
+    Mock::given(method("GET"))
+        .and(path("/orders"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(orders))
+        .mount(&server)
+        .await;
+    Mock::given(wiremock::matchers::any())
+        .respond_with(ResponseTemplate::new(200))
+        .mount(&server)
+        .await;
+    let client = client(&server);
+
+    let response = client
+        .list_orders(&list_orders::Request::example())
+        .await
+        .expect("lists");
+    assert_eq!(client.variable("orders_total").as_deref(), Some("6.25"));
+    assert_eq!(
+        client.variable("orders_next").as_deref(),
+        Some("http://shop.test/orders?page=3")
+    );
+    let captured: Vec<&str> = response
+        .captured()
+        .iter()
+        .map(|(n, _)| n.as_str())
+        .collect();
+    assert_eq!(captured, ["orders_total", "orders_next"]);
+
+    for count in ["1", "2"] {
+        client.sign(&sign::Request::example()).await.expect("signs");
+        let sent = last(&server).await;
+        let expected = base64_of(&format!("POST:{count}"));
+        assert_eq!(header(&sent, "x-signature"), Some(expected.as_str()));
+    }
+    assert_eq!(client.variable("sign_count").as_deref(), Some("2"));
+}
+
+fn base64_of(text: &str) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(text)
 }

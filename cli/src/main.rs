@@ -370,14 +370,17 @@ fn run_generate(
         generated.requests,
         generated.diagnostics.len()
     );
-    let scripts = generated.scripts;
-    if scripts.total() > 0 {
+    let (all, writing) = (generated.scripts.all, generated.scripts.writing);
+    if all.total() > 0 {
         eprintln!(
-            "{}: scripts: {} translated in full, {} in part, {} not at all",
+            "{}: scripts: {} translated in full, {} in part, {} not at all; of the {} that \
+             write variables or edit requests, {} in full",
             collection.display(),
-            scripts.full,
-            scripts.partial,
-            scripts.none
+            all.full,
+            all.partial,
+            all.none,
+            writing.total(),
+            writing.full
         );
     }
     let files = match (&target.output, &target.crate_dir) {

@@ -72,7 +72,7 @@ pub struct Report {
     /// [`crate::CLIENT_DEPENDENCIES`] and the crates of those schemes.
     pub dependencies: String,
     /// The `[features]` lines the crate including the file declares: [`crate::MOCK_FEATURE`]
-    /// on the runtime crate (each client's `mock` module), else none.
+    /// (each client's `mock` module) and [`crate::JS_FEATURE`] on the runtime crate, else none.
     pub features: String,
     /// With [`Builder::api_changes`]: the reports written in this run, one per collection
     /// whose generated API changed.
@@ -295,7 +295,7 @@ impl Builder {
             }
         };
         let features = match &self.runtime {
-            Runtime::Crate(_) => crate::MOCK_FEATURE.to_owned(),
+            Runtime::Crate(_) => crate::runtime_crate_features(),
             Runtime::Embedded | Runtime::Kept(_) => String::new(),
         };
         code.push_str(&clients);

@@ -109,8 +109,8 @@ pub struct Generated {
     /// its runtime, [`CLIENT_DEPENDENCIES`] and the crates of those schemes
     /// ([`client_dependencies`]).
     pub dependencies: String,
-    /// The `[features]` lines the crate holding the code declares: [`MOCK_FEATURE`] for a
-    /// client on the runtime crate (whose `mock` module it compiles), else none.
+    /// The `[features]` lines the crate holding the code declares: [`MOCK_FEATURE`] and
+    /// [`JS_FEATURE`] for a client on the runtime crate, else none.
     pub features: String,
     /// The auth modules the client needs in its runtime.
     pub auth_modules: BTreeSet<ir::AuthModule>,
@@ -221,7 +221,7 @@ pub fn generate_with(
             false => client_dependencies(auth_modules.iter().copied()),
         },
         features: match on_runtime_crate {
-            true => MOCK_FEATURE.to_owned(),
+            true => runtime_crate_features(),
             false => String::new(),
         },
         auth_modules,
@@ -340,6 +340,16 @@ pub fn client_dependencies(schemes: impl IntoIterator<Item = ir::AuthModule>) ->
 /// The `[features]` line of a crate whose clients are on the runtime crate: `mock` compiles
 /// each client's `mock` module (a mock of its API for tests) with the runtime's mock.
 pub const MOCK_FEATURE: &str = r#"mock = ["postman-codegen-runtime/mock"]"#;
+
+/// The `[features]` line of a crate whose clients are on the runtime crate: `js` runs the
+/// scripts the generator could not translate in full as written, in the runtime's embedded
+/// JavaScript engine.
+pub const JS_FEATURE: &str = r#"js = ["postman-codegen-runtime/js"]"#;
+
+/// The `[features]` lines of a crate whose clients are on the runtime crate.
+pub(crate) fn runtime_crate_features() -> String {
+    format!("{MOCK_FEATURE}\n{JS_FEATURE}")
+}
 
 /// The dependencies every generated client needs, as `[dependencies]` lines of a
 /// `Cargo.toml`; a collection whose auth signs requests needs more

@@ -122,8 +122,8 @@ fn a_collection_script_is_understood_and_warned_about_once() {
     );
     assert_eq!(generated.diagnostics[0].location, "/event/0/script/exec");
     assert!(generated.diagnostics[0].item_path.is_empty());
-    assert_eq!(generated.scripts.none, 1);
-    assert_eq!(generated.scripts.total(), 1);
+    assert_eq!(generated.scripts.all.none, 1);
+    assert_eq!(generated.scripts.all.total(), 1);
     assert_eq!(
         generated
             .code
@@ -154,7 +154,7 @@ fn events_read_as_postman_reads_them() {
         "{:?}",
         generated.diagnostics
     );
-    assert_eq!(generated.scripts.full, 2);
+    assert_eq!(generated.scripts.all.full, 2);
     assert!(generated
         .code
         .contains("value: runtime::scripts::Value::Json(\"/a\")"));

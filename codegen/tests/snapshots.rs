@@ -31,6 +31,16 @@ const EXPECTED_WARNINGS: &[(&str, &str, &str)] = &[
         "Pay with unquoted variables",
         "unquoted {{amount}}, {{currency}} typed as any JSON value",
     ),
+    (
+        "scripts",
+        "List orders",
+        "test script not translated (line 5: `data.orders.forEach(...)`;",
+    ),
+    (
+        "scripts",
+        "Sign",
+        "prerequest script not translated (line 6:",
+    ),
 ];
 
 #[test]

@@ -219,13 +219,13 @@ impl RequestBuilder {
     pub(super) fn apply(&mut self, edits: RequestEdits) {
         for edit in edits.edits {
             if edit.replace && edit.query {
-                self.query.retain(|(key, _, _)| key != edit.name);
+                self.query.retain(|(key, _, _)| *key != edit.name);
             } else if edit.replace {
-                self.headers.remove(edit.name);
+                self.headers.remove(edit.name.as_str());
             }
             match (edit.value, edit.query) {
-                (Some(value), true) => self.query(edit.name, value),
-                (Some(value), false) => self.header(edit.name, value),
+                (Some(value), true) => self.query(&edit.name, value),
+                (Some(value), false) => self.header(&edit.name, value),
                 (None, _) => {}
             }
         }

@@ -70,11 +70,16 @@ impl Client {
 
     /// Runs an operation's pre-request `steps` (when scripts are on): the variables they write,
     /// and the header edits the request must take.
-    pub(super) fn run_pre_request(&self, steps: &[Step]) -> Result<RequestEdits, BuildError> {
+    pub(super) fn run_pre_request(
+        &self,
+        operation: OperationId,
+        steps: &[Step],
+    ) -> Result<RequestEdits, BuildError> {
         if !self.scripts || steps.is_empty() {
             return Ok(RequestEdits::default());
         }
         let mut run = Run::new(&self.written, &self.variables, None);
+        run.operation = Some(operation);
         run.steps(steps)?;
         Ok(run.edits)
     }
@@ -82,7 +87,12 @@ impl Client {
     /// Runs an operation's test `steps` on its `response`: the variables they set, which the
     /// client keeps when scripts are on. A step that fails stops the steps after it, as an
     /// error stops a Postman test script; the response is returned all the same.
-    pub(super) fn run_test(&self, steps: &[Step], response: &RawResponse) -> Vec<(String, String)> {
+    pub(super) fn run_test(
+        &self,
+        operation: OperationId,
+        steps: &[Step],
+        response: &RawResponse,
+    ) -> Vec<(String, String)> {
         if steps.is_empty() {
             return Vec::new();
         }
@@ -93,6 +103,7 @@ impl Client {
             &scratch
         };
         let mut run = Run::new(written, &self.variables, Some(response));
+        run.operation = Some(operation);
         let _stopped = run.steps(steps);
         run.captured
     }

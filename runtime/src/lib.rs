@@ -48,6 +48,8 @@ pub mod mock;
 pub mod oauth1;
 #[cfg(feature = "oauth2")]
 pub mod oauth2;
+#[cfg(feature = "js")]
+mod sandbox;
 
 include!("dynamic_names.rs");
 include!("secret_names.rs");
@@ -115,4 +117,6 @@ pub mod features {
     pub const EDGEGRID: bool = cfg!(feature = "edgegrid");
     /// The mock of a collection's API, for tests.
     pub const MOCK: bool = cfg!(feature = "mock");
+    /// Scripts not translated in full run in an embedded JavaScript engine.
+    pub const JS: bool = cfg!(feature = "js");
 }

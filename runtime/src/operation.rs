@@ -91,7 +91,7 @@ pub trait Operation: Sync {
     /// its scripts are on (see [`Client::with_scripts`]). [`Operation::send`] does it for you
     /// and keeps them in [`Response::captured`].
     fn run_test_scripts(client: &Self::Client, response: &RawResponse) -> Vec<(String, String)> {
-        client.as_ref().run_test(Self::TEST, response)
+        client.as_ref().run_test(Self::ID, Self::TEST, response)
     }
 
     /// Decodes a response: a documented or undocumented 2xx is a success, any other status an
@@ -129,7 +129,7 @@ fn prepare<O: Operation + ?Sized>(
     link: Option<&str>,
 ) -> Result<Prepared, BuildError> {
     let client = client.as_ref();
-    let edits = client.run_pre_request(O::PRE_REQUEST)?;
+    let edits = client.run_pre_request(O::ID, O::PRE_REQUEST)?;
     let mut builder = RequestBuilder::new(client, O::METHOD, O::SERVER)?;
     operation.encode(&mut builder);
     builder.apply(edits);

@@ -164,6 +164,14 @@ pub enum Step {
         /// What the script says.
         message: Value,
     },
+    /// A script the generator could not translate in full, as written: run in the embedded
+    /// JavaScript engine with the runtime's `js` feature, else its translated part.
+    Script {
+        /// The script's source.
+        source: &'static str,
+        /// What the generator translated of it.
+        fallback: &'static [Step],
+    },
     /// Steps that run when a condition holds, others when it does not.
     If {
         /// The condition.
@@ -199,7 +207,7 @@ impl Written {
         Arc::new(merged)
     }
 
-    fn set(&self, scope: Scope, name: &str, value: Option<String>) {
+    pub(super) fn set(&self, scope: Scope, name: &str, value: Option<String>) {
         let mut written = self.0.lock().unwrap_or_else(PoisonError::into_inner);
         let key = (scope, name.to_owned());
         match value {
@@ -221,13 +229,15 @@ pub(super) struct RequestEdits {
 #[derive(Debug)]
 pub(super) struct Edit {
     pub(super) query: bool,
-    pub(super) name: &'static str,
+    pub(super) name: String,
     pub(super) value: Option<String>,
     pub(super) replace: bool,
 }
 
 /// Where steps run: the variables they read and write, and the response when there is one.
 pub(super) struct Run<'a> {
+    /// The operation whose scripts run, for those that read the request (`pm.request`).
+    pub(super) operation: Option<super::OperationId>,
     pub(super) written: &'a Written,
     pub(super) variables: &'a Arc<Variables>,
     pub(super) response: Option<&'a RawResponse>,
@@ -244,6 +254,7 @@ impl<'a> Run<'a> {
         response: Option<&'a RawResponse>,
     ) -> Self {
         Self {
+            operation: None,
             written,
             variables,
             response,
@@ -279,7 +290,7 @@ impl<'a> Run<'a> {
                     let value = self.value(value).map(|v| text_of(&v));
                     self.edits.edits.push(Edit {
                         query: matches!(step, Step::SetQuery { .. } | Step::AddQuery { .. }),
-                        name,
+                        name: name.to_owned(),
                         value: Some(value.unwrap_or_else(|| "undefined".to_owned())),
                         replace: matches!(step, Step::SetHeader { .. } | Step::SetQuery { .. }),
                     });
@@ -287,7 +298,7 @@ impl<'a> Run<'a> {
                 Step::RemoveHeader { name } | Step::RemoveQuery { name } => {
                     self.edits.edits.push(Edit {
                         query: matches!(step, Step::RemoveQuery { .. }),
-                        name,
+                        name: name.to_owned(),
                         value: None,
                         replace: true,
                     });
@@ -299,6 +310,18 @@ impl<'a> Run<'a> {
                     return Err(BuildError::new(format!(
                         "a script stopped the request: {message}"
                     )));
+                }
+                Step::Script { source, fallback } => {
+                    #[cfg(feature = "js")]
+                    {
+                        let _ = fallback;
+                        super::sandbox::run(self, source)?;
+                    }
+                    #[cfg(not(feature = "js"))]
+                    {
+                        let _ = source;
+                        self.steps(fallback)?;
+                    }
                 }
                 Step::If {
                     condition,
@@ -668,7 +691,7 @@ mod tests {
             .edits
             .edits
             .iter()
-            .map(|e| (e.name, e.value.as_deref(), e.replace))
+            .map(|e| (e.name.as_str(), e.value.as_deref(), e.replace))
             .collect();
         assert_eq!(
             edits,
@@ -698,5 +721,25 @@ mod tests {
             error.to_string(),
             "cannot build request: a script stopped the request: need x"
         );
+    }
+
+    /// A script not translated in full runs as written with the `js` feature, else its
+    /// translated part.
+    #[test]
+    fn a_script_runs_in_the_engine_or_its_translated_part() {
+        let steps = [Step::Script {
+            source: "pm.environment.set('ran', ['engine'].join(''));",
+            fallback: &[Step::Set {
+                scope: Scope::Environment,
+                name: "ran",
+                value: Value::Text("fallback"),
+            }],
+        }];
+        let expected = if cfg!(feature = "js") {
+            "engine"
+        } else {
+            "fallback"
+        };
+        assert_eq!(after(&steps, None, "ran").as_deref(), Some(expected));
     }
 }

@@ -165,8 +165,8 @@ fn generate_one(file: &Path, module: String) -> (Row, Option<(String, String)>) 
             row.operations = generated.operations;
             // Each script not translated in full is one warning, counted by the census.
             let scripts = generated.scripts;
-            row.warnings =
-                (generated.diagnostics.len()).saturating_sub(scripts.partial + scripts.none);
+            row.warnings = (generated.diagnostics.len())
+                .saturating_sub(scripts.all.partial + scripts.all.none);
             row.scripts = scripts;
             (row, Some((module, generated.code)))
         }
@@ -185,7 +185,7 @@ fn print_table(rows: &[Row]) {
     for row in rows {
         let error = row.error.as_deref().unwrap_or("").replace('|', "/");
         let compiled = row.compiled.map_or("-", Compiled::label);
-        let s = row.scripts;
+        let s = row.scripts.all;
         println!(
             "| {} | {} | {} | {} | {}/{}/{} | {error} | {compiled} | {:.1} |",
             row.name,
@@ -205,11 +205,53 @@ fn print_table(rows: &[Row]) {
         sum(|r| r.requests),
         sum(|r| r.operations),
         sum(|r| r.warnings),
-        sum(|r| r.scripts.full),
-        sum(|r| r.scripts.partial),
-        sum(|r| r.scripts.none),
+        sum(|r| r.scripts.all.full),
+        sum(|r| r.scripts.all.partial),
+        sum(|r| r.scripts.all.none),
         sum(|r| usize::from(r.error.is_some())),
         sum(|r| usize::from(r.compiled == Some(Compiled::Yes))),
         rows.iter().map(|r| r.millis).sum::<f64>()
+    );
+    print_census(rows);
+}
+
+/// The scripts of every collection per idiom: how many use it, and how many of those were
+/// translated in full, in part, not at all.
+fn print_census(rows: &[Row]) {
+    use postman_codegen::ir::scripts::{Census, Counts, Idiom};
+    let mut total = Census::default();
+    for row in rows {
+        total += row.scripts;
+    }
+    let percent = |c: Counts| {
+        if c.total() == 0 {
+            "-".to_owned()
+        } else {
+            format!("{:.1}%", 100.0 * c.full as f64 / c.total() as f64)
+        }
+    };
+    println!();
+    println!("| scripts | count | full | part | none | in full |");
+    println!("|---|---:|---:|---:|---:|---:|");
+    let line = |name: &str, c: Counts| {
+        println!(
+            "| {name} | {} | {} | {} | {} | {} |",
+            c.total(),
+            c.full,
+            c.partial,
+            c.none,
+            percent(c)
+        );
+    };
+    line("all", total.all);
+    line("writing variables or editing requests", total.writing);
+    for (idiom, counts) in Idiom::ALL.iter().zip(total.idioms) {
+        line(&format!("... {}", idiom.name()), counts);
+    }
+    println!(
+        "\n{} of the {} scripts not translated in full run as written with the client's `js` \
+         feature.",
+        total.sandboxed,
+        total.all.partial + total.all.none
     );
 }

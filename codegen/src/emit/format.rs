@@ -10,7 +10,7 @@
 use std::fmt::Write as _;
 
 use proc_macro2::{Delimiter, Literal, TokenStream, TokenTree};
-use quote::quote;
+use quote::{quote, ToTokens};
 
 /// The name of the marker macro that carries formatted source through a token stream.
 const VERBATIM: &str = "__postman_codegen_verbatim";
@@ -317,6 +317,24 @@ fn string_value(literal: &Literal) -> Option<String> {
     syn::parse_str::<syn::LitStr>(&literal.to_string())
         .ok()
         .map(|lit| lit.value())
+}
+
+/// `text` as a string literal: raw, keeping its lines as lines, when it has several (and no
+/// carriage return, which a raw string cannot hold).
+pub fn text_literal(text: &str) -> TokenStream {
+    if !text.contains('\n') || text.contains('\r') {
+        return Literal::string(text).into_token_stream();
+    }
+    // One more `#` than the longest run after a quote in the text.
+    let mut hashes = 1;
+    for (at, _) in text.match_indices('"') {
+        let run = text[at + 1..].bytes().take_while(|b| *b == b'#').count();
+        hashes = hashes.max(run + 1);
+    }
+    let fence = "#".repeat(hashes);
+    let raw = format!("r{fence}\"{text}\"{fence}");
+    raw.parse()
+        .unwrap_or_else(|_| Literal::string(text).into_token_stream())
 }
 
 #[cfg(test)]

@@ -3,8 +3,9 @@
 //! make, and the `mock` module that names the server for the collection's `Client`.
 
 use proc_macro2::{Literal, TokenStream};
-use quote::{quote, ToTokens};
+use quote::quote;
 
+use super::format::text_literal;
 use crate::ir::{Api, Body, Module, Operation, Param, ParamIn, Piece, Response, ResponseKind, Ty};
 use crate::naming::ident;
 
@@ -114,24 +115,6 @@ fn read_param(param: &Param) -> TokenStream {
         (_, _, false) => quote!(received.required(#place, #key)?),
     };
     quote!(#name: #value,)
-}
-
-/// `text` as a string literal: raw, keeping its lines as lines, when it has several (and no
-/// carriage return, which a raw string cannot hold).
-fn text_literal(text: &str) -> TokenStream {
-    if !text.contains('\n') || text.contains('\r') {
-        return Literal::string(text).into_token_stream();
-    }
-    // One more `#` than the longest run after a quote in the text.
-    let mut hashes = 1;
-    for (at, _) in text.match_indices('"') {
-        let run = text[at + 1..].bytes().take_while(|b| *b == b'#').count();
-        hashes = hashes.max(run + 1);
-    }
-    let fence = "#".repeat(hashes);
-    let raw = format!("r{fence}\"{text}\"{fence}");
-    raw.parse()
-        .unwrap_or_else(|_| Literal::string(text).into_token_stream())
 }
 
 /// The collection's name of the path parameter held in `field`.

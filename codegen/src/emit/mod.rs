@@ -119,6 +119,7 @@ pub fn items(api: &Api, runtime_at: RuntimeAt<'_>) -> Result<TokenStream, syn::E
     let client = client::items(&doc, &new, &accessors)?;
     let shared = types::shared_types(&api.types);
     let mock = mock.then(|| mock::module(api));
+    let script_sources = scripts::sources(&api.script_sources);
     Ok(quote! {
         #runtime
 
@@ -129,6 +130,8 @@ pub fn items(api: &Api, runtime_at: RuntimeAt<'_>) -> Result<TokenStream, syn::E
         #shared
 
         #auth_consts
+
+        #script_sources
 
         #body
     })

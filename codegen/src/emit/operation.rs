@@ -86,7 +86,7 @@ pub fn operation(
     let auth = auth_const
         .as_ref()
         .map(|name| quote!(const AUTH: runtime::AuthScheme = #name;));
-    let scripts = super::scripts::consts(op);
+    let scripts = super::scripts::consts(op, root);
     let (success, decode) = responses(op);
     let mocked = context.mock.then(|| super::mock::mocked(op));
 

@@ -70,6 +70,13 @@ pub(super) fn source(name: &str) -> &'static str {
         .map_or("", |(_, text)| text)
 }
 
+/// `text` without what only the runtime crate's `js` feature compiles: a carried runtime has
+/// no JavaScript engine, so its scripts run their translated part.
+fn without_js(text: &str) -> String {
+    text.replace("#[cfg(feature = \"js\")]", "#[cfg(any())]")
+        .replace("#[cfg(not(feature = \"js\"))]", "#[cfg(all())]")
+}
+
 /// Every auth module a runtime can carry, for a runtime meant to serve any collection.
 pub const ALL_AUTH_MODULES: &[AuthModule] = &[
     AuthModule::OAuth1,
@@ -176,8 +183,11 @@ pub fn items(modules: &BTreeSet<AuthModule>) -> TokenStream {
         let on = included.contains(feature);
         lib = lib.replace(&format!("cfg!(feature = \"{feature}\")"), &on.to_string());
     }
-    // The mock is the runtime crate's alone (it needs wiremock): a carried runtime has none.
-    lib = lib.replace("cfg!(feature = \"mock\")", "false");
+    // The mock and the JavaScript engine are the runtime crate's alone (they need wiremock and
+    // boa): a carried runtime has neither.
+    lib = lib
+        .replace("cfg!(feature = \"mock\")", "false")
+        .replace("cfg!(feature = \"js\")", "false");
     let file = syn::parse_file(&lib).expect("the runtime's lib.rs parses (a test checks it)");
     let mut out = TokenStream::new();
     for item in file.items {
@@ -190,7 +200,8 @@ pub fn items(modules: &BTreeSet<AuthModule>) -> TokenStream {
                 }
                 let docs = module.attrs.iter().filter(|a| a.path().is_ident("doc"));
                 let vis = &module.vis;
-                let text = format::verbatim(without_tests(source(&format!("{name}.rs"))));
+                let text =
+                    format::verbatim(&without_js(without_tests(source(&format!("{name}.rs")))));
                 let name = &module.ident;
                 quote!(#(#docs)* #vis mod #name { #text }).to_tokens(&mut out);
             }
@@ -262,8 +273,9 @@ fn without_tests(source: &str) -> &str {
 mod tests {
     use super::*;
 
-    /// The runtime crate's files that a carried runtime leaves out: the mock.
-    const NOT_CARRIED: &[&str] = &["mock", "mock.rs"];
+    /// The runtime crate's files that a carried runtime leaves out: the mock and the
+    /// JavaScript engine's sandbox.
+    const NOT_CARRIED: &[&str] = &["mock", "mock.rs", "sandbox.rs", "sandbox.js"];
 
     /// Every file of the runtime crate is in [`SOURCES`], so the fingerprint and a carried
     /// runtime cover them all.

@@ -8,17 +8,34 @@ use crate::collection::Listen;
 use crate::ir::scripts::{Condition, Coverage, Order, Scope, Step, Value};
 use crate::ir::Operation;
 
-/// `const PRE_REQUEST` and `const TEST` of the operation's `Operation` impl, where it has steps.
-pub fn consts(op: &Operation) -> TokenStream {
+/// `const PRE_REQUEST` and `const TEST` of the operation's `Operation` impl, where it has steps;
+/// `root` is the path to the client's root, which holds the scripts' sources ([`sources`]).
+pub fn consts(op: &Operation, root: &TokenStream) -> TokenStream {
     let pre_request = (!op.pre_request.is_empty()).then(|| {
-        let steps = steps(&op.pre_request);
+        let steps = steps(&op.pre_request, root);
         quote!(const PRE_REQUEST: &'static [runtime::scripts::Step] = #steps;)
     });
     let test = (!op.test.is_empty()).then(|| {
-        let steps = steps(&op.test);
+        let steps = steps(&op.test, root);
         quote!(const TEST: &'static [runtime::scripts::Step] = #steps;)
     });
     quote!(#pre_request #test)
+}
+
+/// The root's `SCRIPTS`: the sources of the scripts the runtime's JavaScript engine runs, each
+/// once however many operations run it.
+pub fn sources(sources: &[String]) -> TokenStream {
+    if sources.is_empty() {
+        return TokenStream::new();
+    }
+    let count = proc_macro2::Literal::usize_unsuffixed(sources.len());
+    let sources = sources
+        .iter()
+        .map(|source| super::format::text_literal(source));
+    quote! {
+        /// The scripts not translated in full, as written, for the runtime's JavaScript engine.
+        const SCRIPTS: [&str; #count] = [#(#sources),*];
+    }
 }
 
 /// The docs' section on scripts: which run, what is left out, what the tests check.
@@ -58,6 +75,12 @@ pub fn doc(op: &Operation) -> String {
             lines => text.push_str(&format!(" (lines {})", lines.join(", "))),
         }
         text.push('.');
+        if t.sandboxed() {
+            text.push_str(
+                " With the client crate's `js` feature, the whole script runs as written, in the \
+                 runtime's JavaScript engine.",
+            );
+        }
         if !t.assertions.is_empty() {
             let checks: Vec<String> = t.assertions.iter().map(|a| format!("\"{a}\"")).collect();
             text.push_str(&format!(
@@ -86,13 +109,23 @@ fn longest_backtick_run(text: &str) -> usize {
     text.split(|c| c != '`').map(str::len).max().unwrap_or(0)
 }
 
-fn steps(steps: &[Step]) -> TokenStream {
-    let steps = steps.iter().map(step);
+fn steps(steps: &[Step], root: &TokenStream) -> TokenStream {
+    let steps = steps.iter().map(|s| step(s, root));
     quote!(&[#(#steps),*])
 }
 
-fn step(step: &Step) -> TokenStream {
+fn step(step: &Step, root: &TokenStream) -> TokenStream {
     match step {
+        Step::Script { source, fallback } => {
+            let (source, fallback) = (
+                proc_macro2::Literal::usize_unsuffixed(*source),
+                steps(fallback, root),
+            );
+            quote!(runtime::scripts::Step::Script {
+                source: #root SCRIPTS[#source],
+                fallback: #fallback,
+            })
+        }
         Step::Set { scope, name, value } => {
             let (scope, value) = (self::scope(*scope), self::value(value));
             quote!(runtime::scripts::Step::Set { scope: #scope, name: #name, value: #value })
@@ -128,8 +161,11 @@ fn step(step: &Step) -> TokenStream {
             then,
             otherwise,
         } => {
-            let (condition, then, otherwise) =
-                (self::condition(condition), steps(then), steps(otherwise));
+            let (condition, then, otherwise) = (
+                self::condition(condition),
+                steps(then, root),
+                steps(otherwise, root),
+            );
             quote!(runtime::scripts::Step::If {
                 condition: #condition,
                 then: #then,

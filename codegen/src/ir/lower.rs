@@ -77,6 +77,7 @@ pub fn lower(collection: &Collection, module: &str, diags: &mut Diagnostics) -> 
         diags,
         servers: BTreeMap::new(),
         scripts: Vec::new(),
+        script_sources: Vec::new(),
         translations: Translations::default(),
         captured: BTreeSet::new(),
     };
@@ -138,6 +139,7 @@ pub fn lower(collection: &Collection, module: &str, diags: &mut Diagnostics) -> 
         root,
         types,
         scripts,
+        script_sources: lowerer.script_sources,
         doc_tests: None,
     }
 }
@@ -152,6 +154,8 @@ struct Lowerer<'a> {
     scripts: Vec<(&'a Script, String)>,
     /// Every script understood once.
     translations: Translations,
+    /// The sources of the scripts the JavaScript engine runs, each once.
+    script_sources: Vec<String>,
     /// Variables the collection does not define that its test scripts set from a response:
     /// data the caller gives, such as an id the API handed out.
     captured: BTreeSet<String>,
@@ -279,13 +283,34 @@ impl<'a> Lowerer<'a> {
                 translation: self.understand(script, path),
             });
         }
-        let steps = |listen: Listen| -> Vec<ScriptStep> {
-            docs.iter()
-                .filter(|d| d.translation.listen == listen)
-                .flat_map(|d| d.translation.steps.iter().cloned())
-                .collect()
-        };
-        (steps(Listen::PreRequest), steps(Listen::Test), docs)
+        let (mut pre_request, mut test) = (Vec::new(), Vec::new());
+        for doc in &docs {
+            let t = &doc.translation;
+            let steps = match t.listen {
+                Listen::PreRequest => &mut pre_request,
+                Listen::Test => &mut test,
+            };
+            if t.sandboxed() {
+                steps.push(ScriptStep::Script {
+                    source: self.script_source(&t.source),
+                    fallback: t.steps.clone(),
+                });
+            } else {
+                steps.extend(t.steps.iter().cloned());
+            }
+        }
+        (pre_request, test, docs)
+    }
+
+    /// The index of `source` among the scripts the JavaScript engine runs, added once.
+    fn script_source(&mut self, source: &str) -> usize {
+        match self.script_sources.iter().position(|s| s == source) {
+            Some(index) => index,
+            None => {
+                self.script_sources.push(source.to_owned());
+                self.script_sources.len() - 1
+            }
+        }
     }
 
     fn module(

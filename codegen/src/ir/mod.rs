@@ -44,6 +44,9 @@ pub struct Api {
     pub types: Vec<SharedType>,
     /// How many of the collection's scripts were translated in full, in part, not at all.
     pub scripts: scripts::Census,
+    /// The sources of the scripts not translated in full, each once: what
+    /// [`scripts::Step::Script`] runs in the runtime's JavaScript engine.
+    pub script_sources: Vec<String>,
     /// The client's path from a doctest (`my_crate::zoom_users`), when known: each operation's
     /// example is then a checked doctest, else an ignored one. Not set by lowering.
     pub doc_tests: Option<String>,

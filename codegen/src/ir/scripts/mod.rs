@@ -5,6 +5,8 @@
 //! the client does not run them, and the docs list what they check.
 
 #[cfg(feature = "scripts")]
+mod idioms;
+#[cfg(feature = "scripts")]
 mod translate;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -158,6 +160,14 @@ pub enum Step {
         /// The message.
         message: Value,
     },
+    /// A script not translated in full: run as written where the client has its JavaScript
+    /// engine, else its translated part.
+    Script {
+        /// Its index among [`super::Api::script_sources`].
+        source: usize,
+        /// What was translated of it.
+        fallback: Vec<Step>,
+    },
     /// Conditional steps.
     If {
         /// Condition.
@@ -180,11 +190,76 @@ pub enum Coverage {
     None,
 }
 
+/// A kind of thing scripts do, as the census counts them (a script can do several).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Idiom {
+    /// A test script writes a variable (a captured token or id).
+    Capture,
+    /// A pre-request script writes a variable (a computed value).
+    PreRequestVariable,
+    /// Headers, query parameters, body or URL of the request edited.
+    RequestEdit,
+    /// `throw`: the request is refused.
+    Guard,
+    /// `pm.test`, `pm.expect`, `tests[...]`.
+    Assertion,
+    /// Library code: `require` (but `uuid`), `CryptoJS`, `btoa`, `moment`, lodash, `eval`, ...
+    Library,
+    /// `pm.sendRequest`: a request of its own (a token fetch).
+    SendRequest,
+    /// `setNextRequest`, `skipRequest`: the order of a collection run.
+    FlowControl,
+}
+
+impl Idiom {
+    /// Every idiom, in the census's order.
+    pub const ALL: [Self; 8] = [
+        Self::Capture,
+        Self::PreRequestVariable,
+        Self::RequestEdit,
+        Self::Guard,
+        Self::Assertion,
+        Self::Library,
+        Self::SendRequest,
+        Self::FlowControl,
+    ];
+
+    /// The idiom as the census names it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Capture => "capture",
+            Self::PreRequestVariable => "pre-request variable",
+            Self::RequestEdit => "request edit",
+            Self::Guard => "guard",
+            Self::Assertion => "assertion",
+            Self::Library => "library code",
+            Self::SendRequest => "pm.sendRequest",
+            Self::FlowControl => "flow control",
+        }
+    }
+
+    /// Whether scripts that do it write variables or edit requests: those the client must
+    /// run for its requests to be the collection's.
+    pub fn writes(self) -> bool {
+        matches!(
+            self,
+            Self::Capture | Self::PreRequestVariable | Self::RequestEdit
+        )
+    }
+}
+
 /// A script, understood.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Translation {
     /// When it runs.
     pub listen: Listen,
+    /// What it does, by kind, wherever in the script (functions and callbacks included).
+    pub idioms: BTreeSet<Idiom>,
+    /// Whether it is not valid JavaScript (then nothing can run it).
+    pub invalid: bool,
+    /// Whether something other than flow control (`setNextRequest`) was not translated: what
+    /// the JavaScript engine could run.
+    pub needs_engine: bool,
     /// What the client runs.
     pub steps: Vec<Step>,
     /// Statements the client does not run: line (1-based) and what it is.
@@ -196,6 +271,12 @@ pub struct Translation {
 }
 
 impl Translation {
+    /// Whether the client runs the script as written where it has its JavaScript engine: it
+    /// is valid JavaScript, and more than picking the next request was not translated.
+    pub fn sandboxed(&self) -> bool {
+        !self.invalid && self.needs_engine
+    }
+
     /// How much of the script the client runs.
     pub fn coverage(&self) -> Coverage {
         match (self.untranslated.is_empty(), self.steps.is_empty()) {
@@ -206,10 +287,9 @@ impl Translation {
     }
 }
 
-/// Per coverage, the scripts of a collection (each counted once, however many requests
-/// inherit it).
+/// Scripts per coverage.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Census {
+pub struct Counts {
     /// Translated in full.
     pub full: usize,
     /// Translated in part.
@@ -218,10 +298,9 @@ pub struct Census {
     pub none: usize,
 }
 
-impl Census {
-    /// Counts `translation`.
-    pub fn add(&mut self, translation: &Translation) {
-        match translation.coverage() {
+impl Counts {
+    fn add(&mut self, coverage: Coverage) {
+        match coverage {
             Coverage::Full => self.full += 1,
             Coverage::Partial => self.partial += 1,
             Coverage::None => self.none += 1,
@@ -231,6 +310,57 @@ impl Census {
     /// Scripts counted.
     pub fn total(&self) -> usize {
         self.full + self.partial + self.none
+    }
+}
+
+impl std::ops::AddAssign for Counts {
+    fn add_assign(&mut self, other: Self) {
+        self.full += other.full;
+        self.partial += other.partial;
+        self.none += other.none;
+    }
+}
+
+/// Per coverage, the scripts of a collection (each counted once, however many requests
+/// inherit it): all of them, those that write variables or edit requests, and per idiom.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Census {
+    /// Every script.
+    pub all: Counts,
+    /// Scripts that write variables or edit requests ([`Idiom::writes`]).
+    pub writing: Counts,
+    /// Scripts that use each idiom, in the order of [`Idiom::ALL`].
+    pub idioms: [Counts; Idiom::ALL.len()],
+    /// Scripts not translated in full that the client runs as written with its `js` feature
+    /// ([`Translation::sandboxed`]).
+    pub sandboxed: usize,
+}
+
+impl Census {
+    /// Counts `translation`.
+    pub fn add(&mut self, translation: &Translation) {
+        let coverage = translation.coverage();
+        self.all.add(coverage);
+        self.sandboxed += usize::from(translation.sandboxed());
+        if translation.idioms.iter().any(|idiom| idiom.writes()) {
+            self.writing.add(coverage);
+        }
+        for (i, idiom) in Idiom::ALL.iter().enumerate() {
+            if translation.idioms.contains(idiom) {
+                self.idioms[i].add(coverage);
+            }
+        }
+    }
+}
+
+impl std::ops::AddAssign for Census {
+    fn add_assign(&mut self, other: Self) {
+        self.all += other.all;
+        self.writing += other.writing;
+        self.sandboxed += other.sandboxed;
+        for (mine, theirs) in self.idioms.iter_mut().zip(other.idioms) {
+            *mine += theirs;
+        }
     }
 }
 
@@ -278,6 +408,7 @@ impl Translations {
                         walk(then, names);
                         walk(otherwise, names);
                     }
+                    Step::Script { fallback, .. } => walk(fallback, names),
                     _ => {}
                 }
             }
@@ -309,9 +440,13 @@ fn untranslated_message(translation: &Translation) -> Option<String> {
     if rest.len() > 4 {
         lines.push_str(&format!("; and {} more", rest.len() - 4));
     }
-    let done = match translation.coverage() {
-        Coverage::None => "the client does not run it",
-        _ => "the client runs the rest",
+    let done = match (translation.coverage(), translation.sandboxed()) {
+        (Coverage::None, false) => "the client does not run it",
+        (_, false) => "the client runs the rest",
+        (Coverage::None, true) => {
+            "the client runs it as written with its `js` feature, else not at all"
+        }
+        (_, true) => "the client runs it as written with its `js` feature, else the rest",
     };
     Some(format!(
         "{} script not translated ({lines}); {done}, and the operation's docs show the script",
@@ -330,6 +465,9 @@ fn translate(script: &Script) -> Translation {
 fn translate(script: &Script) -> Translation {
     Translation {
         listen: script.listen,
+        idioms: BTreeSet::new(),
+        invalid: false,
+        needs_engine: true,
         steps: Vec::new(),
         untranslated: vec![(
             1,

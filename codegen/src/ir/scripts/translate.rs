@@ -7,8 +7,9 @@ use std::collections::BTreeMap;
 
 use oxc_allocator::Allocator;
 use oxc_ast::ast::{
-    Argument, AssignmentOperator, AssignmentTarget, BinaryOperator, BindingPattern, Expression,
-    LogicalOperator, ObjectPropertyKind, PropertyKey, Statement, UnaryOperator,
+    Argument, ArrowFunctionBody, AssignmentOperator, AssignmentTarget, BinaryOperator,
+    BindingPattern, Expression, LogicalOperator, ObjectPropertyKind, PropertyKey, Statement,
+    UnaryOperator,
 };
 use oxc_parser::{ParseOptions, Parser};
 use oxc_span::{GetSpan, SourceType};
@@ -30,8 +31,10 @@ pub fn translate(script: &Script) -> Translation {
         source: &script.source,
         aliases: BTreeMap::new(),
         untranslated: Vec::new(),
+        needs_engine: false,
         assertions: Vec::new(),
     };
+    let invalid = parsed.diagnostics.errors().next().is_some();
     let steps = match parsed.diagnostics.errors().next() {
         Some(error) => {
             let line = error
@@ -50,6 +53,9 @@ pub fn translate(script: &Script) -> Translation {
     untranslated.sort_by_key(|(line, _)| *line);
     Translation {
         listen: script.listen,
+        idioms: super::idioms::idioms(&parsed.program, script.listen),
+        invalid,
+        needs_engine: translator.needs_engine,
         steps,
         untranslated,
         assertions: translator.assertions,
@@ -75,6 +81,8 @@ struct Translator<'s> {
     source: &'s str,
     aliases: BTreeMap<String, Alias>,
     untranslated: Vec<(usize, String)>,
+    /// Whether something other than flow control was not translated.
+    needs_engine: bool,
     assertions: Vec<String>,
 }
 
@@ -104,6 +112,13 @@ impl Translator<'_> {
 
     /// Records that the statement at `offset` is not run, and why.
     fn skip(&mut self, offset: u32, what: impl Into<String>) {
+        self.needs_engine = true;
+        self.skip_flow(offset, what);
+    }
+
+    /// Records a statement that picks the next request of a collection run: not run, and
+    /// nothing the JavaScript engine could do either.
+    fn skip_flow(&mut self, offset: u32, what: impl Into<String>) {
         let line = self.line(offset);
         self.untranslated.push((line, what.into()));
     }
@@ -376,6 +391,12 @@ impl Translator<'_> {
                 if let Some(name) = args.first().and_then(|a| literal(a)) {
                     self.assertions.push(name);
                 }
+                // The test's function runs at once: what it writes (a captured id) is kept.
+                if let Some(function) = args.get(1) {
+                    if let Some((_, body)) = self.callback(function, at) {
+                        steps.extend(body);
+                    }
+                }
             }
             "pm.expect"
             | "pm.response.to.have.status"
@@ -384,7 +405,7 @@ impl Translator<'_> {
             | "pm.visualizer.set" => {}
             _ if callee.starts_with("console.") || callee.starts_with("pm.expect(") => {}
             "postman.setNextRequest" | "pm.execution.setNextRequest" => {
-                self.skip(
+                self.skip_flow(
                     at,
                     format!("`{callee}` (the order of requests is the caller's)"),
                 );
@@ -393,6 +414,43 @@ impl Translator<'_> {
             "pm.sendRequest" => self.skip(at, "`pm.sendRequest` (a request of its own)"),
             _ => self.skip(at, format!("`{callee}(...)`")),
         }
+    }
+
+    /// The parameter names and the steps of a function the script passes (`function () {...}`
+    /// or an arrow), or `None` when `expression` is not one.
+    fn callback(
+        &mut self,
+        expression: &Expression<'_>,
+        at: u32,
+    ) -> Option<(Vec<String>, Vec<Step>)> {
+        let empty: &[Statement<'_>] = &[];
+        let (params, statements, concise) = match expression {
+            Expression::FunctionExpression(function) => (
+                &function.params,
+                &function.body.as_ref()?.statements[..],
+                None,
+            ),
+            Expression::ArrowFunctionExpression(arrow) => match &arrow.body {
+                ArrowFunctionBody::FunctionBody(body) => {
+                    (&arrow.params, &body.statements[..], None)
+                }
+                concise => (&arrow.params, empty, concise.as_expression()),
+            },
+            _ => return None,
+        };
+        let names = params
+            .items
+            .iter()
+            .map(|param| match &param.pattern {
+                BindingPattern::BindingIdentifier(id) => id.name.to_string(),
+                _ => String::new(),
+            })
+            .collect();
+        let mut steps = self.statements(statements);
+        if let Some(expression) = concise {
+            self.expression_statement(expression, at, &mut steps);
+        }
+        Some((names, steps))
     }
 
     /// `{key: "page", value: ...}` or `"page=2"` as a query parameter.
@@ -809,7 +867,7 @@ fn known_property(path: &str) -> Option<Value> {
 }
 
 /// The scope a setter writes (`pm.environment.set`), if `callee` is one.
-fn setter(callee: &str) -> Option<Scope> {
+pub(super) fn setter(callee: &str) -> Option<Scope> {
     Some(match callee {
         "pm.environment.set" | "postman.setEnvironmentVariable" => Scope::Environment,
         "pm.globals.set" | "postman.setGlobalVariable" => Scope::Globals,
@@ -820,7 +878,7 @@ fn setter(callee: &str) -> Option<Scope> {
 }
 
 /// The scope an unsetter clears, if `callee` is one.
-fn unsetter(callee: &str) -> Option<Scope> {
+pub(super) fn unsetter(callee: &str) -> Option<Scope> {
     Some(match callee {
         "pm.environment.unset" | "postman.clearEnvironmentVariable" => Scope::Environment,
         "pm.globals.unset" | "postman.clearGlobalVariable" => Scope::Globals,
@@ -852,7 +910,7 @@ fn is_assertion(root: &str) -> bool {
 }
 
 /// `a.b.c` for a chain of names (`pm.environment.set`).
-fn callee_path(expression: &Expression<'_>) -> Option<String> {
+pub(super) fn callee_path(expression: &Expression<'_>) -> Option<String> {
     match expression {
         Expression::Identifier(id) => Some(id.name.to_string()),
         Expression::StaticMemberExpression(member) => Some(format!(
@@ -866,7 +924,7 @@ fn callee_path(expression: &Expression<'_>) -> Option<String> {
 }
 
 /// A text the script wrote literally: a string, or a template without expressions.
-fn literal(expression: &Expression<'_>) -> Option<String> {
+pub(super) fn literal(expression: &Expression<'_>) -> Option<String> {
     match expression {
         Expression::StringLiteral(s) => Some(s.value.to_string()),
         Expression::TemplateLiteral(t) if t.expressions.is_empty() => {

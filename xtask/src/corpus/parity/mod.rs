@@ -86,7 +86,7 @@ pub fn run(
         path: scratch.display().to_string(),
         source,
     })?;
-    let mut build = sender::start_build(scratch, &subjects)?;
+    let mut build = sender::start_build(scratch, &subjects, workflow)?;
     let answers = if workflow {
         let answers: serde_json::Map<String, serde_json::Value> = subjects
             .iter()
@@ -189,8 +189,14 @@ fn subjects(dirs: &[PathBuf], workflow: bool) -> Result<Vec<Subject>, Error> {
             continue;
         };
         let api = ir::lower(&collection, &module, &mut diags);
-        let Ok(code) = emit::module(&api, &module, emit::RuntimeAt::Own).and_then(emit::format)
-        else {
+        // A workflow runs the scripts not translated in full as written: its clients are on
+        // the runtime crate, built with its JavaScript engine (`sender::start_build`).
+        let runtime_crate: syn::Path = syn::parse_quote!(::postman_codegen_runtime);
+        let runtime_at = match workflow {
+            true => emit::RuntimeAt::Crate(&runtime_crate),
+            false => emit::RuntimeAt::Own,
+        };
+        let Ok(code) = emit::module(&api, &module, runtime_at).and_then(emit::format) else {
             continue;
         };
         subjects.push(Subject {

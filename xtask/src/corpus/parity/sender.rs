@@ -19,7 +19,8 @@ use quote::quote;
 use super::{server_urls, ItemKey, Sent, Subject};
 
 /// Writes the sender programs under `scratch/senders` and starts building them.
-pub fn start_build(scratch: &Path, subjects: &[Subject]) -> Result<Child, Error> {
+/// With `workflow`, the clients are on the runtime crate with its JavaScript engine (`js`).
+pub fn start_build(scratch: &Path, subjects: &[Subject], workflow: bool) -> Result<Child, Error> {
     let dir = scratch.join("senders");
     let parts = parts(subjects);
     remove_old_parts(&dir)?;
@@ -28,11 +29,16 @@ pub fn start_build(scratch: &Path, subjects: &[Subject]) -> Result<Child, Error>
     for (name, part) in names.iter().zip(&parts) {
         let crate_dir = dir.join(name);
         // The programs drive the clients on a tokio runtime: the client's tokio, with `rt`.
+        let mut dependencies = all_dependencies();
+        if workflow {
+            dependencies.push('\n');
+            dependencies.push_str(&runtime_with_js());
+        }
         let manifest = cargo_toml(
             &format!("parity-sender-{name}"),
             "2021",
             false,
-            &all_dependencies(),
+            &dependencies,
             "",
         )
         .lines()
@@ -60,6 +66,22 @@ pub fn start_build(scratch: &Path, subjects: &[Subject]) -> Result<Child, Error>
             path: dir.display().to_string(),
             source,
         })
+}
+
+/// The runtime crate beside the generator with every signing scheme and its JavaScript engine.
+fn runtime_with_js() -> String {
+    let every_scheme = postman_codegen::ir::AuthModule::ALL
+        .iter()
+        .copied()
+        .collect();
+    let line = postman_codegen::runtime_dependency(
+        &every_scheme,
+        &postman_codegen::RuntimeSource::default(),
+    );
+    match line.strip_suffix("] }") {
+        Some(head) => format!("{head}, \"js\"] }}"),
+        None => line,
+    }
 }
 
 /// Waits for the build and runs every program; what each collection's client sent, by

@@ -1,0 +1,310 @@
+//! Scripts the generator could not translate in full, run as written in an embedded
+//! JavaScript engine (boa, pure Rust), with the part of Postman's sandbox that collection
+//! scripts use (`sandbox.js`): variables of every scope, the request's headers and query, the
+//! response, `btoa`/`atob`, `require('uuid')`; assertions, logging and flow control do nothing.
+//! What a script writes is applied as translated steps are. Only with the runtime's `js`
+//! feature.
+
+use boa_engine::{Context, Source};
+use serde_json::{json, Map, Value as Json};
+
+use super::scripts::{Edit, Run, Scope};
+use super::BuildError;
+
+/// The sandbox, run before each script.
+const PRELUDE: &str = include_str!("sandbox.js");
+
+/// Loop iterations a script may run: a script that never ends fails instead of hanging.
+const LOOP_LIMIT: u64 = 1_000_000;
+
+/// How deep a script's calls may nest.
+const RECURSION_LIMIT: usize = 400;
+
+/// Runs `source` in a fresh engine over `run`'s variables and response, and applies what it
+/// did. A `throw` of the script's own in a pre-request script stops the request, as a
+/// translated guard does; any other error (an API the client does not have, a bug in the
+/// script) stops the script there, as in Postman, and the request goes on.
+pub(super) fn run(run: &mut Run<'_>, source: &str) -> Result<(), BuildError> {
+    let program = format!(
+        "var __state = {};\n{PRELUDE}\n__run({});",
+        state(run),
+        Json::String(source.to_owned())
+    );
+    let mut context = Context::default();
+    context
+        .runtime_limits_mut()
+        .set_loop_iteration_limit(LOOP_LIMIT);
+    context
+        .runtime_limits_mut()
+        .set_recursion_limit(RECURSION_LIMIT);
+    // The prelude catches what the script throws; what is left is the engine's own limits.
+    let record = match context.eval(Source::from_bytes(program.as_bytes())) {
+        Ok(value) => value
+            .as_string()
+            .map(|text| text.to_std_string_escaped())
+            .unwrap_or_default(),
+        Err(error) => {
+            let message = format!("a script could not run: {error}");
+            return Err(BuildError::new(message));
+        }
+    };
+    let record: Json = serde_json::from_str(&record).unwrap_or_default();
+    apply(run, &record)
+}
+
+/// What the sandbox starts from: the variables of each scope, the request, the response.
+fn state(run: &Run<'_>) -> Json {
+    let variables = run.written.over(run.variables);
+    let layer = |values: &std::collections::BTreeMap<String, super::variables::Variable>| {
+        let map: Map<String, Json> = values
+            .iter()
+            .map(|(name, variable)| (name.clone(), Json::String(variable.value.clone())))
+            .collect();
+        Json::Object(map)
+    };
+    let (method, name, path) = run
+        .operation
+        .map_or(("GET", "", ""), |op| (op.method, op.name, op.path));
+    let response = run.response.map(|response| {
+        let headers: Vec<Json> = response
+            .headers
+            .iter()
+            .map(|(name, value)| json!([name.as_str(), String::from_utf8_lossy(value.as_bytes())]))
+            .collect();
+        json!({
+            "code": response.status.as_u16(),
+            "status": response.status.canonical_reason().unwrap_or_default(),
+            "headers": headers,
+            "body": String::from_utf8_lossy(&response.body),
+        })
+    });
+    json!({
+        "scopes": {
+            "globals": layer(&variables.globals),
+            "collection": layer(&variables.collection),
+            "environment": layer(&variables.environment),
+            "local": layer(&variables.local),
+        },
+        "request": {"method": method, "name": name, "path": path},
+        "response": response,
+        "listen": if run.response.is_some() { "test" } else { "prerequest" },
+    })
+}
+
+/// Applies the sandbox's record (`{ops, error}`) to `run`.
+fn apply(run: &mut Run<'_>, record: &Json) -> Result<(), BuildError> {
+    let ops = record["ops"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    for op in ops {
+        let field = |i: usize| op.get(i).and_then(Json::as_str);
+        match (field(0), field(1), field(2)) {
+            (Some("set" | "unset"), Some(scope), Some(name)) => {
+                let Some(scope) = scope_named(scope) else {
+                    continue;
+                };
+                let value = field(3).filter(|_| field(0) == Some("set"));
+                if let Some(value) = value {
+                    run.captured.push((name.to_owned(), value.to_owned()));
+                }
+                run.written.set(scope, name, value.map(str::to_owned));
+            }
+            (Some(list @ ("header" | "query")), Some(kind), Some(name)) => {
+                run.edits.edits.push(Edit {
+                    query: list == "query",
+                    name: name.to_owned(),
+                    value: field(3).filter(|_| kind != "remove").map(str::to_owned),
+                    replace: kind != "add",
+                });
+            }
+            (Some("skip"), _, _) if run.response.is_none() => {
+                return Err(BuildError::new(
+                    "a script skipped the request (`pm.execution.skipRequest`)",
+                ));
+            }
+            _ => {}
+        }
+    }
+    let error = &record["error"];
+    let own = matches!(error["name"].as_str(), Some("Error" | "thrown"));
+    if run.response.is_none() && own && error["unavailable"] != Json::Bool(true) {
+        let message = error["message"].as_str().unwrap_or_default();
+        return Err(BuildError::new(format!(
+            "a script stopped the request: {message}"
+        )));
+    }
+    Ok(())
+}
+
+fn scope_named(name: &str) -> Option<Scope> {
+    Some(match name {
+        "globals" => Scope::Globals,
+        "collection" => Scope::Collection,
+        "environment" => Scope::Environment,
+        "local" => Scope::Local,
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::super::scripts::Written;
+    use super::super::variables::{Variable, Variables};
+    use super::super::{OperationId, RawResponse};
+    use super::*;
+
+    const OP: OperationId = OperationId {
+        name: "users::get_user",
+        method: "GET",
+        path: "/users/:id",
+    };
+
+    fn variables(pairs: &[(&str, &str)]) -> Arc<Variables> {
+        let mut variables = Variables::default();
+        for (name, value) in pairs {
+            let variable = Variable::new(name, value, false);
+            variables.environment.insert((*name).to_owned(), variable);
+        }
+        Arc::new(variables)
+    }
+
+    /// What a script run gave: the variables it captured, its result, and its request edits
+    /// (query, name, value, replace).
+    type Outcome = (
+        Vec<(String, String)>,
+        Result<(), BuildError>,
+        Vec<(bool, String, Option<String>, bool)>,
+    );
+
+    /// Runs `source` as a test script on a JSON `body` (or as a pre-request script without
+    /// one): the variables it captured, and the result.
+    fn script(source: &str, body: Option<&str>, base: &[(&str, &str)]) -> Outcome {
+        let written = Written::default();
+        let base = variables(base);
+        let response = body.map(|body| RawResponse {
+            status: http::StatusCode::CREATED,
+            headers: http::HeaderMap::from_iter([(
+                http::header::LOCATION,
+                http::HeaderValue::from_static("/users/7"),
+            )]),
+            body: body.as_bytes().to_vec(),
+        });
+        let mut run = Run::new(&written, &base, response.as_ref());
+        run.operation = Some(OP);
+        let result = super::run(&mut run, source);
+        let edits = run
+            .edits
+            .edits
+            .iter()
+            .map(|e| (e.query, e.name.clone(), e.value.clone(), e.replace))
+            .collect();
+        (run.captured, result, edits)
+    }
+
+    #[test]
+    fn captures_through_loops_regular_expressions_and_functions() {
+        let source = r#"
+            const data = pm.response.json();
+            let total = 0;
+            data.items.forEach(function (item) { total += item.price; });
+            pm.environment.set("total", total.toFixed(2));
+            function host(link) { return link.replace(/localhost/g, pm.environment.get("host")); }
+            postman.setEnvironmentVariable("self", host(data.selfLink));
+            pm.test("has items", function () {
+                pm.expect(data.items).to.have.lengthOf(2);
+                pm.collectionVariables.set("first", data.items[0].id);
+            });
+            pm.globals.set("location", pm.response.headers.get("location"));
+            pm.environment.set("count", isNaN(Number(pm.environment.get("count"))) ? 0 : 1);
+            tests["status"] = pm.response.code === 201;
+        "#;
+        let body = r#"{"items": [{"id": "a", "price": 1.5}, {"id": "b", "price": 2}],
+                       "selfLink": "https://localhost/x"}"#;
+        let (captured, result, _) = script(source, Some(body), &[("host", "bigiq.test")]);
+        assert_eq!(result, Ok(()));
+        let captured: Vec<(&str, &str)> = captured
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(
+            captured,
+            [
+                ("total", "3.50"),
+                ("self", "https://bigiq.test/x"),
+                ("first", "a"),
+                ("location", "/users/7"),
+                ("count", "0"),
+            ]
+        );
+    }
+
+    #[test]
+    fn pre_request_scripts_edit_the_request_and_guards_stop_it() {
+        let source = r#"
+            const token = btoa(pm.variables.get("user") + ":" + pm.variables.get("password"));
+            pm.request.headers.upsert({key: "Authorization", value: "Basic " + token});
+            pm.request.headers.add("X-Trace: " + require("uuid").v4().length);
+            pm.request.url.query.remove("debug");
+            if (pm.request.url.path.indexOf(":id") !== 1) { throw new Error("no id"); }
+            setTimeout(() => pm.variables.set("later", "yes"), 10);
+        "#;
+        let (captured, result, edits) = script(source, None, &[("user", "u"), ("password", "p")]);
+        assert_eq!(result, Ok(()));
+        assert_eq!(captured, [("later".to_owned(), "yes".to_owned())]);
+        assert_eq!(
+            edits,
+            [
+                (
+                    false,
+                    "Authorization".into(),
+                    Some("Basic dTpw".into()),
+                    true
+                ),
+                (false, "X-Trace".into(), Some("36".into()), false),
+                (true, "debug".into(), None, true),
+            ]
+        );
+
+        let guard =
+            "if (!pm.environment.get('device_id')) { throw new Error('device_id must be set'); }";
+        let (_, result, _) = script(guard, None, &[]);
+        assert_eq!(
+            result.unwrap_err().to_string(),
+            "cannot build request: a script stopped the request: device_id must be set"
+        );
+    }
+
+    #[test]
+    fn what_the_client_lacks_stops_the_script_not_the_request() {
+        let source = r#"
+            pm.environment.set("before", "1");
+            const signature = CryptoJS.HmacSHA256("a", "b");
+            pm.environment.set("after", "2");
+        "#;
+        let (captured, result, _) = script(source, None, &[]);
+        assert_eq!(
+            result,
+            Ok(()),
+            "a ReferenceError is the script's, not a guard"
+        );
+        assert_eq!(captured, [("before".to_owned(), "1".to_owned())]);
+
+        // The request is not sent, its callback never runs, and the script goes on.
+        let fetch = "pm.sendRequest('https://token.example', (err, res) => { pm.environment.set('t', 'x'); });\n\
+                     pm.environment.set('x', '1');";
+        let (captured, result, _) = script(fetch, None, &[]);
+        assert_eq!(result, Ok(()));
+        assert_eq!(captured, [("x".to_owned(), "1".to_owned())]);
+
+        let (_, result, _) = script("while (true) {}", None, &[]);
+        assert!(
+            result.unwrap_err().to_string().contains("could not run"),
+            "a script that never ends is stopped"
+        );
+        let (_, result, _) = script("this is not javascript", None, &[]);
+        assert_eq!(result, Ok(()), "a syntax error stops the script only");
+    }
+}
