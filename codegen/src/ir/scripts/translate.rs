@@ -34,8 +34,9 @@ pub fn translate(script: &Script) -> Translation {
         needs_engine: false,
         assertions: Vec::new(),
     };
-    let invalid = parsed.diagnostics.errors().next().is_some();
-    let steps = match parsed.diagnostics.errors().next() {
+    let first_error = parsed.diagnostics.errors().next();
+    let invalid = first_error.is_some();
+    let steps = match first_error {
         Some(error) => {
             let line = error
                 .labels
@@ -393,7 +394,7 @@ impl Translator<'_> {
                 }
                 // The test's function runs at once: what it writes (a captured id) is kept.
                 if let Some(function) = args.get(1) {
-                    if let Some((_, body)) = self.callback(function, at) {
+                    if let Some(body) = self.callback(function, at) {
                         steps.extend(body);
                     }
                 }
@@ -416,41 +417,25 @@ impl Translator<'_> {
         }
     }
 
-    /// The parameter names and the steps of a function the script passes (`function () {...}`
-    /// or an arrow), or `None` when `expression` is not one.
-    fn callback(
-        &mut self,
-        expression: &Expression<'_>,
-        at: u32,
-    ) -> Option<(Vec<String>, Vec<Step>)> {
+    /// The steps of a function the script passes (`function () {...}` or an arrow), or `None`
+    /// when `expression` is not one.
+    fn callback(&mut self, expression: &Expression<'_>, at: u32) -> Option<Vec<Step>> {
         let empty: &[Statement<'_>] = &[];
-        let (params, statements, concise) = match expression {
-            Expression::FunctionExpression(function) => (
-                &function.params,
-                &function.body.as_ref()?.statements[..],
-                None,
-            ),
+        let (statements, concise) = match expression {
+            Expression::FunctionExpression(function) => {
+                (&function.body.as_ref()?.statements[..], None)
+            }
             Expression::ArrowFunctionExpression(arrow) => match &arrow.body {
-                ArrowFunctionBody::FunctionBody(body) => {
-                    (&arrow.params, &body.statements[..], None)
-                }
-                concise => (&arrow.params, empty, concise.as_expression()),
+                ArrowFunctionBody::FunctionBody(body) => (&body.statements[..], None),
+                concise => (empty, concise.as_expression()),
             },
             _ => return None,
         };
-        let names = params
-            .items
-            .iter()
-            .map(|param| match &param.pattern {
-                BindingPattern::BindingIdentifier(id) => id.name.to_string(),
-                _ => String::new(),
-            })
-            .collect();
         let mut steps = self.statements(statements);
         if let Some(expression) = concise {
             self.expression_statement(expression, at, &mut steps);
         }
-        Some((names, steps))
+        Some(steps)
     }
 
     /// `{key: "page", value: ...}` or `"page=2"` as a query parameter.
@@ -981,6 +966,7 @@ fn escape(key: &str) -> String {
 mod tests {
     use super::*;
     use crate::collection::Listen;
+    use crate::ir::scripts::Idiom;
 
     fn run(source: &str) -> Translation {
         translate(&Script {
@@ -1034,6 +1020,41 @@ mod tests {
             ]
         );
         assert_eq!(t.assertions, vec!["Status is 200".to_owned()]);
+    }
+
+    #[test]
+    fn what_a_test_function_writes_is_a_capture_and_the_census_sees_it() {
+        let t = run(r#"
+            pm.test("Extract id", function () {
+                var jsonData = pm.response.json();
+                pm.expect(jsonData).to.have.property("id");
+                pm.collectionVariables.set("invoice_id", jsonData.id);
+            });
+            pm.test("Token", () => pm.environment.set("token", pm.response.json().token));
+            postman.setNextRequest("Next");
+        "#);
+        assert_eq!(
+            t.steps,
+            vec![
+                set(Scope::Collection, "invoice_id", Value::Json("/id".into())),
+                set(Scope::Environment, "token", Value::Json("/token".into())),
+            ]
+        );
+        assert_eq!(t.assertions, ["Extract id", "Token"]);
+        assert_eq!(t.untranslated.len(), 1, "setNextRequest is not run");
+        assert!(
+            !t.sandboxed(),
+            "flow control is nothing the engine could run"
+        );
+        let idioms: Vec<Idiom> = t.idioms.iter().copied().collect();
+        assert_eq!(
+            idioms,
+            [Idiom::Capture, Idiom::Assertion, Idiom::FlowControl]
+        );
+        let loop_ = run("[1, 2].forEach(n => pm.environment.set('n', n)); throw new Error('x');");
+        assert!(loop_.sandboxed());
+        let idioms: Vec<Idiom> = loop_.idioms.iter().copied().collect();
+        assert_eq!(idioms, [Idiom::Capture, Idiom::Guard]);
     }
 
     #[test]

@@ -26,6 +26,15 @@ pub fn start_build(scratch: &Path, subjects: &[Subject], workflow: bool) -> Resu
     remove_old_parts(&dir)?;
     let names: Vec<String> = (0..parts.len()).map(|i| format!("part{i}")).collect();
     write_workspace_manifest(&dir, &names)?;
+    if workflow {
+        // The JavaScript engine pins the versions of crates that `url` uses too: the senders
+        // start from the versions the repository's tests resolved.
+        let lock = Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.lock");
+        std::fs::copy(&lock, dir.join("Cargo.lock")).map_err(|source| Error::Io {
+            path: lock.display().to_string(),
+            source,
+        })?;
+    }
     for (name, part) in names.iter().zip(&parts) {
         let crate_dir = dir.join(name);
         // The programs drive the clients on a tokio runtime: the client's tokio, with `rt`.
