@@ -250,8 +250,10 @@ fn print_census(rows: &[Row]) {
     }
     println!(
         "\n{} of the {} scripts not translated in full run as written with the client's `js` \
-         feature.",
+         feature; {} of the {} that write variables or edit requests.",
         total.sandboxed,
-        total.all.partial + total.all.none
+        total.all.partial + total.all.none,
+        total.writing_sandboxed,
+        total.writing.partial + total.writing.none
     );
 }

@@ -334,6 +334,8 @@ pub struct Census {
     /// Scripts not translated in full that the client runs as written with its `js` feature
     /// ([`Translation::sandboxed`]).
     pub sandboxed: usize,
+    /// Of those, the ones that write variables or edit requests.
+    pub writing_sandboxed: usize,
 }
 
 impl Census {
@@ -344,6 +346,7 @@ impl Census {
         self.sandboxed += usize::from(translation.sandboxed());
         if translation.idioms.iter().any(|idiom| idiom.writes()) {
             self.writing.add(coverage);
+            self.writing_sandboxed += usize::from(translation.sandboxed());
         }
         for (i, idiom) in Idiom::ALL.iter().enumerate() {
             if translation.idioms.contains(idiom) {
@@ -358,6 +361,7 @@ impl std::ops::AddAssign for Census {
         self.all += other.all;
         self.writing += other.writing;
         self.sandboxed += other.sandboxed;
+        self.writing_sandboxed += other.writing_sandboxed;
         for (mine, theirs) in self.idioms.iter_mut().zip(other.idioms) {
             *mine += theirs;
         }
