@@ -306,5 +306,15 @@ mod tests {
         );
         let (_, result, _) = script("this is not javascript", None, &[]);
         assert_eq!(result, Ok(()), "a syntax error stops the script only");
+
+        // Line and paragraph separators are valid in JSON text and in JavaScript strings.
+        let body = "{\"note\": \"a\u{2028}b\u{2029}c\"}";
+        let (captured, result, _) = script(
+            "pm.environment.set('n', pm.response.json().note.length);",
+            Some(body),
+            &[("odd", "x\u{2028}y")],
+        );
+        assert_eq!(result, Ok(()));
+        assert_eq!(captured, [("n".to_owned(), "5".to_owned())]);
     }
 }
