@@ -311,18 +311,7 @@ impl<'a> Run<'a> {
                         "a script stopped the request: {message}"
                     )));
                 }
-                Step::Script { source, fallback } => {
-                    #[cfg(feature = "js")]
-                    {
-                        let _ = fallback;
-                        super::sandbox::run(self, source)?;
-                    }
-                    #[cfg(not(feature = "js"))]
-                    {
-                        let _ = source;
-                        self.steps(fallback)?;
-                    }
-                }
+                Step::Script { source, fallback } => self.script(source, fallback)?,
                 Step::If {
                     condition,
                     then,
@@ -338,6 +327,18 @@ impl<'a> Run<'a> {
             }
         }
         Ok(())
+    }
+
+    #[cfg(feature = "js")]
+    /// A script not translated in full, as written, in the JavaScript engine.
+    fn script(&mut self, source: &str, _fallback: &[Step]) -> Result<(), BuildError> {
+        super::sandbox::run(self, source)
+    }
+
+    #[cfg(not(feature = "js"))]
+    /// A script not translated in full, without the JavaScript engine: its translated part.
+    fn script(&mut self, _source: &str, fallback: &[Step]) -> Result<(), BuildError> {
+        self.steps(fallback)
     }
 
     /// Whether `condition` holds now.

@@ -71,10 +71,29 @@ pub(super) fn source(name: &str) -> &'static str {
 }
 
 /// `text` without what only the runtime crate's `js` feature compiles: a carried runtime has
-/// no JavaScript engine, so its scripts run their translated part.
+/// no JavaScript engine, so its scripts run their translated part. An item marked
+/// `#[cfg(feature = "js")]` goes, up to the line that closes it at its indentation; the
+/// `#[cfg(not(feature = "js"))]` marks go and their items stay.
 fn without_js(text: &str) -> String {
-    text.replace("#[cfg(feature = \"js\")]", "#[cfg(any())]")
-        .replace("#[cfg(not(feature = \"js\"))]", "#[cfg(all())]")
+    let mut out = String::with_capacity(text.len());
+    let mut closing: Option<String> = None;
+    for line in text.split_inclusive('\n') {
+        if let Some(end) = &closing {
+            if line.trim_end() == end {
+                closing = None;
+            }
+            continue;
+        }
+        match line.trim() {
+            "#[cfg(feature = \"js\")]" => {
+                let indent = &line[..line.len() - line.trim_start().len()];
+                closing = Some(format!("{indent}}}"));
+            }
+            "#[cfg(not(feature = \"js\"))]" => {}
+            _ => out.push_str(line),
+        }
+    }
+    out
 }
 
 /// Every auth module a runtime can carry, for a runtime meant to serve any collection.
@@ -304,5 +323,17 @@ mod tests {
         assert!(code.contains("pub const DIGEST: bool = false;"));
         assert!(!code.contains("mod tests"), "no unit tests carried");
         syn::parse_file(&code).expect("the carried runtime parses");
+    }
+
+    /// A carried runtime has no JavaScript engine: its scripts run their translated part, and
+    /// nothing in it names the `js` feature (a crate that does not declare it would be warned).
+    #[test]
+    fn a_carried_runtime_runs_the_translated_part_of_scripts() {
+        let code = format::format(items(&BTreeSet::new())).unwrap();
+        assert!(!code.contains("feature = \"js\""), "no `js` cfg carried");
+        assert!(!code.contains("sandbox"), "no engine carried");
+        assert_eq!(code.matches("fn script(").count(), 1);
+        assert!(code.contains("self.steps(fallback)"));
+        assert!(code.contains("pub const JS: bool = false;"));
     }
 }
