@@ -523,16 +523,19 @@ impl RequestBuilder {
     /// it.
     pub(super) fn follow(&mut self, link: &str) {
         let here = self.preview_url();
-        let joined = reqwest::Url::parse(&here).and_then(|url| url.join(link));
-        let mut next = match joined {
-            Ok(next) => next,
-            Err(error) => {
+        let parsed = reqwest::Url::parse(&here);
+        let joined = parsed
+            .as_ref()
+            .map_err(Clone::clone)
+            .and_then(|url| url.join(link));
+        let (here_url, mut next) = match (parsed, joined) {
+            (Ok(here_url), Ok(next)) => (here_url, next),
+            (_, Err(error)) | (Err(error), _) => {
                 let message = format!("the next page's link `{link}` is not a URL: {error}");
                 return self.fail(BuildError::new(message));
             }
         };
-        let origin = reqwest::Url::parse(&here).map(|url| url.origin());
-        if origin.as_ref() != Ok(&next.origin()) {
+        if here_url.origin() != next.origin() {
             let message = format!(
                 "the next page's link `{next}` leaves `{}`, and the request's credentials \
                  would go with it",

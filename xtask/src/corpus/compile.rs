@@ -43,7 +43,7 @@ const EDITION: &str = "2024";
 
 /// The dependency of the scratch crates: the workspace's runtime crate with every signing
 /// scheme, the clients' default shape.
-fn runtime_crate() -> String {
+pub(super) fn runtime_crate() -> String {
     let every_scheme = postman_codegen::ir::AuthModule::ALL
         .iter()
         .copied()

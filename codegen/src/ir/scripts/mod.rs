@@ -255,10 +255,8 @@ pub struct Translation {
     pub listen: Listen,
     /// What it does, by kind, wherever in the script (functions and callbacks included).
     pub idioms: BTreeSet<Idiom>,
-    /// Whether it is not valid JavaScript (then nothing can run it).
-    pub invalid: bool,
-    /// Whether something other than flow control (`setNextRequest`) was not translated: what
-    /// the JavaScript engine could run.
+    /// Whether statements other than flow control (`setNextRequest`) were not translated:
+    /// what the JavaScript engine could run. A script that is not valid JavaScript has none.
     pub needs_engine: bool,
     /// What the client runs.
     pub steps: Vec<Step>,
@@ -271,10 +269,10 @@ pub struct Translation {
 }
 
 impl Translation {
-    /// Whether the client runs the script as written where it has its JavaScript engine: it
-    /// is valid JavaScript, and more than picking the next request was not translated.
+    /// Whether the client runs the script as written where it has its JavaScript engine
+    /// ([`Self::needs_engine`]).
     pub fn sandboxed(&self) -> bool {
-        !self.invalid && self.needs_engine
+        self.needs_engine
     }
 
     /// How much of the script the client runs.
@@ -470,7 +468,6 @@ fn translate(script: &Script) -> Translation {
     Translation {
         listen: script.listen,
         idioms: BTreeSet::new(),
-        invalid: false,
         needs_engine: true,
         steps: Vec::new(),
         untranslated: vec![(

@@ -34,9 +34,8 @@ pub fn translate(script: &Script) -> Translation {
         needs_engine: false,
         assertions: Vec::new(),
     };
-    let first_error = parsed.diagnostics.errors().next();
-    let invalid = first_error.is_some();
-    let steps = match first_error {
+    // A syntax error is listed apart from `skip`: nothing, the engine included, can run it.
+    let steps = match parsed.diagnostics.errors().next() {
         Some(error) => {
             let line = error
                 .labels
@@ -55,7 +54,6 @@ pub fn translate(script: &Script) -> Translation {
     Translation {
         listen: script.listen,
         idioms: super::idioms::idioms(&parsed.program, script.listen),
-        invalid,
         needs_engine: translator.needs_engine,
         steps,
         untranslated,

@@ -38,17 +38,18 @@ pub fn start_build(scratch: &Path, subjects: &[Subject], workflow: bool) -> Resu
     for (name, part) in names.iter().zip(&parts) {
         let crate_dir = dir.join(name);
         // The programs drive the clients on a tokio runtime: the client's tokio, with `rt`.
-        let mut dependencies = all_dependencies();
+        let (mut dependencies, mut features) = (all_dependencies(), "");
         if workflow {
             dependencies.push('\n');
-            dependencies.push_str(&runtime_with_js());
+            dependencies.push_str(&super::super::compile::runtime_crate());
+            features = "default = [\"postman-codegen-runtime/js\"]";
         }
         let manifest = cargo_toml(
             &format!("parity-sender-{name}"),
             "2021",
             false,
             &dependencies,
-            "",
+            features,
         )
         .lines()
         .map(|line| match line.strip_prefix("tokio = ") {
@@ -75,22 +76,6 @@ pub fn start_build(scratch: &Path, subjects: &[Subject], workflow: bool) -> Resu
             path: dir.display().to_string(),
             source,
         })
-}
-
-/// The runtime crate beside the generator with every signing scheme and its JavaScript engine.
-fn runtime_with_js() -> String {
-    let every_scheme = postman_codegen::ir::AuthModule::ALL
-        .iter()
-        .copied()
-        .collect();
-    let line = postman_codegen::runtime_dependency(
-        &every_scheme,
-        &postman_codegen::RuntimeSource::default(),
-    );
-    match line.strip_suffix("] }") {
-        Some(head) => format!("{head}, \"js\"] }}"),
-        None => line,
-    }
 }
 
 /// Waits for the build and runs every program; what each collection's client sent, by
