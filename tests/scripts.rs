@@ -3,8 +3,9 @@
 //! scripts compute values and edit headers, a guard stops a request, and the collection's, a
 //! folder's and a request's scripts run in that order.
 
+use postman_clients::runtime::Operation as _;
 use postman_clients::scripts::{
-    self, create_cart, get_cart, get_device, list_orders, log_in, reports, sign, stamp,
+    self, create_cart, get_cart, get_device, get_profile, list_orders, log_in, reports, sign, stamp,
 };
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -248,6 +249,98 @@ async fn scripts_not_translated_in_full_run_in_the_javascript_engine() {
         assert_eq!(header(&sent, "x-signature"), Some(expected.as_str()));
     }
     assert_eq!(client.variable("sign_count").as_deref(), Some("2"));
+}
+
+/// Requests a script sends (`pm.sendRequest`) go out through the client, to the base URL the
+/// client was given, and their callbacks run with the answers: a pre-request script fetches a
+/// token that the request then sends, and a test script looks up a value of the response.
+#[tokio::test]
+async fn requests_scripts_send_go_out_and_their_callbacks_run() {
+    let server = MockServer::start().await;
+    let json = |value: serde_json::Value| ResponseTemplate::new(200).set_body_json(value);
+    Mock::given(method("POST"))
+        .and(path("/oauth/token"))
+        .respond_with(json(serde_json::json!({"access_token": "fetched-1"})))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/profile"))
+        .respond_with(json(serde_json::json!({"owner": "u-1", "plan": "gold"})))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/users/u-1"))
+        .respond_with(json(serde_json::json!({"name": "Ada"})))
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let paths = |received: &[Request]| -> Vec<String> {
+        received.iter().map(|r| r.url.path().to_owned()).collect()
+    };
+
+    // Building the request sends nothing: the callback waits for a request that never goes.
+    get_profile::Request::new()
+        .prepare(&client)
+        .expect("builds");
+    assert!(server
+        .received_requests()
+        .await
+        .expect("recording")
+        .is_empty());
+
+    let response = client
+        .get_profile(&get_profile::Request::new())
+        .await
+        .expect("the profile");
+    let received = server.received_requests().await.expect("recording");
+    assert_eq!(paths(&received), ["/oauth/token", "/profile", "/users/u-1"]);
+    let token = &received[0];
+    assert_eq!(token.method.as_str(), "POST");
+    assert_eq!(token.body, b"grant_type=client_credentials");
+    let basic = format!("Basic {}", base64_of("shop:secret"));
+    assert_eq!(header(token, "authorization"), Some(basic.as_str()));
+    assert_eq!(
+        header(token, "content-type"),
+        Some("application/x-www-form-urlencoded")
+    );
+    assert_eq!(
+        header(&received[1], "authorization"),
+        Some("Bearer fetched-1")
+    );
+    assert_eq!(
+        header(&received[2], "authorization"),
+        None,
+        "sent as written"
+    );
+    assert_eq!(
+        client.variable("access_token").as_deref(),
+        Some("fetched-1")
+    );
+    assert_eq!(client.variable("owner_name").as_deref(), Some("Ada"));
+    assert_eq!(
+        response.captured(),
+        [("owner_name".to_owned(), "Ada".to_owned())]
+    );
+
+    // The token is kept: the next call fetches none.
+    client
+        .get_profile(&get_profile::Request::new())
+        .await
+        .expect("the profile again");
+    let received = server.received_requests().await.expect("recording");
+    assert_eq!(paths(&received[3..]), ["/profile", "/users/u-1"]);
+
+    // With scripts off, nothing but the request goes out.
+    let off = scripts::Client::new()
+        .with_base_url(server.uri())
+        .with_scripts(false)
+        .with_variable("access_token", "given");
+    off.get_profile(&get_profile::Request::new())
+        .await
+        .expect("the profile without scripts");
+    let received = server.received_requests().await.expect("recording");
+    assert_eq!(paths(&received[5..]), ["/profile"]);
+    assert_eq!(header(&received[5], "authorization"), Some("Bearer given"));
 }
 
 fn base64_of(text: &str) -> String {

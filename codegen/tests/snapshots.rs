@@ -41,6 +41,16 @@ const EXPECTED_WARNINGS: &[(&str, &str, &str)] = &[
         "Sign",
         "prerequest script not translated (line 6:",
     ),
+    (
+        "scripts",
+        "Get profile",
+        "prerequest script not translated (line 3: `pm.sendRequest` (a request of its own))",
+    ),
+    (
+        "scripts",
+        "Get profile",
+        "test script not translated (line 3: `pm.sendRequest` (a request of its own))",
+    ),
 ];
 
 #[test]

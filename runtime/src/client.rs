@@ -16,14 +16,14 @@ const DEFAULT_MAX_PAGES: usize = 1000;
 /// Transport configuration and credentials shared by all operations.
 #[derive(Debug, Clone)]
 pub struct Client {
-    http: reqwest::Client,
+    pub(super) http: reqwest::Client,
     servers: BTreeMap<String, String>,
     server_overrides: BTreeMap<String, String>,
     primary_server: String,
     pub(super) variables: std::sync::Arc<Variables>,
     pub(super) credentials: Credentials,
     pub(super) default_headers: http::HeaderMap,
-    timeout: Option<Duration>,
+    pub(super) timeout: Option<Duration>,
     retry: Option<RetryPolicy>,
     /// The most pages a stream of pages goes through.
     max_pages: usize,
@@ -78,10 +78,29 @@ impl Client {
         if !self.scripts || steps.is_empty() {
             return Ok(RequestEdits::default());
         }
-        let mut run = Run::new(&self.written, &self.variables, None);
+        let variables = self.script_variables();
+        let mut run = Run::new(&self.written, &variables, None);
         run.operation = Some(operation);
         run.steps(steps)?;
         Ok(run.edits)
+    }
+
+    /// [`Client::run_pre_request`] on the way to sending the request: with the `js` feature,
+    /// the requests scripts send (`pm.sendRequest`) go out and their callbacks run.
+    pub(super) async fn run_pre_request_sending(
+        &self,
+        operation: OperationId,
+        steps: &[Step],
+    ) -> Result<RequestEdits, BuildError> {
+        #[cfg(feature = "js")]
+        if self.scripts && super::script_requests::may_send(steps) {
+            let variables = self.script_variables();
+            let finished = self
+                .run_sending(operation, steps, &variables, None, &self.written)
+                .await;
+            return finished.result.map(|()| finished.edits);
+        }
+        self.run_pre_request(operation, steps)
     }
 
     /// Runs an operation's test `steps` on its `response`: the variables they set, which the
@@ -102,10 +121,51 @@ impl Client {
         } else {
             &scratch
         };
-        let mut run = Run::new(written, &self.variables, Some(response));
+        let variables = self.script_variables();
+        let mut run = Run::new(written, &variables, Some(response));
         run.operation = Some(operation);
         let _stopped = run.steps(steps);
         run.captured
+    }
+
+    /// [`Client::run_test`] as the client sends a request: with the `js` feature and scripts
+    /// on, the requests scripts send go out and their callbacks run.
+    pub(super) async fn run_test_sending(
+        &self,
+        operation: OperationId,
+        steps: &[Step],
+        response: &RawResponse,
+    ) -> Vec<(String, String)> {
+        #[cfg(feature = "js")]
+        if self.scripts && super::script_requests::may_send(steps) {
+            let variables = self.script_variables();
+            let finished = self
+                .run_sending(operation, steps, &variables, Some(response), &self.written)
+                .await;
+            return finished.captured;
+        }
+        self.run_test(operation, steps, response)
+    }
+
+    /// The variables scripts see: the client's, where a server's base URL set with
+    /// [`Client::with_server`] is also the value of the variable naming it, as
+    /// `pm.variables.get("base_url")` reads it.
+    fn script_variables(&self) -> std::sync::Arc<Variables> {
+        let mut named = self
+            .server_overrides
+            .iter()
+            .filter(|(key, _)| !key.contains("://"))
+            .peekable();
+        if named.peek().is_none() {
+            return std::sync::Arc::clone(&self.variables);
+        }
+        let mut variables = Variables::clone(&self.variables);
+        for (key, url) in named {
+            variables
+                .local
+                .insert(key.clone(), Variable::new(key, url, false));
+        }
+        std::sync::Arc::new(variables)
     }
 
     /// The variables requests resolve `{{name}}` with: the client's, with what scripts wrote

@@ -50,6 +50,8 @@ pub mod oauth1;
 pub mod oauth2;
 #[cfg(feature = "js")]
 mod sandbox;
+#[cfg(feature = "js")]
+mod script_requests;
 
 include!("dynamic_names.rs");
 include!("secret_names.rs");

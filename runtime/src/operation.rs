@@ -1,6 +1,6 @@
 use std::fmt;
 
-use super::scripts::Step;
+use super::scripts::{RequestEdits, Step};
 use super::{
     AuthScheme, BuildError, Client, Error, Prepared, RawResponse, RequestBuilder, Response,
 };
@@ -118,7 +118,7 @@ pub trait Operation: Sync {
         &'a self,
         client: &'a Self::Client,
     ) -> impl std::future::Future<Output = Outcome<Self>> + Send + 'a {
-        async move { exchange::<Self>(client, self.prepare(client)?).await }
+        async move { exchange::<Self>(client, prepare_sending(self, client, None).await?).await }
     }
 }
 
@@ -128,8 +128,32 @@ fn prepare<O: Operation + ?Sized>(
     client: &O::Client,
     link: Option<&str>,
 ) -> Result<Prepared, BuildError> {
+    let edits = client.as_ref().run_pre_request(O::ID, O::PRE_REQUEST)?;
+    build(operation, client, edits, link)
+}
+
+/// [`prepare`] on the way to sending: requests the pre-request scripts send go out first.
+pub(super) async fn prepare_sending<O: Operation + ?Sized>(
+    operation: &O,
+    client: &O::Client,
+    link: Option<&str>,
+) -> Result<Prepared, BuildError> {
+    let edits = client
+        .as_ref()
+        .run_pre_request_sending(O::ID, O::PRE_REQUEST)
+        .await?;
+    build(operation, client, edits, link)
+}
+
+/// The request of `operation` with the pre-request scripts' `edits`, to `link` when there is
+/// one.
+fn build<O: Operation + ?Sized>(
+    operation: &O,
+    client: &O::Client,
+    edits: RequestEdits,
+    link: Option<&str>,
+) -> Result<Prepared, BuildError> {
     let client = client.as_ref();
-    let edits = client.run_pre_request(O::ID, O::PRE_REQUEST)?;
     let mut builder = RequestBuilder::new(client, O::METHOD, O::SERVER)?;
     operation.encode(&mut builder);
     builder.apply(edits);
@@ -152,7 +176,10 @@ pub(super) async fn exchange<O: Operation + ?Sized>(
         .await
         .map_err(Error::widen)?;
     let response = RawResponse::from_http(response);
-    let captured = O::run_test_scripts(client, &response);
+    let captured = client
+        .as_ref()
+        .run_test_sending(O::ID, O::TEST, &response)
+        .await;
     O::decode(response).map(|decoded| decoded.with_captured(captured))
 }
 

@@ -3,7 +3,7 @@
 
 use futures_util::stream::{self, Stream, StreamExt};
 
-use super::operation::exchange;
+use super::operation::{exchange, prepare_sending};
 use super::{BuildError, Error, Operation, Outcome, Response};
 
 /// An operation whose successes are pages of a list: generated where the collection shows how
@@ -100,10 +100,7 @@ where
             return Some((Err(Error::Build(BuildError::new(message))), walk));
         }
         walk.sent += 1;
-        let prepared = match &link {
-            Some(link) => request.prepare_to(client, link),
-            None => request.prepare(client),
-        };
+        let prepared = prepare_sending(&request, client, link.as_deref()).await;
         let prepared = match prepared {
             Ok(prepared) => prepared,
             Err(error) => return Some((Err(Error::Build(error)), walk)),

@@ -1,13 +1,24 @@
 // The part of Postman's script sandbox that collection scripts use, over `__state` (the
-// variables, the request and the response, set before this runs). What a script does to
-// variables and to the request is recorded in order, for the client to apply; assertions,
-// logging and flow control do nothing. `__run(source)` runs one script and returns the record
-// as JSON: `{ops, error}`.
-var __run = (function (global) {
+// variables, the request, the response and the answers to requests the script sends, set
+// before this runs). What a script does to variables and to the request is recorded in order,
+// for the client to apply; assertions, logging and flow control do nothing.
+// `__script.run(source)` runs one script; `__script.settle()` runs the callbacks that are due
+// (after the engine's promise jobs), saying whether any ran; `__script.record()` gives the
+// record as JSON: `{ops, error, requests}`, where `requests` are those the script sent that
+// have no answer yet.
+var __script = (function (global) {
   'use strict';
   var state = global.__state;
   var ops = [];
   var timers = [];
+  // Requests the script sent (`pm.sendRequest`): `{spec, deliver}`, in order; the answers the
+  // client has for them, in the same order; and those without one.
+  var sent = [];
+  var answers = state.answers || [];
+  var requests = [];
+  var settled = 0;
+  var fired = 0;
+  var error = null;
 
   // An API of Postman's that the client's sandbox does not have: the script stops there, and
   // the request goes on (as when a Postman script fails).
@@ -239,28 +250,154 @@ var __run = (function (global) {
   pmRequest.addHeader = pmRequest.headers.add;
   pmRequest.removeHeader = pmRequest.headers.remove;
 
-  var response = null;
-  if (state.response) {
-    var raw = state.response;
-    var headers = list(raw.headers, 'response');
-    response = {
+  // A response as scripts read it (`{code, status, headers: [[name, value]], body}`).
+  function received(raw) {
+    return {
       code: raw.code,
       status: raw.status,
       responseTime: 0,
       responseSize: raw.body.length,
-      headers: headers,
+      headers: list(raw.headers, 'response'),
       text: function () {
         return raw.body;
       },
       json: function () {
         return JSON.parse(raw.body);
       },
+      reason: function () {
+        return raw.status;
+      },
       to: chain,
     };
-    global.responseBody = raw.body;
-    global.responseCode = { code: raw.code, name: raw.status, detail: raw.status };
-    global.responseHeaders = headers.toObject();
+  }
+
+  var response = null;
+  if (state.response) {
+    response = received(state.response);
+    global.responseBody = state.response.body;
+    global.responseCode = { code: response.code, name: response.status, detail: response.status };
+    global.responseHeaders = response.headers.toObject();
     global.responseTime = 0;
+  }
+
+  // Header pairs as `pm.sendRequest` takes them: `"Name: value"` lines, a list of `{key,
+  // value, disabled}` or of lines, or an object of names to values.
+  function headerPairs(header) {
+    var pairs = [];
+    var line = function (text) {
+      var at = text.indexOf(':');
+      if (at > 0) pairs.push([text.slice(0, at).trim(), text.slice(at + 1).trim()]);
+    };
+    if (typeof header === 'string') {
+      header.split('\n').forEach(line);
+    } else if (Array.isArray(header)) {
+      header.forEach(function (h) {
+        if (typeof h === 'string') line(h);
+        else if (h && h.key !== undefined && !h.disabled) pairs.push([String(h.key), text(h.value)]);
+      });
+    } else if (header && typeof header === 'object') {
+      Object.keys(header).forEach(function (name) {
+        pairs.push([name, text(header[name])]);
+      });
+    }
+    return pairs;
+  }
+
+  function enabled(fields) {
+    return (Array.isArray(fields) ? fields : []).filter(function (f) {
+      return f && f.key !== undefined && !f.disabled;
+    });
+  }
+
+  // A request a script sends, as the client sends it: `{method, url, headers, body}`, the body
+  // as text or null. Its `{{variables}}` stay as written, as in Postman.
+  function outgoing(request) {
+    if (typeof request === 'string') return { method: 'GET', url: request, headers: [], body: null };
+    if (request === null || typeof request !== 'object') {
+      throw new TypeError('pm.sendRequest takes a URL or a request');
+    }
+    var url = request.url;
+    if (url && typeof url === 'object') url = url.raw !== undefined ? url.raw : String(url);
+    var headers = headerPairs(request.header);
+    var has = function (name) {
+      return headers.some(function (p) {
+        return p[0].toLowerCase() === name;
+      });
+    };
+    var body = null;
+    var given = request.body;
+    if (typeof given === 'string') {
+      body = given;
+    } else if (given && given.mode === 'raw') {
+      body = given.raw === undefined ? '' : text(given.raw);
+    } else if (given && given.mode === 'urlencoded') {
+      body = typeof given.urlencoded === 'string' ? given.urlencoded : enabled(given.urlencoded)
+        .map(function (f) {
+          return encodeURIComponent(f.key) + '=' + encodeURIComponent(text(f.value));
+        })
+        .join('&');
+      if (!has('content-type')) headers.push(['Content-Type', 'application/x-www-form-urlencoded']);
+    } else if (given && given.mode === 'formdata') {
+      var boundary = '--------------------------postman-codegen';
+      body = enabled(given.formdata)
+        .map(function (f) {
+          return '--' + boundary + '\r\nContent-Disposition: form-data; name="' + f.key +
+            '"\r\n\r\n' + text(f.value) + '\r\n';
+        })
+        .join('') + '--' + boundary + '--\r\n';
+      if (!has('content-type')) headers.push(['Content-Type', 'multipart/form-data; boundary=' + boundary]);
+    } else if (given && given.mode === 'graphql' && given.graphql) {
+      var variables = given.graphql.variables;
+      if (typeof variables === 'string') {
+        try {
+          variables = JSON.parse(variables);
+        } catch (e) {
+          variables = undefined;
+        }
+      }
+      body = JSON.stringify({ query: given.graphql.query, variables: variables });
+      if (!has('content-type')) headers.push(['Content-Type', 'application/json']);
+    }
+    var auth = request.auth;
+    var field = function (fields, key) {
+      if (Array.isArray(fields)) {
+        var found = fields.find(function (f) {
+          return f && f.key === key;
+        });
+        return found ? text(found.value) : '';
+      }
+      return fields && fields[key] !== undefined ? text(fields[key]) : '';
+    };
+    if (auth && auth.type === 'basic' && !has('authorization')) {
+      var user = field(auth.basic, 'username') + ':' + field(auth.basic, 'password');
+      headers.push(['Authorization', 'Basic ' + global.btoa(user)]);
+    } else if (auth && auth.type === 'bearer' && !has('authorization')) {
+      headers.push(['Authorization', 'Bearer ' + field(auth.bearer, 'token')]);
+    }
+    return {
+      method: String(request.method || 'GET').toUpperCase(),
+      url: text(url),
+      headers: headers,
+      body: body,
+    };
+  }
+
+  // `pm.sendRequest(request, callback)`, or without a callback a promise of the response.
+  function sendRequest(request, callback) {
+    var spec = outgoing(request);
+    if (typeof callback === 'function') {
+      sent.push({ spec: spec, deliver: callback });
+      return undefined;
+    }
+    return new Promise(function (resolve, reject) {
+      sent.push({
+        spec: spec,
+        deliver: function (err, res) {
+          if (err) reject(err);
+          else resolve(res);
+        },
+      });
+    });
   }
 
   var test = function (name, f) {
@@ -302,9 +439,8 @@ var __run = (function (global) {
       },
       location: [],
     },
-    // The request is not sent and its callback never runs; the script goes on, as it does
-    // in Postman while the request is under way.
-    sendRequest: function () {},
+    // The request goes out once the script has run; its callback runs with the answer.
+    sendRequest: sendRequest,
     require: function (name) {
       throw new Unavailable("pm.require('" + name + "')");
     },
@@ -372,19 +508,58 @@ var __run = (function (global) {
     return out;
   };
 
-  return function (source) {
-    var error = null;
-    try {
-      new Function(source).call(global);
-      timers.forEach(function (f) {
-        f();
-      });
-    } catch (e) {
-      var unavailable = e instanceof Unavailable;
-      var message = e !== null && typeof e === 'object' && 'message' in e ? String(e.message) : String(e);
-      var name = e !== null && typeof e === 'object' && 'name' in e ? String(e.name) : 'thrown';
-      error = { name: name, message: message, unavailable: unavailable };
+  // What a thrown value says: the first error stops the script, or the callback it is in.
+  function caught(e) {
+    if (error !== null) return;
+    var message = e !== null && typeof e === 'object' && 'message' in e ? String(e.message) : String(e);
+    var name = e !== null && typeof e === 'object' && 'name' in e ? String(e.name) : 'thrown';
+    error = { name: name, message: message, unavailable: e instanceof Unavailable };
+  }
+
+  // Runs the timers and request callbacks that are due, in order; a request without an answer
+  // yet is asked of the client, and its callback waits. Whether any ran.
+  function settle() {
+    var ran = false;
+    if (error !== null) return ran;
+    while (fired < timers.length || settled < sent.length) {
+      ran = true;
+      var call;
+      if (fired < timers.length) {
+        call = timers[fired++];
+      } else {
+        var at = settled++;
+        var request = sent[at];
+        var answer = answers[at];
+        if (answer === undefined || answer === null) {
+          requests.push(request.spec);
+          continue;
+        }
+        call = answer.error !== undefined
+          ? request.deliver.bind(null, { message: answer.error, name: 'Error' }, null)
+          : request.deliver.bind(null, null, received(answer));
+      }
+      try {
+        call();
+      } catch (e) {
+        caught(e);
+        return ran;
+      }
     }
-    return JSON.stringify({ ops: ops, error: error });
+    return ran;
+  }
+
+  return {
+    run: function (source) {
+      try {
+        new Function(source).call(global);
+      } catch (e) {
+        caught(e);
+      }
+      settle();
+    },
+    settle: settle,
+    record: function () {
+      return JSON.stringify({ ops: ops, error: error, requests: requests });
+    },
   };
 })(this);

@@ -20,16 +20,21 @@ const LOOP_LIMIT: u64 = 1_000_000;
 /// How deep a script's calls may nest.
 const RECURSION_LIMIT: usize = 400;
 
+/// Rounds of promise jobs and callbacks a script may take once its body has run.
+const SETTLE_LIMIT: usize = 1_000;
+
 /// Runs `source` in a fresh engine over `run`'s variables and response, and applies what it
 /// did. A `throw` of the script's own in a pre-request script stops the request, as a
 /// translated guard does; any other error (an API the client does not have, a bug in the
 /// script) stops the script there, as in Postman, and the request goes on.
 pub(super) fn run(run: &mut Run<'_>, source: &str) -> Result<(), BuildError> {
     let program = format!(
-        "var __state = {};\n{PRELUDE}\n__run({});",
+        "var __state = {};\n{PRELUDE}\n__script.run({});",
         state(run),
         Json::String(source.to_owned())
     );
+    // Answers go to the scripts by their place among those run.
+    run.sent.scripts += 1;
     let mut context = Context::default();
     context
         .runtime_limits_mut()
@@ -38,18 +43,50 @@ pub(super) fn run(run: &mut Run<'_>, source: &str) -> Result<(), BuildError> {
         .runtime_limits_mut()
         .set_recursion_limit(RECURSION_LIMIT);
     // The prelude catches what the script throws; what is left is the engine's own limits.
-    let record = match context.eval(Source::from_bytes(program.as_bytes())) {
-        Ok(value) => value
-            .as_string()
-            .map(|text| text.to_std_string_escaped())
-            .unwrap_or_default(),
-        Err(error) => {
-            let message = format!("a script could not run: {error}");
-            return Err(BuildError::new(message));
+    let limit =
+        |error: boa_engine::JsError| BuildError::new(format!("a script could not run: {error}"));
+    context
+        .eval(Source::from_bytes(program.as_bytes()))
+        .map_err(limit)?;
+    // Promise jobs (`await pm.sendRequest(...)`), then the callbacks they make due, until
+    // none is left.
+    for _ in 0..SETTLE_LIMIT {
+        context.run_jobs().map_err(limit)?;
+        let ran = context
+            .eval(Source::from_bytes("__script.settle()"))
+            .map_err(limit)?;
+        if !ran.to_boolean() {
+            break;
         }
-    };
+    }
+    let record = context
+        .eval(Source::from_bytes("__script.record()"))
+        .map_err(limit)?
+        .as_string()
+        .map(|text| text.to_std_string_escaped())
+        .unwrap_or_default();
     let record: Json = serde_json::from_str(&record).unwrap_or_default();
     apply(run, &record)
+}
+
+/// The requests scripts send (`pm.sendRequest`) in one run of an operation's steps. The
+/// engine does no I/O: a script records the requests it sends, and those without an answer
+/// stop the steps; the client sends them and runs the steps again with their answers (see
+/// `Client::run_sending`), so that each callback runs with its response, after its script,
+/// as in Postman.
+#[derive(Debug, Default)]
+pub(super) struct Sent {
+    /// Whether requests may be sent: false where a request is built without being sent (their
+    /// callbacks then never run).
+    pub(super) sending: bool,
+    /// The answers so far, per script in the order the scripts ran, per request in the order
+    /// it sent them: a response as `{code, status, headers, body}`, or `{error}`.
+    pub(super) answers: Vec<Vec<Json>>,
+    /// The scripts run so far.
+    scripts: usize,
+    /// Requests still to send: the script's place among those run, and the request as
+    /// `{method, url, headers, body}`.
+    pub(super) pending: Vec<(usize, Json)>,
 }
 
 /// What the sandbox starts from: the variables of each scope, the request, the response.
@@ -88,6 +125,7 @@ fn state(run: &Run<'_>) -> Json {
         "request": {"method": method, "name": name, "path": path},
         "response": response,
         "listen": if run.response.is_some() { "test" } else { "prerequest" },
+        "answers": run.sent.answers.get(run.sent.scripts).cloned().unwrap_or_default(),
     })
 }
 
@@ -125,6 +163,13 @@ fn apply(run: &mut Run<'_>, record: &Json) -> Result<(), BuildError> {
             }
             _ => {}
         }
+    }
+    if run.sent.sending {
+        let script = run.sent.scripts - 1;
+        let requests = record["requests"].as_array().cloned().unwrap_or_default();
+        run.sent
+            .pending
+            .extend(requests.into_iter().map(|request| (script, request)));
     }
     let error = &record["error"];
     let own = matches!(error["name"].as_str(), Some("Error" | "thrown"));
@@ -292,7 +337,8 @@ mod tests {
         );
         assert_eq!(captured, [("before".to_owned(), "1".to_owned())]);
 
-        // The request is not sent, its callback never runs, and the script goes on.
+        // Where a request is built without being sent, a request the script sends is not sent
+        // either: its callback never runs, and the script goes on.
         let fetch = "pm.sendRequest('https://token.example', (err, res) => { pm.environment.set('t', 'x'); });\n\
                      pm.environment.set('x', '1');";
         let (captured, result, _) = script(fetch, None, &[]);
@@ -316,5 +362,109 @@ mod tests {
         );
         assert_eq!(result, Ok(()));
         assert_eq!(captured, [("n".to_owned(), "5".to_owned())]);
+    }
+
+    /// Runs the pre-request `source` as the client does on the way to sending, with
+    /// `answers` to the requests it sends: the variables it set and the requests still to send.
+    fn sending(source: &str, answers: Vec<Json>) -> (Vec<(String, String)>, Vec<Json>) {
+        let written = Written::default();
+        let base = variables(&[("base_url", "https://api.example")]);
+        let mut run = Run::new(&written, &base, None);
+        run.operation = Some(OP);
+        run.sent.sending = true;
+        run.sent.answers = vec![answers];
+        super::run(&mut run, source).expect("the script runs");
+        let pending = run.sent.pending.into_iter().map(|(script, request)| {
+            assert_eq!(script, 0, "one script ran");
+            request
+        });
+        (run.captured, pending.collect())
+    }
+
+    #[test]
+    fn requests_a_script_sends_are_asked_for_and_their_callbacks_get_the_answers() {
+        let source = r#"
+            pm.environment.set("before", "1");
+            pm.sendRequest({
+                url: pm.variables.get("base_url") + "/oauth2/token",
+                method: "post",
+                header: {"Accept": "application/json"},
+                auth: {type: "basic", basic: [{key: "username", value: "u"}, {key: "password", value: "p"}]},
+                body: {mode: "urlencoded", urlencoded: [
+                    {key: "grant_type", value: "client_credentials"},
+                    {key: "scope", value: "a b", disabled: true},
+                ]},
+            }, function (err, res) {
+                if (err) { pm.environment.set("failed", err.message); return; }
+                pm.environment.set("token", res.json().access_token);
+                pm.environment.set("type", res.headers.get("content-type") + " " + res.code);
+                pm.sendRequest("https://api.example/me", function (err, me) {
+                    pm.environment.set("me", me.text());
+                });
+            });
+            pm.environment.set("after", "2");
+        "#;
+        let names = |captured: &[(String, String)]| -> Vec<String> {
+            captured.iter().map(|(name, _)| name.clone()).collect()
+        };
+        // First run: the request is asked for, and its callback waits.
+        let (captured, pending) = sending(source, Vec::new());
+        assert_eq!(names(&captured), ["before", "after"]);
+        assert_eq!(
+            pending,
+            [json!({
+                "method": "POST",
+                "url": "https://api.example/oauth2/token",
+                "headers": [
+                    ["Accept", "application/json"],
+                    ["Content-Type", "application/x-www-form-urlencoded"],
+                    ["Authorization", "Basic dTpw"],
+                ],
+                "body": "grant_type=client_credentials",
+            })]
+        );
+        // With its answer, the callback runs once the script has, and asks for the next one.
+        let token = json!({
+            "code": 200,
+            "status": "OK",
+            "headers": [["Content-Type", "application/json"]],
+            "body": "{\"access_token\": \"t0k\"}",
+        });
+        let (captured, pending) = sending(source, vec![token.clone()]);
+        assert_eq!(captured[2], ("token".to_owned(), "t0k".to_owned()));
+        assert_eq!(
+            captured[3],
+            ("type".to_owned(), "application/json 200".to_owned())
+        );
+        assert_eq!(pending.len(), 1);
+        assert_eq!(pending[0]["url"], "https://api.example/me");
+        assert_eq!(pending[0]["method"], "GET");
+        let me = json!({"code": 200, "status": "OK", "headers": [], "body": "me!"});
+        let (captured, pending) = sending(source, vec![token, me]);
+        assert_eq!(names(&captured), ["before", "after", "token", "type", "me"]);
+        assert!(pending.is_empty());
+        // A request that got no response gives its callback the error.
+        let (captured, _) = sending(source, vec![json!({"error": "connection refused"})]);
+        assert_eq!(
+            captured[2],
+            ("failed".to_owned(), "connection refused".to_owned())
+        );
+    }
+
+    #[test]
+    fn a_request_sent_without_a_callback_is_a_promise() {
+        let source = r#"
+            (async () => {
+                const res = await pm.sendRequest("https://api.example/id");
+                pm.collectionVariables.set("id", res.json().id);
+            })();
+        "#;
+        let (captured, pending) = sending(source, Vec::new());
+        assert!(captured.is_empty());
+        assert_eq!(pending.len(), 1);
+        let answer = json!({"code": 200, "status": "OK", "headers": [], "body": "{\"id\": 7}"});
+        let (captured, pending) = sending(source, vec![answer]);
+        assert_eq!(captured, [("id".to_owned(), "7".to_owned())]);
+        assert!(pending.is_empty());
     }
 }

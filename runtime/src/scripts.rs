@@ -185,12 +185,22 @@ pub enum Step {
 
 /// The variables scripts wrote, by scope; shared by a client and its clones.
 #[derive(Debug, Default)]
-pub(super) struct Written(Mutex<BTreeMap<(Scope, String), String>>);
+pub(super) struct Written {
+    values: Mutex<BTreeMap<(Scope, String), String>>,
+    #[cfg(feature = "js")]
+    /// In a scratch copy ([`Written::scratch`]), each write in order, for
+    /// [`Written::commit`].
+    log: Option<Mutex<Vec<Write>>>,
+}
+
+#[cfg(feature = "js")]
+/// A variable written, or removed (`None`).
+type Write = (Scope, String, Option<String>);
 
 impl Written {
     /// `variables` with what scripts wrote over each scope's values.
     pub(super) fn over(&self, variables: &Arc<Variables>) -> Arc<Variables> {
-        let written = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let written = self.values.lock().unwrap_or_else(PoisonError::into_inner);
         if written.is_empty() {
             return Arc::clone(variables);
         }
@@ -208,12 +218,39 @@ impl Written {
     }
 
     pub(super) fn set(&self, scope: Scope, name: &str, value: Option<String>) {
-        let mut written = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        #[cfg(feature = "js")]
+        if let Some(log) = &self.log {
+            let mut log = log.lock().unwrap_or_else(PoisonError::into_inner);
+            log.push((scope, name.to_owned(), value.clone()));
+        }
+        let mut written = self.values.lock().unwrap_or_else(PoisonError::into_inner);
         let key = (scope, name.to_owned());
         match value {
             Some(value) => written.insert(key, value),
             None => written.remove(&key),
         };
+    }
+
+    #[cfg(feature = "js")]
+    /// A copy to run scripts on that may have to run again: what they write is kept apart
+    /// until [`Written::commit`].
+    pub(super) fn scratch(&self) -> Self {
+        let values = self.values.lock().unwrap_or_else(PoisonError::into_inner);
+        Self {
+            values: Mutex::new(values.clone()),
+            log: Some(Mutex::default()),
+        }
+    }
+
+    #[cfg(feature = "js")]
+    /// Writes here what was written to `scratch`, in order.
+    pub(super) fn commit(&self, scratch: Self) {
+        let log = scratch
+            .log
+            .map(|log| log.into_inner().unwrap_or_else(PoisonError::into_inner));
+        for (scope, name, value) in log.unwrap_or_default() {
+            self.set(scope, &name, value);
+        }
     }
 }
 
@@ -245,6 +282,9 @@ pub(super) struct Run<'a> {
     /// The variables set so far (name, value), in order.
     pub(super) captured: Vec<(String, String)>,
     body: Option<Option<Json>>,
+    #[cfg(feature = "js")]
+    /// The requests scripts send (`pm.sendRequest`) and the answers they got.
+    pub(super) sent: super::sandbox::Sent,
 }
 
 impl<'a> Run<'a> {
@@ -261,12 +301,19 @@ impl<'a> Run<'a> {
             edits: RequestEdits::default(),
             captured: Vec::new(),
             body: None,
+            #[cfg(feature = "js")]
+            sent: super::sandbox::Sent::default(),
         }
     }
 
     /// Runs `steps` in order; a [`Step::Fail`] stops them with its message.
     pub(super) fn steps(&mut self, steps: &[Step]) -> Result<(), BuildError> {
         for step in steps {
+            // A script waits for the requests it sent: the steps run again with their answers.
+            #[cfg(feature = "js")]
+            if !self.sent.pending.is_empty() {
+                return Ok(());
+            }
             match *step {
                 Step::Set { scope, name, value } => {
                     // A field the response lacks is JavaScript's `undefined`, which Postman

@@ -71,24 +71,40 @@ pub(super) fn source(name: &str) -> &'static str {
 }
 
 /// `text` without what only the runtime crate's `js` feature compiles: a carried runtime has
-/// no JavaScript engine, so its scripts run their translated part. An item marked
-/// `#[cfg(feature = "js")]` goes, up to the line that closes it at its indentation; the
-/// `#[cfg(not(feature = "js"))]` marks go and their items stay.
+/// no JavaScript engine, so its scripts run their translated part. What a
+/// `#[cfg(feature = "js")]` marks goes, with its doc comment: its line when it is whole (a
+/// field, a statement), else up to the line that closes it at its indentation. The `#[cfg(not(feature = "js"))]`
+/// marks go and their items stay.
 fn without_js(text: &str) -> String {
+    /// Where the runtime's source is in a marked item.
+    enum Marked {
+        /// Just after the mark.
+        Start,
+        /// In a block, which this line closes.
+        Until(String),
+    }
     let mut out = String::with_capacity(text.len());
-    let mut closing: Option<String> = None;
+    let mut marked: Option<Marked> = None;
     for line in text.split_inclusive('\n') {
-        if let Some(end) = &closing {
-            if line.trim_end() == end {
-                closing = None;
+        match &marked {
+            Some(Marked::Start) => {
+                if !line.trim_start().starts_with("///") {
+                    let indent = &line[..line.len() - line.trim_start().len()];
+                    let opens = line.trim_end().ends_with('{');
+                    marked = opens.then(|| Marked::Until(format!("{indent}}}")));
+                }
+                continue;
             }
-            continue;
+            Some(Marked::Until(end)) => {
+                if line.trim_end() == end {
+                    marked = None;
+                }
+                continue;
+            }
+            None => {}
         }
         match line.trim() {
-            "#[cfg(feature = \"js\")]" => {
-                let indent = &line[..line.len() - line.trim_start().len()];
-                closing = Some(format!("{indent}}}"));
-            }
+            "#[cfg(feature = \"js\")]" => marked = Some(Marked::Start),
             "#[cfg(not(feature = \"js\"))]" => {}
             _ => out.push_str(line),
         }
@@ -294,7 +310,13 @@ mod tests {
 
     /// The runtime crate's files that a carried runtime leaves out: the mock and the
     /// JavaScript engine's sandbox.
-    const NOT_CARRIED: &[&str] = &["mock", "mock.rs", "sandbox.rs", "sandbox.js"];
+    const NOT_CARRIED: &[&str] = &[
+        "mock",
+        "mock.rs",
+        "sandbox.rs",
+        "sandbox.js",
+        "script_requests.rs",
+    ];
 
     /// Every file of the runtime crate is in [`SOURCES`], so the fingerprint and a carried
     /// runtime cover them all.
