@@ -548,6 +548,83 @@ var __script = (function (global) {
     return ran;
   }
 
+  // Node's `Buffer`, for the conversions scripts use it for: `Buffer.from(text, encoding)`
+  // and `toString(encoding)`, with UTF-8, base64, hex and Latin-1.
+  function utf8(text) {
+    var bytes = [];
+    for (var i = 0; i < text.length; i++) {
+      var c = text.codePointAt(i);
+      if (c > 0xffff) i++;
+      if (c < 0x80) bytes.push(c);
+      else if (c < 0x800) bytes.push(0xc0 | (c >> 6), 0x80 | (c & 63));
+      else if (c < 0x10000) bytes.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+      else bytes.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+    }
+    return bytes;
+  }
+  function latin1(bytes) {
+    return bytes
+      .map(function (b) {
+        return String.fromCharCode(b);
+      })
+      .join('');
+  }
+  function Buffer(bytes) {
+    this.bytes = bytes;
+    this.length = bytes.length;
+  }
+  Buffer.from = function (value, encoding) {
+    if (value instanceof Buffer) return new Buffer(value.bytes.slice());
+    if (Array.isArray(value)) return new Buffer(value.map(function (b) { return b & 255; }));
+    var text = String(value);
+    switch (String(encoding || 'utf8').toLowerCase()) {
+      case 'base64':
+      case 'base64url':
+        var plain = text.replace(/-/g, '+').replace(/_/g, '/');
+        return new Buffer(global.atob(plain).split('').map(function (c) { return c.charCodeAt(0); }));
+      case 'hex':
+        var bytes = [];
+        for (var i = 0; i + 1 < text.length; i += 2) bytes.push(parseInt(text.slice(i, i + 2), 16));
+        return new Buffer(bytes);
+      case 'binary':
+      case 'latin1':
+      case 'ascii':
+        return new Buffer(text.split('').map(function (c) { return c.charCodeAt(0) & 255; }));
+      default:
+        return new Buffer(utf8(text));
+    }
+  };
+  Buffer.isBuffer = function (value) {
+    return value instanceof Buffer;
+  };
+  Buffer.prototype.toString = function (encoding) {
+    switch (String(encoding || 'utf8').toLowerCase()) {
+      case 'base64':
+        return global.btoa(latin1(this.bytes));
+      case 'base64url':
+        return global.btoa(latin1(this.bytes)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+      case 'hex':
+        return this.bytes
+          .map(function (b) {
+            return (b < 16 ? '0' : '') + b.toString(16);
+          })
+          .join('');
+      case 'binary':
+      case 'latin1':
+      case 'ascii':
+        return latin1(this.bytes);
+      default:
+        try {
+          return decodeURIComponent(this.bytes.map(function (b) {
+            return '%' + (b < 16 ? '0' : '') + b.toString(16);
+          }).join(''));
+        } catch (e) {
+          return latin1(this.bytes);
+        }
+    }
+  };
+  global.Buffer = Buffer;
+
   return {
     run: function (source) {
       try {

@@ -467,4 +467,18 @@ mod tests {
         assert_eq!(captured, [("id".to_owned(), "7".to_owned())]);
         assert!(pending.is_empty());
     }
+
+    #[test]
+    fn buffer_converts_as_node_does() {
+        let source = r#"
+            pm.environment.set("b64", Buffer.from("a:é").toString("base64"));
+            pm.environment.set("back", Buffer.from("YTrDqQ==", "base64").toString());
+            pm.environment.set("hex", Buffer.from("hi").toString("hex"));
+            pm.environment.set("url", Buffer.from("\u00ff\u00fe", "latin1").toString("base64url"));
+        "#;
+        let (captured, result, _) = script(source, None, &[]);
+        assert_eq!(result, Ok(()));
+        let values: Vec<&str> = captured.iter().map(|(_, v)| v.as_str()).collect();
+        assert_eq!(values, ["YTrDqQ==", "a:é", "6869", "__4"]);
+    }
 }
