@@ -104,6 +104,18 @@ pub mod documented {
     /// A URL that still holds a `{{name}}` without a value: newman sends the text, the client
     /// refuses to build the request and names the variable.
     pub const UNRESOLVED: &str = "a URL variable without a value is refused";
+    /// A pre-request script threw (a guard, such as "the user is empty"): newman reports the
+    /// error and sends the request all the same; the client stops it with the script's
+    /// message, as the Postman app does.
+    pub const GUARD: &str = "a pre-request script's error stops the request";
+}
+
+/// Whether the client stopped a request for an error a pre-request script threw, one of
+/// those newman reported for the item while it sent the request ([`documented::GUARD`]).
+pub fn stopped_by_guard(newman_errors: &[String], client_error: &str) -> bool {
+    client_error
+        .split_once("a script stopped the request: ")
+        .is_some_and(|(_, message)| newman_errors.iter().any(|e| e == message))
 }
 
 /// Whether the client refused a request for a URL variable without a value where newman sent
@@ -804,5 +816,18 @@ mod tests {
             &record("/x/{{id}}", &[], ""),
             "cannot build request: a script stopped the request"
         ));
+    }
+
+    #[test]
+    fn a_guard_counts_only_when_newman_reported_the_same_error() {
+        let refused = "cannot build request: a script stopped the request: user is empty!";
+        assert!(stopped_by_guard(&["user is empty!".to_owned()], refused));
+        assert!(!stopped_by_guard(
+            &["password is empty!".to_owned()],
+            refused
+        ));
+        assert!(!stopped_by_guard(&[], refused));
+        let other = "cannot build request: the URL uses the variable `id`, which has no value";
+        assert!(!stopped_by_guard(&["user is empty!".to_owned()], other));
     }
 }

@@ -311,6 +311,14 @@ fn compare_subject(
                 Err(message) if compare::refused_unresolved(expected, message) => {
                     Ok(Some(compare::documented::UNRESOLVED))
                 }
+                Err(message)
+                    if newman
+                        .script_errors
+                        .get(key)
+                        .is_some_and(|errors| compare::stopped_by_guard(errors, message)) =>
+                {
+                    Ok(Some(compare::documented::GUARD))
+                }
                 _ => Err(compare::unsent("not sent by the client", ours)),
             },
         };

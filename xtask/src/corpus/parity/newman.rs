@@ -24,6 +24,8 @@ pub struct Report {
     pub sent: BTreeMap<ItemKey, Sent>,
     /// Items whose request uses dynamic variables (`{{$guid}}`, ...).
     pub dynamic: BTreeSet<ItemKey>,
+    /// The errors pre-request scripts threw, per item (their messages).
+    pub script_errors: BTreeMap<ItemKey, Vec<String>>,
 }
 
 /// Runs newman over `subject`. A collection newman cannot run gives an empty report (every
@@ -263,6 +265,7 @@ fn read_report(report: &Value) -> Report {
         item_keys(items, &mut Vec::new(), &mut seen, &mut keys, &mut dynamic);
     }
     let mut failures: BTreeMap<&str, String> = BTreeMap::new();
+    let mut script_errors: BTreeMap<ItemKey, Vec<String>> = BTreeMap::new();
     for failure in report
         .pointer("/run/failures")
         .and_then(Value::as_array)
@@ -273,6 +276,11 @@ fn read_report(report: &Value) -> Report {
         let message = failure.pointer("/error/message").and_then(Value::as_str);
         if let (Some(id), Some(message)) = (id, message) {
             failures.entry(id).or_insert_with(|| message.to_owned());
+            let at = failure.get("at").and_then(Value::as_str);
+            if let (Some("prerequest-script"), Some(key)) = (at, keys.get(id)) {
+                let errors = script_errors.entry(key.clone()).or_default();
+                errors.push(message.to_owned());
+            }
         }
     }
     let mut sent = BTreeMap::new();
@@ -303,7 +311,11 @@ fn read_report(report: &Value) -> Report {
         });
         sent.entry(key.clone()).or_insert(outcome);
     }
-    Report { sent, dynamic }
+    Report {
+        sent,
+        dynamic,
+        script_errors,
+    }
 }
 
 /// Item ids of a report's collection, with their item paths and occurrences, and the items
@@ -394,13 +406,20 @@ mod tests {
                     {"item": {"id": "b"}, "response": {"header": [{"key": "x-parity-record", "value": "8"}]}},
                     {"item": {"id": "c"}}
                 ],
-                "failures": [{"source": {"id": "c"}, "error": {"message": "Invalid URI"}}]
+                "failures": [
+                    {"source": {"id": "c"}, "error": {"message": "Invalid URI"}},
+                    {"source": {"id": "b"}, "at": "prerequest-script", "error": {"message": "set id"}},
+                    {"source": {"id": "a"}, "at": "test-script", "error": {"message": "no body"}}
+                ]
             }
         });
-        let sent = read_report(&report).sent;
+        let report = read_report(&report);
+        let sent = &report.sent;
         let key = |names: &[&str], n| (names.iter().map(|s| (*s).to_owned()).collect(), n);
         assert_eq!(sent[&key(&["F", "R"], 0)], Ok(7));
         assert_eq!(sent[&key(&["F", "R"], 1)], Ok(8));
         assert_eq!(sent[&key(&["S"], 0)], Err("Invalid URI".to_owned()));
+        let errors: Vec<_> = report.script_errors.into_iter().collect();
+        assert_eq!(errors, [(key(&["F", "R"], 1), vec!["set id".to_owned()])]);
     }
 }
