@@ -460,6 +460,13 @@ var __script = (function (global) {
       return response ? response.headers.get(name) : undefined;
     },
   };
+  global.request = {
+    url: request.path,
+    method: request.method,
+    name: request.name,
+    headers: {},
+    data: {},
+  };
   global.environment = environment.toObject();
   global.globals = globals.toObject();
   global.data = {};
@@ -473,7 +480,7 @@ var __script = (function (global) {
   global.clearTimeout = function () {};
   global.crypto = { randomUUID: uuid };
   global.require = function (name) {
-    if (name === 'uuid') return { v4: uuid };
+    if (owns(libraries, name)) return libraries[name];
     throw new Unavailable("require('" + name + "')");
   };
 
@@ -625,10 +632,308 @@ var __script = (function (global) {
   };
   global.Buffer = Buffer;
 
+  // CryptoJS, as far as scripts sign with it: hashes and HMACs (MD5, SHA-1, SHA-2) over text or
+  // word arrays, and the Hex, Base64, UTF-8 and Latin-1 encoders. A word array holds bytes.
+  function WordArray(bytes) {
+    this.bytes = bytes;
+    this.sigBytes = bytes.length;
+  }
+  var Hex = {
+    stringify: function (words) {
+      return Buffer.prototype.toString.call({ bytes: words.bytes }, 'hex');
+    },
+    parse: function (text) {
+      return new WordArray(Buffer.from(text, 'hex').bytes);
+    },
+  };
+  var encoders = { Hex: Hex };
+  ['Base64', 'Utf8', 'Latin1'].forEach(function (name) {
+    var encoding = { Base64: 'base64', Utf8: 'utf8', Latin1: 'latin1' }[name];
+    encoders[name] = {
+      stringify: function (words) {
+        return Buffer.prototype.toString.call({ bytes: words.bytes }, encoding);
+      },
+      parse: function (text) {
+        return new WordArray(Buffer.from(String(text), encoding).bytes);
+      },
+    };
+  });
+  WordArray.prototype.toString = function (encoder) {
+    return (encoder || Hex).stringify(this);
+  };
+  WordArray.prototype.concat = function (other) {
+    this.bytes = this.bytes.concat(other.bytes);
+    this.sigBytes = this.bytes.length;
+    return this;
+  };
+  WordArray.prototype.clone = function () {
+    return new WordArray(this.bytes.slice());
+  };
+  function wordsOf(value) {
+    return value instanceof WordArray ? value.bytes : utf8(String(value));
+  }
+  function hexOf(bytes) {
+    return Hex.stringify({ bytes: bytes });
+  }
+  var CryptoJS = {
+    enc: encoders,
+    lib: {
+      WordArray: {
+        create: function (bytes) {
+          return new WordArray(Array.isArray(bytes) ? bytes.slice() : []);
+        },
+        random: function (count) {
+          var bytes = [];
+          for (var i = 0; i < count; i++) bytes.push(Math.floor(Math.random() * 256));
+          return new WordArray(bytes);
+        },
+      },
+    },
+  };
+  ['MD5', 'SHA1', 'SHA224', 'SHA256', 'SHA384', 'SHA512'].forEach(function (name) {
+    CryptoJS[name] = function (message) {
+      return Hex.parse(global.__digest(name, null, hexOf(wordsOf(message))));
+    };
+    CryptoJS['Hmac' + name] = function (message, key) {
+      return Hex.parse(global.__digest(name, hexOf(wordsOf(key)), hexOf(wordsOf(message))));
+    };
+  });
+  global.CryptoJS = CryptoJS;
+
+  // The part of lodash (`_`) scripts use.
+  function keyPath(at) {
+    if (Array.isArray(at)) return at;
+    return String(at).replace(/\[(\w+)\]/g, '.$1').split('.').filter(function (p) {
+      return p !== '';
+    });
+  }
+  function entries(collection) {
+    if (collection === null || collection === undefined) return [];
+    if (Array.isArray(collection) || typeof collection === 'string') {
+      return Array.prototype.map.call(collection, function (v, i) {
+        return [i, v];
+      });
+    }
+    return Object.keys(collection).map(function (k) {
+      return [k, collection[k]];
+    });
+  }
+  function predicate(test) {
+    if (typeof test === 'function') return test;
+    if (typeof test === 'string') {
+      return function (v) {
+        return v !== null && v !== undefined && !!v[test];
+      };
+    }
+    if (test && typeof test === 'object') {
+      return function (v) {
+        return v !== null && v !== undefined && Object.keys(test).every(function (k) {
+          return v[k] === test[k];
+        });
+      };
+    }
+    return function (v) {
+      return !!v;
+    };
+  }
+  var lodash = {
+    get: function (object, at, fallback) {
+      var value = object;
+      var parts = keyPath(at);
+      for (var i = 0; i < parts.length; i++) {
+        if (value === null || value === undefined) return fallback;
+        value = value[parts[i]];
+      }
+      return value === undefined ? fallback : value;
+    },
+    has: function (object, at) {
+      var value = object;
+      var parts = keyPath(at);
+      for (var i = 0; i < parts.length; i++) {
+        if (value === null || value === undefined || !owns(Object(value), parts[i])) return false;
+        value = value[parts[i]];
+      }
+      return parts.length > 0;
+    },
+    set: function (object, at, value) {
+      var parts = keyPath(at);
+      var here = object;
+      parts.forEach(function (p, i) {
+        if (i === parts.length - 1) here[p] = value;
+        else here = here[p] = here[p] !== null && typeof here[p] === 'object' ? here[p] : {};
+      });
+      return object;
+    },
+    each: function (collection, f) {
+      entries(collection).some(function (e) {
+        return f(e[1], e[0], collection) === false;
+      });
+      return collection;
+    },
+    map: function (collection, f) {
+      var g = typeof f === 'function' ? f : function (v) { return lodash.get(v, f); };
+      return entries(collection).map(function (e) {
+        return g(e[1], e[0], collection);
+      });
+    },
+    filter: function (collection, test) {
+      var p = predicate(test);
+      return entries(collection).filter(function (e) { return p(e[1], e[0]); }).map(function (e) { return e[1]; });
+    },
+    find: function (collection, test) {
+      var p = predicate(test);
+      var found = entries(collection).find(function (e) { return p(e[1], e[0]); });
+      return found ? found[1] : undefined;
+    },
+    findIndex: function (array, test) {
+      return (array || []).findIndex(predicate(test));
+    },
+    some: function (collection, test) {
+      var p = predicate(test);
+      return entries(collection).some(function (e) { return p(e[1], e[0]); });
+    },
+    every: function (collection, test) {
+      var p = predicate(test);
+      return entries(collection).every(function (e) { return p(e[1], e[0]); });
+    },
+    includes: function (collection, value) {
+      return entries(collection).some(function (e) { return e[1] === value; }) ||
+        (typeof collection === 'string' && collection.indexOf(value) >= 0);
+    },
+    keys: function (object) {
+      return object === null || object === undefined ? [] : Object.keys(object);
+    },
+    values: function (object) {
+      return entries(object).map(function (e) { return e[1]; });
+    },
+    size: function (collection) {
+      return entries(collection).length;
+    },
+    isEmpty: function (value) {
+      if (value === null || value === undefined) return true;
+      if (typeof value === 'string' || Array.isArray(value)) return value.length === 0;
+      if (typeof value === 'object') return Object.keys(value).length === 0;
+      return true;
+    },
+    isEqual: function (a, b) {
+      return JSON.stringify(a) === JSON.stringify(b);
+    },
+    pick: function (object, keys) {
+      var out = {};
+      [].concat(keys).forEach(function (k) {
+        if (object && owns(object, k)) out[k] = object[k];
+      });
+      return out;
+    },
+    omit: function (object, keys) {
+      var drop = [].concat(keys);
+      var out = {};
+      lodash.keys(object).forEach(function (k) {
+        if (drop.indexOf(k) < 0) out[k] = object[k];
+      });
+      return out;
+    },
+    uniq: function (array) {
+      return (array || []).filter(function (v, i, all) { return all.indexOf(v) === i; });
+    },
+    first: function (array) {
+      return array ? array[0] : undefined;
+    },
+    last: function (array) {
+      return array ? array[array.length - 1] : undefined;
+    },
+    sortBy: function (collection, key) {
+      var by = typeof key === 'function' ? key : function (v) { return lodash.get(v, key); };
+      return lodash.values(collection).slice().sort(function (a, b) {
+        var x = by(a), y = by(b);
+        return x < y ? -1 : x > y ? 1 : 0;
+      });
+    },
+    random: function (low, high) {
+      if (high === undefined) { high = low === undefined ? 1 : low; low = 0; }
+      return low + Math.floor(Math.random() * (high - low + 1));
+    },
+    sample: function (collection) {
+      var all = lodash.values(collection);
+      return all[Math.floor(Math.random() * all.length)];
+    },
+    times: function (n, f) {
+      var out = [];
+      for (var i = 0; i < n; i++) out.push(f ? f(i) : i);
+      return out;
+    },
+    range: function (start, end) {
+      if (end === undefined) { end = start; start = 0; }
+      var out = [];
+      for (var i = start; i < end; i++) out.push(i);
+      return out;
+    },
+    cloneDeep: function (value) {
+      return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
+    },
+    assign: Object.assign,
+    merge: function (target) {
+      Array.prototype.slice.call(arguments, 1).forEach(function (source) {
+        lodash.keys(source).forEach(function (k) {
+          var both = target[k] && source[k] && typeof target[k] === 'object' && typeof source[k] === 'object';
+          target[k] = both ? lodash.merge(target[k], source[k]) : source[k];
+        });
+      });
+      return target;
+    },
+    isString: function (v) { return typeof v === 'string'; },
+    isNumber: function (v) { return typeof v === 'number'; },
+    isBoolean: function (v) { return typeof v === 'boolean'; },
+    isFunction: function (v) { return typeof v === 'function'; },
+    isArray: Array.isArray,
+    isObject: function (v) { return v !== null && (typeof v === 'object' || typeof v === 'function'); },
+    isPlainObject: function (v) { return v !== null && typeof v === 'object' && !Array.isArray(v); },
+    isNil: function (v) { return v === null || v === undefined; },
+    isNull: function (v) { return v === null; },
+    isUndefined: function (v) { return v === undefined; },
+    trim: function (s) { return String(s === undefined || s === null ? '' : s).trim(); },
+    startsWith: function (s, p) { return String(s).indexOf(p) === 0; },
+    endsWith: function (s, p) { s = String(s); return s.slice(s.length - String(p).length) === String(p); },
+    capitalize: function (s) { s = String(s).toLowerCase(); return s.charAt(0).toUpperCase() + s.slice(1); },
+    toString: function (v) { return v === null || v === undefined ? '' : String(v); },
+    mixin: function (functions) {
+      Object.keys(functions || {}).forEach(function (k) { lodash[k] = functions[k]; });
+      return lodash;
+    },
+  };
+  lodash.forEach = lodash.each;
+  lodash.head = lodash.first;
+  lodash.contains = lodash.includes;
+  global._ = lodash;
+
+  // SugarJS's `String#has`, which Postman's legacy snippets use (`responseBody.has("id")`).
+  if (!String.prototype.has) {
+    Object.defineProperty(String.prototype, 'has', {
+      value: function (find) {
+        return find instanceof RegExp ? find.test(this) : this.indexOf(String(find)) >= 0;
+      },
+    });
+  }
+
+  // The libraries `require` gives: those the sandbox has.
+  var libraries = {
+    uuid: { v4: uuid },
+    lodash: lodash,
+    'crypto-js': CryptoJS,
+    atob: global.atob,
+    btoa: global.btoa,
+    buffer: { Buffer: Buffer },
+  };
+
   return {
     run: function (source) {
       try {
-        new Function(source).call(global);
+        // A script may `await` at its top level, as Postman's may.
+        var body = /\bawait\b/.test(source)
+          ? new (Object.getPrototypeOf(async function () {}).constructor)(source)
+          : new Function(source);
+        var done = body.call(global);
+        if (done instanceof Promise) done.catch(caught);
       } catch (e) {
         caught(e);
       }

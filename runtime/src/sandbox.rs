@@ -1,12 +1,18 @@
 //! Scripts the generator could not translate in full, run as written in an embedded
 //! JavaScript engine (boa, pure Rust), with the part of Postman's sandbox that collection
 //! scripts use (`sandbox.js`): variables of every scope, the request's headers and query, the
-//! response, `btoa`/`atob`, `require('uuid')`; assertions, logging and flow control do nothing.
+//! response, `pm.sendRequest` (sent by the client, see `script_requests`), `btoa`/`atob`,
+//! `Buffer`, `CryptoJS` hashes and HMACs (computed here, in Rust), the common part of lodash,
+//! and `require` of those and of `uuid`; assertions, logging and flow control do nothing.
 //! What a script writes is applied as translated steps are. Only with the runtime's `js`
 //! feature.
 
-use boa_engine::{Context, Source};
+use boa_engine::native_function::NativeFunction;
+use boa_engine::{js_string, Context, JsArgs as _, JsNativeError, JsResult, JsValue, Source};
+use hmac::digest::KeyInit;
+use hmac::{Mac as _, SimpleHmac};
 use serde_json::{json, Map, Value as Json};
+use sha2::Digest as _;
 
 use super::scripts::{Edit, Run, Scope};
 use super::BuildError;
@@ -36,6 +42,13 @@ pub(super) fn run(run: &mut Run<'_>, source: &str) -> Result<(), BuildError> {
     // Answers go to the scripts by their place among those run.
     run.sent.scripts += 1;
     let mut context = Context::default();
+    context
+        .register_global_builtin_callable(
+            js_string!("__digest"),
+            3,
+            NativeFunction::from_fn_ptr(digest),
+        )
+        .map_err(|error| BuildError::new(format!("a script could not run: {error}")))?;
     context
         .runtime_limits_mut()
         .set_loop_iteration_limit(LOOP_LIMIT);
@@ -87,6 +100,74 @@ pub(super) struct Sent {
     /// Requests still to send: the script's place among those run, and the request as
     /// `{method, url, headers, body}`.
     pub(super) pending: Vec<(usize, Json)>,
+}
+
+/// `__digest(algorithm, key, data)`: the hash (`MD5`, `SHA1`, `SHA224`, `SHA256`, `SHA384`,
+/// `SHA512`) of `data`, or its HMAC under `key` when that is not `null`; bytes in and out as
+/// hexadecimal text. The sandbox's `CryptoJS` is built on it.
+fn digest(_: &JsValue, args: &[JsValue], context: &mut Context) -> JsResult<JsValue> {
+    let algorithm = args
+        .get_or_undefined(0)
+        .to_string(context)?
+        .to_std_string_escaped();
+    let key = args.get_or_undefined(1);
+    let key = if key.is_null_or_undefined() {
+        None
+    } else {
+        Some(bytes_of(&key.to_string(context)?.to_std_string_escaped())?)
+    };
+    let data = bytes_of(
+        &args
+            .get_or_undefined(2)
+            .to_string(context)?
+            .to_std_string_escaped(),
+    )?;
+    let out = match (algorithm.as_str(), key) {
+        ("MD5", None) => md5::Md5::digest(&data).to_vec(),
+        ("SHA1", None) => sha1::Sha1::digest(&data).to_vec(),
+        ("SHA224", None) => sha2::Sha224::digest(&data).to_vec(),
+        ("SHA256", None) => sha2::Sha256::digest(&data).to_vec(),
+        ("SHA384", None) => sha2::Sha384::digest(&data).to_vec(),
+        ("SHA512", None) => sha2::Sha512::digest(&data).to_vec(),
+        ("MD5", Some(key)) => hmac::<md5::Md5>(&key, &data),
+        ("SHA1", Some(key)) => hmac::<sha1::Sha1>(&key, &data),
+        ("SHA224", Some(key)) => hmac::<sha2::Sha224>(&key, &data),
+        ("SHA256", Some(key)) => hmac::<sha2::Sha256>(&key, &data),
+        ("SHA384", Some(key)) => hmac::<sha2::Sha384>(&key, &data),
+        ("SHA512", Some(key)) => hmac::<sha2::Sha512>(&key, &data),
+        (other, _) => {
+            let message = format!("the hash {other} is not available in the client");
+            return Err(JsNativeError::typ().with_message(message).into());
+        }
+    };
+    let hex: String = out.iter().map(|byte| format!("{byte:02x}")).collect();
+    Ok(JsValue::from(js_string!(hex)))
+}
+
+/// The HMAC of `data` under `key` with the hash `D`.
+fn hmac<D>(key: &[u8], data: &[u8]) -> Vec<u8>
+where
+    D: sha2::Digest + hmac::digest::core_api::BlockSizeUser,
+{
+    // HMAC takes keys of any length.
+    let Ok(mut mac) = <SimpleHmac<D> as KeyInit>::new_from_slice(key) else {
+        return Vec::new();
+    };
+    mac.update(data);
+    mac.finalize().into_bytes().to_vec()
+}
+
+/// The bytes hexadecimal `text` writes.
+fn bytes_of(text: &str) -> JsResult<Vec<u8>> {
+    let bad = || JsNativeError::typ().with_message("__digest takes hexadecimal text");
+    if !text.len().is_multiple_of(2) {
+        return Err(bad().into());
+    }
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(text.get(i..i + 2).ok_or_else(bad)?, 16).map_err(|_| bad()))
+        .map(|byte| byte.map_err(Into::into))
+        .collect()
 }
 
 /// What the sandbox starts from: the variables of each scope, the request, the response.
@@ -326,7 +407,7 @@ mod tests {
     fn what_the_client_lacks_stops_the_script_not_the_request() {
         let source = r#"
             pm.environment.set("before", "1");
-            const signature = CryptoJS.HmacSHA256("a", "b");
+            const page = cheerio.load("<p>a</p>");
             pm.environment.set("after", "2");
         "#;
         let (captured, result, _) = script(source, None, &[]);
@@ -480,5 +561,62 @@ mod tests {
         assert_eq!(result, Ok(()));
         let values: Vec<&str> = captured.iter().map(|(_, v)| v.as_str()).collect();
         assert_eq!(values, ["YTrDqQ==", "a:é", "6869", "__4"]);
+    }
+
+    #[test]
+    fn crypto_js_lodash_and_the_legacy_globals_are_there() {
+        let source = r#"
+            const fox = "The quick brown fox jumps over the lazy dog";
+            pm.environment.set("hmac256", CryptoJS.HmacSHA256(fox, "key").toString());
+            pm.environment.set("hmac1", CryptoJS.enc.Base64.stringify(CryptoJS.HmacSHA1(fox, "key")));
+            pm.environment.set("sha256", CryptoJS.SHA256("abc").toString(CryptoJS.enc.Hex));
+            pm.environment.set("md5", require("crypto-js").MD5("").toString());
+            pm.environment.set("utf8", CryptoJS.enc.Utf8.stringify(CryptoJS.enc.Base64.parse("w6k=")));
+            const data = {a: {b: [{id: 1}, {id: 2, on: true}]}};
+            pm.environment.set("lodash", [
+                _.get(data, "a.b[1].id"), _.has(data, "a.b"), _.has(data, "a.c"),
+                _.find(data.a.b, {on: true}).id, _.isEmpty({}), require("lodash").map(data.a.b, "id").join("+"),
+            ].join(","));
+            pm.environment.set("has", responseBody.has("ok") + "," + request.method);
+        "#;
+        let (captured, result, _) = script(source, Some(r#"{"ok": 1}"#), &[]);
+        assert_eq!(result, Ok(()));
+        let values: Vec<&str> = captured.iter().map(|(_, v)| v.as_str()).collect();
+        assert_eq!(
+            values,
+            [
+                "f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8",
+                "3nybhbi3iqa8ino29wqQcBydtNk=",
+                "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+                "d41d8cd98f00b204e9800998ecf8427e",
+                "é",
+                "2,true,false,2,true,1+2",
+                "true,GET",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_script_may_await_at_its_top_level() {
+        let source = r#"
+            const res = await pm.sendRequest("https://api.example/id");
+            pm.environment.set("id", res.json().id);
+            throw new Error("after the answer");
+        "#;
+        let (captured, pending) = sending(source, Vec::new());
+        assert!(captured.is_empty());
+        assert_eq!(pending.len(), 1);
+        let answer = json!({"code": 200, "status": "OK", "headers": [], "body": "{\"id\": 3}"});
+        let written = Written::default();
+        let base = variables(&[]);
+        let mut run = Run::new(&written, &base, None);
+        run.sent.sending = true;
+        run.sent.answers = vec![vec![answer]];
+        let result = super::run(&mut run, source);
+        assert_eq!(run.captured, [("id".to_owned(), "3".to_owned())]);
+        assert_eq!(
+            result.unwrap_err().to_string(),
+            "cannot build request: a script stopped the request: after the answer"
+        );
     }
 }
