@@ -19,7 +19,7 @@ pub(super) const FORM: &AsciiSet = &NON_ALPHANUMERIC
 
 /// Characters left as they are in a path parameter: RFC 3986 `pchar`s (unreserved,
 /// sub-delims, `:` and `@`), which stay inside their segment; Postman sends them raw too.
-const PATH_PARAM: &AsciiSet = &FORM
+pub(super) const PATH_PARAM: &AsciiSet = &FORM
     .remove(b'!')
     .remove(b'$')
     .remove(b'&')
@@ -122,7 +122,7 @@ impl RequestBuilder {
     }
 
     /// Keeps the first error, for [`Self::finish`].
-    fn fail(&mut self, error: BuildError) {
+    pub(super) fn fail(&mut self, error: BuildError) {
         self.error.get_or_insert(error);
     }
 
@@ -217,6 +217,8 @@ impl RequestBuilder {
 
     /// Applies the header and query edits of pre-request scripts, after the request's own.
     pub(super) fn apply(&mut self, edits: RequestEdits) {
+        #[cfg(feature = "js")]
+        edits.target.apply(self);
         for edit in edits.edits {
             if edit.replace && edit.query {
                 self.query.retain(|(key, _, _)| *key != edit.name);

@@ -229,6 +229,7 @@ var __script = (function (global) {
   var path = request.path.split('/').filter(function (segment) {
     return segment !== '';
   });
+  var writtenPath = path.slice();
   var query = list([], 'query');
   var url = {
     path: path,
@@ -941,6 +942,19 @@ var __script = (function (global) {
     },
     settle: settle,
     record: function () {
+      // What the script did to the request's method and URL.
+      if (state.listen === 'prerequest') {
+        if (pmRequest.method !== request.method) {
+          ops.push(['method', String(pmRequest.method).toUpperCase()]);
+        }
+        if (pmRequest.url !== url) {
+          ops.push(['url', replaceIn(String(pmRequest.url))]);
+        } else if (Array.isArray(url.path) && url.path.join('/') !== writtenPath.join('/')) {
+          ops.push(['path', writtenPath, url.path.map(function (segment) {
+            return replaceIn(text(segment));
+          })]);
+        }
+      }
       return JSON.stringify({ ops: ops, error: error, requests: requests });
     },
   };

@@ -15,7 +15,7 @@ use serde_json::{json, Map, Value as Json};
 use sha2::Digest as _;
 
 use super::scripts::{Edit, Run, Scope};
-use super::BuildError;
+use super::{BuildError, RequestBuilder};
 
 /// The sandbox, run before each script.
 const PRELUDE: &str = include_str!("sandbox.js");
@@ -80,6 +80,82 @@ pub(super) fn run(run: &mut Run<'_>, source: &str) -> Result<(), BuildError> {
         .unwrap_or_default();
     let record: Json = serde_json::from_str(&record).unwrap_or_default();
     apply(run, &record)
+}
+
+/// What scripts run as written did to the request's target: `pm.request.method = ...`,
+/// `pm.request.url = ...`, `pm.request.url.path[i] = ...`.
+#[derive(Debug, Default)]
+pub(super) struct Target {
+    /// The method they set.
+    method: Option<String>,
+    /// The URL they set, its variables resolved.
+    url: Option<String>,
+    /// The path's segments as the collection wrote them, and as they left them.
+    path: Option<(Vec<String>, Vec<String>)>,
+}
+
+impl Target {
+    /// Gives `builder` the method, URL or path segments the scripts set.
+    pub(super) fn apply(&self, builder: &mut RequestBuilder) {
+        if let Some(method) = &self.method {
+            match http::Method::from_bytes(method.as_bytes()) {
+                Ok(method) => builder.method = method,
+                Err(_) => {
+                    let message = format!("a script set the method to `{method}`");
+                    return builder.fail(BuildError::new(message));
+                }
+            }
+        }
+        if let Some(url) = &self.url {
+            let Ok(mut parsed) = reqwest::Url::parse(url) else {
+                let message = format!("a script set the URL to `{url}`, which is not a URL");
+                return builder.fail(BuildError::new(message));
+            };
+            builder.query = parsed
+                .query_pairs()
+                .map(|(key, value)| (key.into_owned(), Some(value.into_owned()), false))
+                .collect();
+            parsed.set_query(None);
+            parsed.set_fragment(None);
+            builder.url = parsed.as_str().to_owned();
+        } else if let Some((written, edited)) = &self.path {
+            self.edit_path(builder, written, edited);
+        }
+    }
+
+    /// Replaces the segments of `builder`'s path that the scripts changed: the path's last
+    /// `written.len()` segments are the collection's, those before them the server's.
+    fn edit_path(&self, builder: &mut RequestBuilder, written: &[String], edited: &[String]) {
+        let Ok(mut url) = reqwest::Url::parse(&builder.url) else {
+            return;
+        };
+        let built: Vec<String> = url
+            .path_segments()
+            .map(|segments| segments.map(str::to_owned).collect())
+            .unwrap_or_default();
+        let Some(server) = built.len().checked_sub(written.len()) else {
+            return;
+        };
+        let mut segments: Vec<String> = built[..server].to_vec();
+        if edited.len() == written.len() {
+            for (i, (was, now)) in written.iter().zip(edited).enumerate() {
+                segments.push(if was == now {
+                    built[server + i].clone()
+                } else {
+                    encode_segment(now)
+                });
+            }
+        } else {
+            segments.extend(edited.iter().map(|segment| encode_segment(segment)));
+        }
+        url.set_path(&segments.join("/"));
+        builder.url = url.as_str().to_owned();
+    }
+}
+
+/// `segment` percent-encoded as a path segment.
+fn encode_segment(segment: &str) -> String {
+    percent_encoding::utf8_percent_encode(segment, super::builder::PATH_PARAM).to_string()
 }
 
 /// The requests scripts send (`pm.sendRequest`) in one run of an operation's steps. The
@@ -236,6 +312,19 @@ fn apply(run: &mut Run<'_>, record: &Json) -> Result<(), BuildError> {
                     value: field(3).filter(|_| kind != "remove").map(str::to_owned),
                     replace: kind != "add",
                 });
+            }
+            (Some("method"), Some(method), _) => run.edits.target.method = Some(method.to_owned()),
+            (Some("url"), Some(url), _) => run.edits.target.url = Some(url.to_owned()),
+            (Some("path"), _, _) => {
+                let segments = |i: usize| -> Vec<String> {
+                    op.get(i)
+                        .and_then(Json::as_array)
+                        .into_iter()
+                        .flatten()
+                        .map(|segment| segment.as_str().unwrap_or_default().to_owned())
+                        .collect()
+                };
+                run.edits.target.path = Some((segments(1), segments(2)));
             }
             (Some("skip"), _, _) if run.response.is_none() => {
                 return Err(BuildError::new(
@@ -617,6 +706,57 @@ mod tests {
         assert_eq!(
             result.unwrap_err().to_string(),
             "cannot build request: a script stopped the request: after the answer"
+        );
+    }
+
+    /// The request `source` (a pre-request script) leaves: method and URL.
+    fn retargeted(source: &str) -> Result<(String, String), BuildError> {
+        let written = Written::default();
+        let base = variables(&[("base", "https://other.example")]);
+        let mut run = Run::new(&written, &base, None);
+        run.operation = Some(OP);
+        super::run(&mut run, source)?;
+        let client = crate::Client::with_servers("main", &[("main", "https://api.example/v2")]);
+        let mut builder = RequestBuilder::new(&client, "GET", "main")?;
+        builder.segment(&[crate::Piece::Lit("users")]);
+        builder.segment(&[crate::Piece::Param("7")]);
+        builder.query("fields", "a");
+        builder.apply(run.edits);
+        let prepared = builder.finish()?;
+        Ok((prepared.method.to_string(), prepared.url))
+    }
+
+    #[test]
+    fn scripts_set_the_method_the_url_and_path_segments() {
+        let segment = r#"
+            const at = pm.request.url.path.indexOf(":id");
+            pm.request.url.path[at] = "me too";
+            pm.request.method = "post";
+        "#;
+        assert_eq!(
+            retargeted(segment).unwrap(),
+            (
+                "POST".to_owned(),
+                "https://api.example/v2/users/me%20too?fields=a".to_owned()
+            )
+        );
+        let url = "pm.request.url = '{{base}}/people?name=' + encodeURIComponent('a b');";
+        assert_eq!(
+            retargeted(url).unwrap(),
+            (
+                "GET".to_owned(),
+                "https://other.example/people?name=a%20b".to_owned()
+            )
+        );
+        let untouched = "pm.request.method = 'GET'; pm.request.url.path.includes(':id');";
+        assert_eq!(
+            retargeted(untouched).unwrap().1,
+            "https://api.example/v2/users/7?fields=a"
+        );
+        let error = retargeted("pm.request.url = 'not a url';").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "cannot build request: a script set the URL to `not a url`, which is not a URL"
         );
     }
 }

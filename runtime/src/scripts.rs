@@ -259,6 +259,9 @@ impl Written {
 pub(super) struct RequestEdits {
     /// Header and query edits, in order.
     pub(super) edits: Vec<Edit>,
+    #[cfg(feature = "js")]
+    /// A new method or URL, or new path segments, that scripts run as written gave the request.
+    pub(super) target: super::sandbox::Target,
 }
 
 /// One edit of the request: a header or query parameter, its new value (`None` to remove
