@@ -41,20 +41,7 @@ pub(super) fn run(run: &mut Run<'_>, source: &str) -> Result<(), BuildError> {
     );
     // Answers go to the scripts by their place among those run.
     run.sent.scripts += 1;
-    let mut context = Context::default();
-    context
-        .register_global_builtin_callable(
-            js_string!("__digest"),
-            3,
-            NativeFunction::from_fn_ptr(digest),
-        )
-        .map_err(|error| BuildError::new(format!("a script could not run: {error}")))?;
-    context
-        .runtime_limits_mut()
-        .set_loop_iteration_limit(LOOP_LIMIT);
-    context
-        .runtime_limits_mut()
-        .set_recursion_limit(RECURSION_LIMIT);
+    let context = &mut run.engine.get_or_insert_with(Engine::new).0;
     // The prelude catches what the script throws; what is left is the engine's own limits.
     let limit =
         |error: boa_engine::JsError| BuildError::new(format!("a script could not run: {error}"));
@@ -80,6 +67,36 @@ pub(super) fn run(run: &mut Run<'_>, source: &str) -> Result<(), BuildError> {
         .unwrap_or_default();
     let record: Json = serde_json::from_str(&record).unwrap_or_default();
     apply(run, &record)
+}
+
+/// The engine the scripts of one run share (the collection's, the folders' and the request's,
+/// one after the other), as Postman runs them in one context: what one leaves in the global
+/// scope (`utils = {...}`, `Object.prototype.isSandbox = ...`), the next can use.
+pub(super) struct Engine(Context);
+
+impl Engine {
+    fn new() -> Self {
+        let mut context = Context::default();
+        // A global of this name is free in a fresh context.
+        let _ = context.register_global_builtin_callable(
+            js_string!("__digest"),
+            3,
+            NativeFunction::from_fn_ptr(digest),
+        );
+        context
+            .runtime_limits_mut()
+            .set_loop_iteration_limit(LOOP_LIMIT);
+        context
+            .runtime_limits_mut()
+            .set_recursion_limit(RECURSION_LIMIT);
+        Self(context)
+    }
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Engine")
+    }
 }
 
 /// What scripts run as written did to the request's target: `pm.request.method = ...`,
@@ -758,5 +775,32 @@ mod tests {
             error.to_string(),
             "cannot build request: a script set the URL to `not a url`, which is not a URL"
         );
+    }
+
+    #[test]
+    fn the_scripts_of_a_run_share_their_globals_as_in_postman() {
+        use super::super::scripts::Step;
+        let steps = [
+            Step::Script {
+                source: "utils = {greet: (n) => 'hi ' + n}; const local = 1;",
+                fallback: &[],
+            },
+            Step::Script {
+                source: "pm.environment.set('g', utils.greet('ada') + ' ' + typeof local);",
+                fallback: &[],
+            },
+        ];
+        let written = Written::default();
+        let base = variables(&[]);
+        let mut run = Run::new(&written, &base, None);
+        run.steps(&steps).expect("runs");
+        assert_eq!(
+            run.captured,
+            [("g".to_owned(), "hi ada undefined".to_owned())]
+        );
+        // Another run starts from a fresh engine.
+        let mut again = Run::new(&written, &base, None);
+        again.steps(&steps[1..]).expect("runs");
+        assert!(again.captured.is_empty(), "utils is not defined there");
     }
 }

@@ -288,6 +288,9 @@ pub(super) struct Run<'a> {
     #[cfg(feature = "js")]
     /// The requests scripts send (`pm.sendRequest`) and the answers they got.
     pub(super) sent: super::sandbox::Sent,
+    #[cfg(feature = "js")]
+    /// The JavaScript engine the run's scripts share, once one runs.
+    pub(super) engine: Option<super::sandbox::Engine>,
 }
 
 impl<'a> Run<'a> {
@@ -306,6 +309,8 @@ impl<'a> Run<'a> {
             body: None,
             #[cfg(feature = "js")]
             sent: super::sandbox::Sent::default(),
+            #[cfg(feature = "js")]
+            engine: None,
         }
     }
 
