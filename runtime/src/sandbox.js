@@ -907,6 +907,168 @@ var __script = (function (global) {
   lodash.contains = lodash.includes;
   global._ = lodash;
 
+  // moment, as far as scripts compute dates with it: parsing, `add`/`subtract`, `startOf`,
+  // comparisons, `diff`, and `format` with the usual tokens; local time unless `utc()`.
+  var units = {
+    y: 'FullYear', year: 'FullYear', years: 'FullYear',
+    M: 'Month', month: 'Month', months: 'Month',
+    w: 'Week', week: 'Week', weeks: 'Week',
+    d: 'Date', day: 'Date', days: 'Date',
+    h: 'Hours', hour: 'Hours', hours: 'Hours',
+    m: 'Minutes', minute: 'Minutes', minutes: 'Minutes',
+    s: 'Seconds', second: 'Seconds', seconds: 'Seconds',
+    ms: 'Milliseconds', millisecond: 'Milliseconds', milliseconds: 'Milliseconds',
+  };
+  function Moment(date, utc) {
+    this.date = date;
+    this.isUtc = !!utc;
+  }
+  function pad(n, width) {
+    var out = String(Math.abs(n));
+    while (out.length < width) out = '0' + out;
+    return (n < 0 ? '-' : '') + out;
+  }
+  Moment.prototype.get = function (field) {
+    return this.date[(this.isUtc ? 'getUTC' : 'get') + field]();
+  };
+  Moment.prototype.shift = function (amount, unit) {
+    var field = units[unit] || units[String(unit).toLowerCase()] || 'Milliseconds';
+    var date = new Date(this.date.getTime());
+    var prefix = this.isUtc ? 'UTC' : '';
+    if (field === 'Week') {
+      field = 'Date';
+      amount *= 7;
+    }
+    if (field === 'Month' || field === 'FullYear') {
+      // The day stays, or becomes the month's last (Jan 31 + 1 month is Feb 29 or 28).
+      var day = date['get' + prefix + 'Date']();
+      date['set' + prefix + 'Date'](1);
+      date['set' + prefix + field](date['get' + prefix + field]() + Number(amount));
+      var last = new Date(date.getTime());
+      last['set' + prefix + 'Month'](last['get' + prefix + 'Month']() + 1, 0);
+      date['set' + prefix + 'Date'](Math.min(day, last['get' + prefix + 'Date']()));
+    } else {
+      date['set' + prefix + field](date['get' + prefix + field]() + Number(amount));
+    }
+    return new Moment(date, this.isUtc);
+  };
+  Moment.prototype.add = function (amount, unit) {
+    return typeof amount === 'object' && amount !== null
+      ? Object.keys(amount).reduce(function (m, k) { return m.shift(amount[k], k); }, this)
+      : this.shift(amount, unit);
+  };
+  Moment.prototype.subtract = function (amount, unit) {
+    return typeof amount === 'object' && amount !== null
+      ? Object.keys(amount).reduce(function (m, k) { return m.shift(-amount[k], k); }, this)
+      : this.shift(-amount, unit);
+  };
+  Moment.prototype.startOf = function (unit) {
+    var order = ['FullYear', 'Month', 'Date', 'Hours', 'Minutes', 'Seconds', 'Milliseconds'];
+    var keep = order.indexOf(units[unit] || units[String(unit).toLowerCase()]);
+    var date = new Date(this.date.getTime());
+    var prefix = this.isUtc ? 'UTC' : '';
+    order.slice(keep + 1).forEach(function (field) {
+      date['set' + prefix + field](field === 'Date' ? 1 : 0);
+    });
+    return new Moment(date, this.isUtc);
+  };
+  Moment.prototype.utc = function () {
+    return new Moment(this.date, true);
+  };
+  Moment.prototype.local = function () {
+    return new Moment(this.date, false);
+  };
+  Moment.prototype.valueOf = function () {
+    return this.date.getTime();
+  };
+  Moment.prototype.unix = function () {
+    return Math.floor(this.date.getTime() / 1000);
+  };
+  Moment.prototype.toDate = function () {
+    return new Date(this.date.getTime());
+  };
+  Moment.prototype.toISOString = function () {
+    return this.date.toISOString();
+  };
+  Moment.prototype.toJSON = Moment.prototype.toISOString;
+  Moment.prototype.isValid = function () {
+    return !isNaN(this.date.getTime());
+  };
+  Moment.prototype.isBefore = function (other) {
+    return this.valueOf() < moment(other).valueOf();
+  };
+  Moment.prototype.isAfter = function (other) {
+    return this.valueOf() > moment(other).valueOf();
+  };
+  Moment.prototype.isSame = function (other) {
+    return this.valueOf() === moment(other).valueOf();
+  };
+  Moment.prototype.diff = function (other, unit) {
+    var ms = this.valueOf() - moment(other).valueOf();
+    var per = { Week: 6048e5, Date: 864e5, Hours: 36e5, Minutes: 6e4, Seconds: 1e3 }[units[unit]];
+    if (units[unit] === 'FullYear' || units[unit] === 'Month') {
+      var months = (this.get('FullYear') - moment(other).get('FullYear')) * 12 +
+        this.get('Month') - moment(other).get('Month');
+      return units[unit] === 'Month' ? months : Math.trunc(months / 12);
+    }
+    return Math.trunc(ms / (per || 1));
+  };
+  Moment.prototype.format = function (pattern) {
+    var self = this;
+    var offset = this.isUtc ? 0 : -this.date.getTimezoneOffset();
+    var zone = function (colon) {
+      return (offset < 0 ? '-' : '+') + pad(Math.floor(Math.abs(offset) / 60), 2) + (colon ? ':' : '') +
+        pad(Math.abs(offset) % 60, 2);
+    };
+    var hours = this.get('Hours');
+    var tokens = {
+      YYYY: function () { return pad(self.get('FullYear'), 4); },
+      YY: function () { return pad(self.get('FullYear') % 100, 2); },
+      MM: function () { return pad(self.get('Month') + 1, 2); },
+      M: function () { return String(self.get('Month') + 1); },
+      DD: function () { return pad(self.get('Date'), 2); },
+      D: function () { return String(self.get('Date')); },
+      HH: function () { return pad(hours, 2); },
+      H: function () { return String(hours); },
+      hh: function () { return pad(hours % 12 || 12, 2); },
+      h: function () { return String(hours % 12 || 12); },
+      mm: function () { return pad(self.get('Minutes'), 2); },
+      m: function () { return String(self.get('Minutes')); },
+      ss: function () { return pad(self.get('Seconds'), 2); },
+      s: function () { return String(self.get('Seconds')); },
+      SSS: function () { return pad(self.get('Milliseconds'), 3); },
+      A: function () { return hours < 12 ? 'AM' : 'PM'; },
+      a: function () { return hours < 12 ? 'am' : 'pm'; },
+      ZZ: function () { return zone(false); },
+      Z: function () { return self.isUtc && pattern === undefined ? 'Z' : zone(true); },
+      X: function () { return String(self.unix()); },
+      x: function () { return String(self.valueOf()); },
+    };
+    var text = pattern === undefined ? 'YYYY-MM-DDTHH:mm:ssZ' : String(pattern);
+    return text.replace(/\[([^\]]*)\]|YYYY|YY|SSS|MM|M|DD|D|HH|H|hh|h|mm|m|ss|s|A|a|ZZ|Z|X|x/g,
+      function (token, escaped) {
+        return escaped !== undefined ? escaped : tokens[token]();
+      });
+  };
+  Moment.prototype.toString = function () {
+    return this.date.toString();
+  };
+  function moment(input) {
+    if (input instanceof Moment) return new Moment(new Date(input.valueOf()), input.isUtc);
+    if (input === undefined) return new Moment(new Date(), false);
+    return new Moment(input instanceof Date ? new Date(input.getTime()) : new Date(input), false);
+  }
+  moment.utc = function (input) {
+    return moment(input).utc();
+  };
+  moment.unix = function (seconds) {
+    return moment(Number(seconds) * 1000);
+  };
+  moment.isMoment = function (value) {
+    return value instanceof Moment;
+  };
+  global.moment = moment;
+
   // SugarJS's `String#has`, which Postman's legacy snippets use (`responseBody.has("id")`).
   if (!String.prototype.has) {
     Object.defineProperty(String.prototype, 'has', {
@@ -921,6 +1083,7 @@ var __script = (function (global) {
     uuid: { v4: uuid },
     lodash: lodash,
     'crypto-js': CryptoJS,
+    moment: moment,
     atob: global.atob,
     btoa: global.btoa,
     buffer: { Buffer: Buffer },

@@ -2,8 +2,8 @@
 //! JavaScript engine (boa, pure Rust), with the part of Postman's sandbox that collection
 //! scripts use (`sandbox.js`): variables of every scope, the request's headers and query, the
 //! response, `pm.sendRequest` (sent by the client, see `script_requests`), `btoa`/`atob`,
-//! `Buffer`, `CryptoJS` hashes and HMACs (computed here, in Rust), the common part of lodash,
-//! and `require` of those and of `uuid`; assertions, logging and flow control do nothing.
+//! `Buffer`, `CryptoJS` hashes and HMACs (computed here, in Rust), the common part of lodash
+//! and of moment, and `require` of those and of `uuid`; assertions, logging and flow control do nothing.
 //! What a script writes is applied as translated steps are. Only with the runtime's `js`
 //! feature.
 
@@ -802,5 +802,28 @@ mod tests {
         let mut again = Run::new(&written, &base, None);
         again.steps(&steps[1..]).expect("runs");
         assert!(again.captured.is_empty(), "utils is not defined there");
+    }
+
+    #[test]
+    fn moment_computes_dates_as_scripts_use_it() {
+        let source = r#"
+            const m = moment.utc("2024-01-31T10:05:09.007Z");
+            pm.environment.set("dates", [
+                m.format("YYYY-MM-DD HH:mm:ss.SSS"),
+                m.add(1, "months").format("YYYY-MM-DD"),
+                m.add(60, "days").format(),
+                m.subtract(2, "h").format("h:mm A [at] X"),
+                m.startOf("day").toISOString(),
+                moment.utc("2024-03-01").diff(moment.utc("2024-01-31"), "days"),
+                require("moment")().isAfter(m),
+            ].join(" | "));
+        "#;
+        let (captured, result, _) = script(source, None, &[]);
+        assert_eq!(result, Ok(()));
+        assert_eq!(
+            captured[0].1,
+            "2024-01-31 10:05:09.007 | 2024-02-29 | 2024-03-31T10:05:09Z | 8:05 AM at \
+             1706688309 | 2024-01-31T00:00:00.000Z | 30 | true"
+        );
     }
 }
