@@ -3,9 +3,9 @@
 //! scripts use (`sandbox.js`): variables of every scope, the request's headers and query, the
 //! response, `pm.sendRequest` (sent by the client, see `script_requests`), `btoa`/`atob`,
 //! `Buffer`, `CryptoJS` hashes and HMACs (computed here, in Rust), the common part of lodash
-//! and of moment, and `require` of those and of `uuid`; assertions, logging and flow control do nothing.
-//! What a script writes is applied as translated steps are. Only with the runtime's `js`
-//! feature.
+//! and of moment, and `require` of those and of `uuid`; assertions, logging and flow control
+//! do nothing. What a script writes is applied as translated steps are. Only with the
+//! runtime's `js` feature.
 
 use boa_engine::native_function::NativeFunction;
 use boa_engine::{js_string, Context, JsArgs as _, JsNativeError, JsResult, JsValue, Source};
