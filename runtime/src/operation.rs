@@ -114,6 +114,9 @@ pub trait Operation: Sync {
     }
 
     /// Sends the request (retrying as the client's policy allows) and decodes the response.
+    /// With the runtime's `js` feature, requests the collection's scripts send
+    /// (`pm.sendRequest`) go out too, before the request for its pre-request scripts and after
+    /// the response for its test scripts; [`Operation::prepare`] sends nothing.
     fn send<'a>(
         &'a self,
         client: &'a Self::Client,
