@@ -29,7 +29,7 @@ pub struct Client {
     max_pages: usize,
     pub(super) tokens: tokens::Tokens,
     /// Variables the collection's scripts wrote, shared by clones.
-    written: std::sync::Arc<Written>,
+    pub(super) written: std::sync::Arc<Written>,
     /// Whether the collection's scripts run.
     scripts: bool,
 }
@@ -94,10 +94,7 @@ impl Client {
     ) -> Result<RequestEdits, BuildError> {
         #[cfg(feature = "js")]
         if self.scripts && super::script_requests::may_send(steps) {
-            let variables = self.script_variables();
-            let finished = self
-                .run_sending(operation, steps, &variables, None, &self.written)
-                .await;
+            let finished = self.run_sending(operation, steps, None).await;
             return finished.result.map(|()| finished.edits);
         }
         self.run_pre_request(operation, steps)
@@ -138,11 +135,10 @@ impl Client {
     ) -> Vec<(String, String)> {
         #[cfg(feature = "js")]
         if self.scripts && super::script_requests::may_send(steps) {
-            let variables = self.script_variables();
-            let finished = self
-                .run_sending(operation, steps, &variables, Some(response), &self.written)
-                .await;
-            return finished.captured;
+            return self
+                .run_sending(operation, steps, Some(response))
+                .await
+                .captured;
         }
         self.run_test(operation, steps, response)
     }
@@ -150,7 +146,7 @@ impl Client {
     /// The variables scripts see: the client's, where a server's base URL set with
     /// [`Client::with_server`] is also the value of the variable naming it, as
     /// `pm.variables.get("base_url")` reads it.
-    fn script_variables(&self) -> std::sync::Arc<Variables> {
+    pub(super) fn script_variables(&self) -> std::sync::Arc<Variables> {
         let mut named = self
             .server_overrides
             .iter()

@@ -88,8 +88,10 @@ pub trait Operation: Sync {
 
     /// Runs the collection's test scripts of this request on a response it got, however it
     /// was sent: the variables they capture (name, value), which are set on the client when
-    /// its scripts are on (see [`Client::with_scripts`]). [`Operation::send`] does it for you
-    /// and keeps them in [`Response::captured`].
+    /// its scripts are on (see [`Client::with_scripts`]). Requests the scripts send
+    /// (`pm.sendRequest`) do not go out here. [`Operation::send`] runs them for you, sending
+    /// those too with the runtime's `js` feature, and keeps what they capture in
+    /// [`Response::captured`].
     fn run_test_scripts(client: &Self::Client, response: &RawResponse) -> Vec<(String, String)> {
         client.as_ref().run_test(Self::ID, Self::TEST, response)
     }

@@ -226,10 +226,11 @@ var __script = (function (global) {
   }
 
   var request = state.request;
-  var path = request.path.split('/').filter(function (segment) {
+  // The path as the collection writes it, and as the run's earlier scripts left it.
+  var writtenPath = request.path.split('/').filter(function (segment) {
     return segment !== '';
   });
-  var writtenPath = path.slice();
+  var path = request.segments ? request.segments.slice() : writtenPath.slice();
   var query = list([], 'query');
   var url = {
     path: path,
@@ -963,8 +964,13 @@ var __script = (function (global) {
       : this.shift(-amount, unit);
   };
   Moment.prototype.startOf = function (unit) {
+    if (unit === 'week' || unit === 'isoWeek') {
+      var back = (this.get('Day') + (unit === 'isoWeek' ? 6 : 0)) % 7;
+      return this.shift(-back, 'days').startOf('day');
+    }
     var order = ['FullYear', 'Month', 'Date', 'Hours', 'Minutes', 'Seconds', 'Milliseconds'];
     var keep = order.indexOf(units[unit] || units[String(unit).toLowerCase()]);
+    if (keep < 0) return new Moment(new Date(this.date.getTime()), this.isUtc);
     var date = new Date(this.date.getTime());
     var prefix = this.isUtc ? 'UTC' : '';
     order.slice(keep + 1).forEach(function (field) {
@@ -1007,8 +1013,13 @@ var __script = (function (global) {
     var ms = this.valueOf() - moment(other).valueOf();
     var per = { Week: 6048e5, Date: 864e5, Hours: 36e5, Minutes: 6e4, Seconds: 1e3 }[units[unit]];
     if (units[unit] === 'FullYear' || units[unit] === 'Month') {
-      var months = (this.get('FullYear') - moment(other).get('FullYear')) * 12 +
-        this.get('Month') - moment(other).get('Month');
+      var from = moment(other);
+      var months = (this.get('FullYear') - from.get('FullYear')) * 12 +
+        this.get('Month') - from.get('Month');
+      // Whole months only: Feb 1 is not a month after Jan 31.
+      var anchor = from.add(months, 'months').valueOf();
+      if (months > 0 && anchor > this.valueOf()) months--;
+      if (months < 0 && anchor < this.valueOf()) months++;
       return units[unit] === 'Month' ? months : Math.trunc(months / 12);
     }
     return Math.trunc(ms / (per || 1));
@@ -1021,7 +1032,20 @@ var __script = (function (global) {
         pad(Math.abs(offset) % 60, 2);
     };
     var hours = this.get('Hours');
+    var monthNames = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August',
+      'September', 'October', 'November', 'December'];
+    var dayNames = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
     var tokens = {
+      MMMM: function () { return monthNames[self.get('Month')]; },
+      MMM: function () { return monthNames[self.get('Month')].slice(0, 3); },
+      dddd: function () { return dayNames[self.get('Day')]; },
+      ddd: function () { return dayNames[self.get('Day')].slice(0, 3); },
+      Do: function () {
+        var d = self.get('Date');
+        var suffix = d % 10 === 1 && d !== 11 ? 'st' : d % 10 === 2 && d !== 12 ? 'nd' :
+          d % 10 === 3 && d !== 13 ? 'rd' : 'th';
+        return d + suffix;
+      },
       YYYY: function () { return pad(self.get('FullYear'), 4); },
       YY: function () { return pad(self.get('FullYear') % 100, 2); },
       MM: function () { return pad(self.get('Month') + 1, 2); },
@@ -1045,7 +1069,8 @@ var __script = (function (global) {
       x: function () { return String(self.valueOf()); },
     };
     var text = pattern === undefined ? 'YYYY-MM-DDTHH:mm:ssZ' : String(pattern);
-    return text.replace(/\[([^\]]*)\]|YYYY|YY|SSS|MM|M|DD|D|HH|H|hh|h|mm|m|ss|s|A|a|ZZ|Z|X|x/g,
+    return text.replace(
+      /\[([^\]]*)\]|YYYY|YY|SSS|MMMM|MMM|MM|M|Do|DD|D|dddd|ddd|HH|H|hh|h|mm|m|ss|s|A|a|ZZ|Z|X|x/g,
       function (token, escaped) {
         return escaped !== undefined ? escaped : tokens[token]();
       });
@@ -1053,13 +1078,25 @@ var __script = (function (global) {
   Moment.prototype.toString = function () {
     return this.date.toString();
   };
+  // A date alone (`2024-01-31`) is midnight local time, or UTC for `moment.utc`, as moment
+  // reads it (JavaScript's `Date` reads it as UTC).
+  function parse(input, utc) {
+    if (input === undefined) return new Date();
+    if (input instanceof Date) return new Date(input.getTime());
+    if (input instanceof Moment) return new Date(input.valueOf());
+    var day = typeof input === 'string' && /^(\d{4})-(\d{2})-(\d{2})$/.exec(input);
+    if (day) {
+      return utc
+        ? new Date(Date.UTC(+day[1], day[2] - 1, +day[3]))
+        : new Date(+day[1], day[2] - 1, +day[3]);
+    }
+    return new Date(input);
+  }
   function moment(input) {
-    if (input instanceof Moment) return new Moment(new Date(input.valueOf()), input.isUtc);
-    if (input === undefined) return new Moment(new Date(), false);
-    return new Moment(input instanceof Date ? new Date(input.getTime()) : new Date(input), false);
+    return new Moment(parse(input, false), input instanceof Moment && input.isUtc);
   }
   moment.utc = function (input) {
-    return moment(input).utc();
+    return new Moment(parse(input, true), true);
   };
   moment.unix = function (seconds) {
     return moment(Number(seconds) * 1000);

@@ -29,8 +29,8 @@ const RECURSION_LIMIT: usize = 400;
 /// Rounds of promise jobs and callbacks a script may take once its body has run.
 const SETTLE_LIMIT: usize = 1_000;
 
-/// Runs `source` in a fresh engine over `run`'s variables and response, and applies what it
-/// did. A `throw` of the script's own in a pre-request script stops the request, as a
+/// Runs `source` in `run`'s engine over its variables, response and answers, and applies
+/// what it did. A `throw` of the script's own in a pre-request script stops the request, as a
 /// translated guard does; any other error (an API the client does not have, a bug in the
 /// script) stops the script there, as in Postman, and the request goes on.
 pub(super) fn run(run: &mut Run<'_>, source: &str) -> Result<(), BuildError> {
@@ -123,26 +123,31 @@ impl Target {
                 }
             }
         }
-        if let Some(url) = &self.url {
-            let Ok(mut parsed) = reqwest::Url::parse(url) else {
-                let message = format!("a script set the URL to `{url}`, which is not a URL");
-                return builder.fail(BuildError::new(message));
-            };
-            builder.query = parsed
-                .query_pairs()
-                .map(|(key, value)| (key.into_owned(), Some(value.into_owned()), false))
-                .collect();
+        // A URL that is not absolute (the sandbox knows the request's path, not its server)
+        // leaves the request's URL as it is.
+        if let Some(mut parsed) = self
+            .url
+            .as_deref()
+            .and_then(|u| reqwest::Url::parse(u).ok())
+        {
+            builder.query.clear();
+            let pairs: Vec<(String, String)> = parsed.query_pairs().into_owned().collect();
+            for (key, value) in pairs {
+                builder.query(&key, value);
+            }
             parsed.set_query(None);
             parsed.set_fragment(None);
             builder.url = parsed.as_str().to_owned();
         } else if let Some((written, edited)) = &self.path {
-            self.edit_path(builder, written, edited);
+            Self::edit_path(builder, written, edited);
         }
     }
 
     /// Replaces the segments of `builder`'s path that the scripts changed: the path's last
-    /// `written.len()` segments are the collection's, those before them the server's.
-    fn edit_path(&self, builder: &mut RequestBuilder, written: &[String], edited: &[String]) {
+    /// `written.len()` segments are the collection's, those before them the server's. A
+    /// segment the scripts left keeps its value, a segment they added or changed is theirs, and
+    /// one they took off goes.
+    fn edit_path(builder: &mut RequestBuilder, written: &[String], edited: &[String]) {
         let Ok(mut url) = reqwest::Url::parse(&builder.url) else {
             return;
         };
@@ -154,16 +159,17 @@ impl Target {
             return;
         };
         let mut segments: Vec<String> = built[..server].to_vec();
-        if edited.len() == written.len() {
-            for (i, (was, now)) in written.iter().zip(edited).enumerate() {
-                segments.push(if was == now {
-                    built[server + i].clone()
-                } else {
-                    encode_segment(now)
-                });
+        for (i, now) in edited.iter().enumerate() {
+            if written.get(i) == Some(now) {
+                segments.push(built[server + i].clone());
+            } else if matches!(now.as_str(), "." | "..") {
+                let message = format!(
+                    "a script set the path segment `{now}`, which would leave its place in the path"
+                );
+                return builder.fail(BuildError::new(message));
+            } else {
+                segments.push(encode_segment(now));
             }
-        } else {
-            segments.extend(edited.iter().map(|segment| encode_segment(segment)));
         }
         url.set_path(&segments.join("/"));
         builder.url = url.as_str().to_owned();
@@ -296,14 +302,22 @@ fn state(run: &Run<'_>) -> Json {
             "environment": layer(&variables.environment),
             "local": layer(&variables.local),
         },
-        "request": {"method": method, "name": name, "path": path},
+        // The method and path as the run's earlier scripts left them.
+        "request": {
+            "method": run.edits.target.method.as_deref().unwrap_or(method),
+            "name": name,
+            "path": path,
+            "segments": run.edits.target.path.as_ref().map(|(_, edited)| edited),
+        },
         "response": response,
         "listen": if run.response.is_some() { "test" } else { "prerequest" },
         "answers": run.sent.answers.get(run.sent.scripts).cloned().unwrap_or_default(),
     })
 }
 
-/// Applies the sandbox's record (`{ops, error}`) to `run`.
+/// Applies the sandbox's record (`{ops, error, requests}`: variable writes, request edits and
+/// the method, URL or path the script set, in `ops`; the error that stopped it; the requests
+/// it sent that have no answer yet) to `run`.
 fn apply(run: &mut Run<'_>, record: &Json) -> Result<(), BuildError> {
     let ops = record["ops"]
         .as_array()
@@ -744,6 +758,33 @@ mod tests {
     }
 
     #[test]
+    fn the_scripts_of_a_run_edit_one_path() {
+        use super::super::scripts::Step;
+        let steps = [
+            Step::Script {
+                source: "pm.request.url.path[1] = 'me';",
+                fallback: &[],
+            },
+            Step::Script {
+                source: "pm.request.url.path.push(pm.request.url.path[1] + 'x');",
+                fallback: &[],
+            },
+        ];
+        let written = Written::default();
+        let base = variables(&[]);
+        let mut run = Run::new(&written, &base, None);
+        run.operation = Some(OP);
+        run.steps(&steps).expect("runs");
+        let client = crate::Client::with_servers("main", &[("main", "https://api.example/v2")]);
+        let mut builder = RequestBuilder::new(&client, "GET", "main").expect("builds");
+        builder.segment(&[crate::Piece::Lit("users")]);
+        builder.segment(&[crate::Piece::Param("7")]);
+        builder.apply(run.edits);
+        let prepared = builder.finish().expect("builds");
+        assert_eq!(prepared.url, "https://api.example/v2/users/me/mex");
+    }
+
+    #[test]
     fn scripts_set_the_method_the_url_and_path_segments() {
         let segment = r#"
             const at = pm.request.url.path.indexOf(":id");
@@ -770,11 +811,38 @@ mod tests {
             retargeted(untouched).unwrap().1,
             "https://api.example/v2/users/7?fields=a"
         );
-        let error = retargeted("pm.request.url = 'not a url';").unwrap_err();
+        let relative = "pm.request.url = pm.request.url.toString() + '?b=1';";
         assert_eq!(
-            error.to_string(),
-            "cannot build request: a script set the URL to `not a url`, which is not a URL"
+            retargeted(relative).unwrap().1,
+            "https://api.example/v2/users/7?fields=a",
+            "a URL without its server leaves the request as it is"
         );
+        let longer = "pm.request.url.path.push('all');";
+        assert_eq!(
+            retargeted(longer).unwrap().1,
+            "https://api.example/v2/users/7/all?fields=a"
+        );
+        let error = retargeted("pm.request.url.path[1] = '..';").unwrap_err();
+        assert!(
+            error.to_string().contains("would leave its place"),
+            "{error}"
+        );
+        // A credential in the query of a URL a script set is redacted where it is shown.
+        let written = Written::default();
+        let base = variables(&[]);
+        let mut run = Run::new(&written, &base, None);
+        run.operation = Some(OP);
+        super::run(
+            &mut run,
+            "pm.request.url = 'https://api.example/x?api_key=k1';",
+        )
+        .unwrap();
+        let client = crate::Client::with_servers("main", &[("main", "https://api.example")]);
+        let mut builder = RequestBuilder::new(&client, "GET", "main").unwrap();
+        builder.apply(run.edits);
+        let prepared = builder.finish().unwrap();
+        assert_eq!(prepared.url, "https://api.example/x?api_key=k1");
+        assert!(!prepared.to_curl().contains("k1"), "{}", prepared.to_curl());
     }
 
     #[test]

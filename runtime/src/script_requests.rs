@@ -4,16 +4,15 @@
 //! variables, with the answers, until no script asks for more. Only the last run's writes are
 //! kept. So each callback runs with its response once its script has run, as in Postman.
 
-use std::sync::Arc;
-
 use serde_json::{json, Value as Json};
 
 use super::scripts::{RequestEdits, Run, Step, Written};
-use super::variables::Variables;
 use super::{BuildError, Client, OperationId, RawResponse};
 
-/// Rounds of sending one run of steps may take: how deep callbacks that send may nest.
-const MAX_ROUNDS: usize = 8;
+/// Rounds of sending one run of steps may take. A round sends what the scripts asked for
+/// since the last: the requests of a script's body, those its callbacks send in turn, each
+/// `await pm.sendRequest(...)` in sequence, the next script's.
+const MAX_ROUNDS: usize = 32;
 
 /// Requests one run of steps may send.
 const MAX_REQUESTS: usize = 64;
@@ -40,16 +39,16 @@ pub(super) fn may_send(steps: &[Step]) -> bool {
 }
 
 impl Client {
-    /// Runs `steps` over `variables` (on `response` for test steps), sending the requests their
-    /// scripts send, and writes what the last run wrote to `written`.
+    /// Runs `steps` (on `response` for test steps), sending the requests their scripts send,
+    /// and keeps what the last run wrote.
     pub(super) async fn run_sending(
         &self,
         operation: OperationId,
         steps: &[Step],
-        variables: &Arc<Variables>,
         response: Option<&RawResponse>,
-        written: &Written,
     ) -> Finished {
+        let variables = &self.script_variables();
+        let written: &Written = &self.written;
         let mut answers: Vec<Vec<Json>> = Vec::new();
         let mut sent = 0;
         let mut round = 0;

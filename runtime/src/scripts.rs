@@ -314,10 +314,11 @@ impl<'a> Run<'a> {
         }
     }
 
-    /// Runs `steps` in order; a [`Step::Fail`] stops them with its message.
+    /// Runs `steps` in order; a [`Step::Fail`] stops them with its message. With the `js`
+    /// feature, a script waiting for the requests it sent stops them too, without an error:
+    /// they run again with the answers.
     pub(super) fn steps(&mut self, steps: &[Step]) -> Result<(), BuildError> {
         for step in steps {
-            // A script waits for the requests it sent: the steps run again with their answers.
             #[cfg(feature = "js")]
             if !self.sent.pending.is_empty() {
                 return Ok(());

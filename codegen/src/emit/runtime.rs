@@ -72,9 +72,11 @@ pub(super) fn source(name: &str) -> &'static str {
 
 /// `text` without what only the runtime crate's `js` feature compiles: a carried runtime has
 /// no JavaScript engine, so its scripts run their translated part. What a
-/// `#[cfg(feature = "js")]` marks goes, with its doc comment: its line when it is whole (a
-/// field, a statement), else up to the line that closes it at its indentation. The `#[cfg(not(feature = "js"))]`
-/// marks go and their items stay.
+/// `#[cfg(feature = "js")]` marks goes, with the doc comment after the mark: its first line
+/// when that line is whole (a field, a one-line statement), else, when it ends with `{`, up to
+/// the line that closes it at its indentation (the runtime's sources write marked items so,
+/// with their docs after the mark). The `#[cfg(not(feature = "js"))]` marks go and their
+/// items stay.
 fn without_js(text: &str) -> String {
     /// Where the runtime's source is in a marked item.
     enum Marked {
