@@ -282,19 +282,9 @@ fn state(run: &Run<'_>) -> Json {
     let (method, name, path) = run
         .operation
         .map_or(("GET", "", ""), |op| (op.method, op.name, op.path));
-    let response = run.response.map(|response| {
-        let headers: Vec<Json> = response
-            .headers
-            .iter()
-            .map(|(name, value)| json!([name.as_str(), String::from_utf8_lossy(value.as_bytes())]))
-            .collect();
-        json!({
-            "code": response.status.as_u16(),
-            "status": response.status.canonical_reason().unwrap_or_default(),
-            "headers": headers,
-            "body": String::from_utf8_lossy(&response.body),
-        })
-    });
+    let response = run
+        .response
+        .map(|response| response_json(response.status, &response.headers, &response.body));
     json!({
         "scopes": {
             "globals": layer(&variables.globals),
@@ -312,6 +302,24 @@ fn state(run: &Run<'_>) -> Json {
         "response": response,
         "listen": if run.response.is_some() { "test" } else { "prerequest" },
         "answers": run.sent.answers.get(run.sent.scripts).cloned().unwrap_or_default(),
+    })
+}
+
+/// A response as the sandbox reads it: `{code, status, headers: [[name, value]], body}`.
+pub(super) fn response_json(
+    status: http::StatusCode,
+    headers: &http::HeaderMap,
+    body: &[u8],
+) -> Json {
+    let headers: Vec<Json> = headers
+        .iter()
+        .map(|(name, value)| json!([name.as_str(), String::from_utf8_lossy(value.as_bytes())]))
+        .collect();
+    json!({
+        "code": status.as_u16(),
+        "status": status.canonical_reason().unwrap_or_default(),
+        "headers": headers,
+        "body": String::from_utf8_lossy(body),
     })
 }
 

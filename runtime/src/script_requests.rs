@@ -107,19 +107,9 @@ impl Client {
             Ok(response) => response,
             Err(error) => return json!({"error": error.to_string()}),
         };
-        let status = response.status();
-        let headers: Vec<Json> = response
-            .headers()
-            .iter()
-            .map(|(name, value)| json!([name.as_str(), String::from_utf8_lossy(value.as_bytes())]))
-            .collect();
+        let (status, headers) = (response.status(), response.headers().clone());
         match response.bytes().await {
-            Ok(body) => json!({
-                "code": status.as_u16(),
-                "status": status.canonical_reason().unwrap_or_default(),
-                "headers": headers,
-                "body": String::from_utf8_lossy(&body),
-            }),
+            Ok(body) => super::sandbox::response_json(status, &headers, &body),
             Err(error) => json!({"error": error.to_string()}),
         }
     }
