@@ -374,7 +374,7 @@ fn apply(run: &mut Run<'_>, record: &Json) -> Result<(), BuildError> {
         }
     }
     if run.sent.sending {
-        let script = run.sent.scripts - 1;
+        let script = run.sent.scripts.saturating_sub(1);
         let requests = record["requests"].as_array().cloned().unwrap_or_default();
         run.sent
             .pending
@@ -765,19 +765,23 @@ mod tests {
         Ok((prepared.method.to_string(), prepared.url))
     }
 
+    /// One step per script, each run as written.
+    fn as_written(sources: &[&'static str]) -> Vec<super::super::scripts::Step> {
+        sources
+            .iter()
+            .map(|source| super::super::scripts::Step::Script {
+                source,
+                fallback: &[],
+            })
+            .collect()
+    }
+
     #[test]
     fn the_scripts_of_a_run_edit_one_path() {
-        use super::super::scripts::Step;
-        let steps = [
-            Step::Script {
-                source: "pm.request.url.path[1] = 'me';",
-                fallback: &[],
-            },
-            Step::Script {
-                source: "pm.request.url.path.push(pm.request.url.path[1] + 'x');",
-                fallback: &[],
-            },
-        ];
+        let steps = as_written(&[
+            "pm.request.url.path[1] = 'me';",
+            "pm.request.url.path.push(pm.request.url.path[1] + 'x');",
+        ]);
         let written = Written::default();
         let base = variables(&[]);
         let mut run = Run::new(&written, &base, None);
@@ -855,17 +859,10 @@ mod tests {
 
     #[test]
     fn the_scripts_of_a_run_share_their_globals_as_in_postman() {
-        use super::super::scripts::Step;
-        let steps = [
-            Step::Script {
-                source: "utils = {greet: (n) => 'hi ' + n}; const local = 1;",
-                fallback: &[],
-            },
-            Step::Script {
-                source: "pm.environment.set('g', utils.greet('ada') + ' ' + typeof local);",
-                fallback: &[],
-            },
-        ];
+        let steps = as_written(&[
+            "utils = {greet: (n) => 'hi ' + n}; const local = 1;",
+            "pm.environment.set('g', utils.greet('ada') + ' ' + typeof local);",
+        ]);
         let written = Written::default();
         let base = variables(&[]);
         let mut run = Run::new(&written, &base, None);

@@ -336,6 +336,20 @@ mod tests {
         assert_eq!(files, listed);
     }
 
+    /// What only the `js` feature compiles goes, whole: a one-line field or statement, a
+    /// block, and the docs after each mark; what `not(feature = "js")` marks stays.
+    #[test]
+    fn without_js_drops_marked_lines_and_blocks_with_their_docs() {
+        let source =
+            "struct Run {\n    kept: u8,\n    #[cfg(feature = \"js\")]\n    /// Doc.\n    \
+                      engine: u8,\n}\nfn f() {\n    #[cfg(feature = \"js\")]\n    if x {\n        \
+                      y();\n    }\n    #[cfg(not(feature = \"js\"))]\n    z();\n}\n";
+        assert_eq!(
+            without_js(source),
+            "struct Run {\n    kept: u8,\n}\nfn f() {\n    z();\n}\n"
+        );
+    }
+
     /// A carried runtime holds the schemes asked for and no others, and parses.
     #[test]
     fn carried_runtime_holds_the_schemes_asked_for() {
