@@ -308,12 +308,19 @@ impl RequestBuilder {
                 }
             }
             AuthScheme::Basic { user, password } => {
-                let pair = match &creds.basic {
-                    Some((user, password)) => Some((user.clone(), password.expose().to_owned())),
-                    None => pick(None, password).map(|password| {
-                        let user = user.map(|u| self.variables.resolve(u).text);
-                        (user.unwrap_or_default(), password)
-                    }),
+                let user = || user.map(|u| self.variables.resolve(u).text);
+                let pair = match (&creds.basic, password) {
+                    (Some((user, password)), _) => {
+                        Some((user.clone(), password.expose().to_owned()))
+                    }
+                    // A user name from a variable beside an empty password: sent as Postman
+                    // sends it, once the variable has a value.
+                    (None, None) => user()
+                        .filter(|user| !user.contains("{{"))
+                        .map(|user| (user, String::new())),
+                    (None, Some(_)) => {
+                        pick(None, password).map(|password| (user().unwrap_or_default(), password))
+                    }
                 };
                 match pair {
                     Some((user, password)) => {
@@ -1076,6 +1083,12 @@ mod tests {
         };
         assert_eq!(header(&client, template).unwrap(), "Bearer from-var");
         assert_eq!(header(&client, basic).unwrap(), "Basic dTpw");
+        let user_alone = AuthScheme::Basic {
+            user: Some("{{user}}"),
+            password: None,
+        };
+        assert_eq!(header(&client, user_alone).unwrap(), "Basic dTo=");
+        assert_eq!(header(&api(), user_alone), None);
         // A token set on the client wins; an empty one sends nothing unless written by hand.
         assert_eq!(
             header(&client.clone().with_bearer_token("set"), template).unwrap(),

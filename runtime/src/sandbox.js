@@ -136,15 +136,54 @@ var __script = (function (global) {
     },
   };
 
-  // Anything read off an assertion (`pm.expect(x).to.have.property('id')`) is another one.
-  var chain = new Proxy(function () {}, {
-    get: function (target, key) {
-      return typeof key === 'symbol' ? undefined : chain;
-    },
-    apply: function () {
-      return chain;
-    },
-  });
+  // Chai's assertions as far as they decide whether the rest of a `pm.test` function runs:
+  // `property`, `eql`/`equal`, `oneOf`, `status`, `exist`, `ok`, with `not`. In a test, a
+  // failed one throws, which ends the function (`pm.test` catches it); outside one, and for
+  // every other assertion, they pass. Other words read on.
+  var testing = 0;
+  function expectation(subject, negated) {
+    var check = function (holds, next) {
+      if (testing > 0 && holds === negated) {
+        throw new Error('AssertionError: expected ' + JSON.stringify(subject));
+      }
+      return expectation(next === undefined ? subject : next, false);
+    };
+    var checks = {
+      property: function (name, value) {
+        var has = subject !== null && subject !== undefined && name in Object(subject);
+        var found = has ? subject[name] : undefined;
+        return check(has && (arguments.length < 2 || found === value), found);
+      },
+      eql: function (value) {
+        return check(JSON.stringify(subject) === JSON.stringify(value));
+      },
+      equal: function (value) {
+        return check(subject === value);
+      },
+      oneOf: function (list) {
+        return check([].concat(list).indexOf(subject) >= 0);
+      },
+      status: function (code) {
+        return check(subject && (typeof code === 'number' ? subject.code === code : subject.status === code));
+      },
+    };
+    checks.eq = checks.equal;
+    checks.equals = checks.equal;
+    checks.eqls = checks.eql;
+    return new Proxy(function () {}, {
+      get: function (target, key) {
+        if (typeof key === 'symbol') return undefined;
+        if (key === 'not') return expectation(subject, !negated);
+        if (key === 'exist') return check(subject !== undefined && subject !== null);
+        if (key === 'ok') return check(!!subject);
+        if (owns(checks, key)) return checks[key];
+        return expectation(subject, negated);
+      },
+      apply: function () {
+        return expectation(subject, negated);
+      },
+    });
+  }
 
   // A header or query list: reads, and the edits recorded as `kind`.
   function list(pairs, kind) {
@@ -247,14 +286,14 @@ var __script = (function (global) {
     method: request.method,
     url: url,
     headers: list([], 'header'),
-    to: chain,
   };
+  pmRequest.to = expectation(pmRequest, false);
   pmRequest.addHeader = pmRequest.headers.add;
   pmRequest.removeHeader = pmRequest.headers.remove;
 
   // A response as scripts read it (`{code, status, headers: [[name, value]], body}`).
   function received(raw) {
-    return {
+    var read = {
       code: raw.code,
       status: raw.status,
       responseTime: 0,
@@ -269,8 +308,9 @@ var __script = (function (global) {
       reason: function () {
         return raw.status;
       },
-      to: chain,
     };
+    read.to = expectation(read, false);
+    return read;
   }
 
   var response = null;
@@ -403,15 +443,18 @@ var __script = (function (global) {
   }
 
   var test = function (name, f) {
+    testing += 1;
     try {
       if (typeof f === 'function') f();
     } catch (e) {
       // A failed check fails the test, not the script.
+    } finally {
+      testing -= 1;
     }
   };
   test.skip = function () {};
-  var expect = function () {
-    return chain;
+  var expect = function (subject) {
+    return expectation(subject, false);
   };
   expect.fail = function () {};
 

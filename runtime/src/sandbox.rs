@@ -496,6 +496,36 @@ mod tests {
     }
 
     #[test]
+    fn a_failed_assertion_ends_its_test_function_and_no_more() {
+        let source = r#"
+            pm.expect(pm.response.code).to.eql(500);
+            const data = pm.response.json();
+            pm.test("payer", function () {
+                pm.expect(data).to.have.property("payer_id");
+                pm.environment.set("payer", data.payer_id);
+            });
+            pm.test("id", () => {
+                pm.response.to.have.status(201);
+                pm.expect(pm.response.code).to.not.be.oneOf([400, 500]);
+                pm.expect(data).to.be.an("object").and.have.property("id", "u1");
+                pm.expect(data.none).to.not.exist;
+                pm.expect(data.id).to.be.ok.and.to.equal("u1");
+                pm.expect(data).to.eql({ id: "u1", kind: null });
+                pm.environment.set("id", data.id);
+            });
+            pm.test("status", () => {
+                pm.response.to.have.status(200);
+                pm.environment.set("ok", "yes");
+            });
+            pm.environment.set("after", "ran");
+        "#;
+        let (captured, result, _) = script(source, Some(r#"{"id": "u1", "kind": null}"#), &[]);
+        assert_eq!(result, Ok(()));
+        let names: Vec<&str> = captured.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["id", "after"]);
+    }
+
+    #[test]
     fn pre_request_scripts_edit_the_request_and_guards_stop_it() {
         let source = r#"
             const token = btoa(pm.variables.get("user") + ":" + pm.variables.get("password"));

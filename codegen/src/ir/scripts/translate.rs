@@ -17,6 +17,8 @@ use oxc_span::{GetSpan, SourceType};
 use super::{Condition, Order, Scope, Step, Translation, Value};
 use crate::collection::Script;
 
+mod assertions;
+
 /// Understands one script.
 pub fn translate(script: &Script) -> Translation {
     let allocator = Allocator::default();
@@ -33,6 +35,7 @@ pub fn translate(script: &Script) -> Translation {
         untranslated: Vec::new(),
         needs_engine: false,
         assertions: Vec::new(),
+        in_test: false,
     };
     // A syntax error is listed apart from `skip`: nothing, the engine included, can run it.
     let steps = match parsed.diagnostics.errors().next() {
@@ -83,6 +86,9 @@ struct Translator<'s> {
     /// Whether something other than flow control was not translated.
     needs_engine: bool,
     assertions: Vec<String>,
+    /// Whether the statements read next are a `pm.test` function's own, where a failed
+    /// assertion ends the function.
+    in_test: bool,
 }
 
 impl Translator<'_> {
@@ -125,8 +131,26 @@ impl Translator<'_> {
     /// Statements in order; `return` ends them, and `if (c) { ...; return; }` makes the
     /// statements after it the `else` of `c`.
     fn statements(&mut self, statements: &[Statement<'_>]) -> Vec<Step> {
+        let in_test = std::mem::take(&mut self.in_test);
         let mut steps = Vec::new();
         for (i, statement) in statements.iter().enumerate() {
+            let checked = match statement {
+                Statement::ExpressionStatement(e) if in_test => self.assertion(&e.expression),
+                _ => None,
+            };
+            if let Some(condition) = checked {
+                // What follows an assertion runs only where it holds.
+                self.in_test = true;
+                let then = self.statements(&statements[i + 1..]);
+                if !then.is_empty() {
+                    steps.push(Step::If {
+                        condition,
+                        then,
+                        otherwise: Vec::new(),
+                    });
+                }
+                return steps;
+            }
             match statement {
                 Statement::ReturnStatement(_) => return steps,
                 Statement::IfStatement(early)
@@ -390,9 +414,13 @@ impl Translator<'_> {
                 if let Some(name) = args.first().and_then(|a| literal(a)) {
                     self.assertions.push(name);
                 }
-                // The test's function runs at once: what it writes (a captured id) is kept.
+                // The test's function runs at once: what it writes (a captured id) is kept,
+                // where the assertions before it hold.
                 if let Some(function) = args.get(1) {
-                    if let Some(body) = self.callback(function, at) {
+                    self.in_test = true;
+                    let body = self.callback(function, at);
+                    self.in_test = false;
+                    if let Some(body) = body {
                         steps.extend(body);
                     }
                 }
@@ -1034,7 +1062,15 @@ mod tests {
         assert_eq!(
             t.steps,
             vec![
-                set(Scope::Collection, "invoice_id", Value::Json("/id".into())),
+                Step::If {
+                    condition: Condition::Defined(Value::Json("/id".into())),
+                    then: vec![set(
+                        Scope::Collection,
+                        "invoice_id",
+                        Value::Json("/id".into())
+                    )],
+                    otherwise: Vec::new(),
+                },
                 set(Scope::Environment, "token", Value::Json("/token".into())),
             ]
         );
@@ -1053,6 +1089,49 @@ mod tests {
         assert!(loop_.sandboxed());
         let idioms: Vec<Idiom> = loop_.idioms.iter().copied().collect();
         assert_eq!(idioms, [Idiom::Capture, Idiom::Guard]);
+    }
+
+    #[test]
+    fn what_follows_an_assertion_in_a_test_runs_where_it_holds() {
+        let t = run(r#"
+            pm.expect(pm.response.code).to.eql(500);
+            pm.test("Created", () => {
+                pm.response.to.have.status(201);
+                pm.expect(pm.response.code).to.not.be.oneOf([400, 500]);
+                const body = pm.response.json();
+                pm.expect(body).to.be.an("object");
+                pm.expect(body.data).to.have.property("kind", "user");
+                pm.expect(body.id).to.exist;
+                pm.environment.set("id", body.id);
+            });
+            pm.test("Nothing after", function () { pm.expect(pm.response.code).to.eql(200); });
+        "#);
+        assert_eq!(t.untranslated, vec![]);
+        let text = |s: &str| Value::Text(s.into());
+        let when = |condition, then| Step::If {
+            condition,
+            then: vec![then],
+            otherwise: Vec::new(),
+        };
+        let capture = set(Scope::Environment, "id", Value::Json("/id".into()));
+        let steps = when(Condition::Defined(Value::Json("/id".into())), capture);
+        let steps = when(
+            Condition::Equals(Value::Json("/data/kind".into()), text("user")),
+            steps,
+        );
+        let steps = when(
+            Condition::Not(Box::new(Condition::Any(vec![
+                Condition::Equals(Value::Status, text("400")),
+                Condition::Equals(Value::Status, text("500")),
+            ]))),
+            steps,
+        );
+        let steps = when(Condition::Equals(Value::Status, text("201")), steps);
+        assert_eq!(
+            t.steps,
+            vec![steps],
+            "the assertion outside a test is not one"
+        );
     }
 
     #[test]

@@ -105,13 +105,13 @@ pub mod documented {
     /// refuses to build the request and names the variable.
     pub const UNRESOLVED: &str = "a URL variable without a value is refused";
     /// A pre-request script threw (a guard, such as "the user is empty"): newman reports the
-    /// error and sends the request all the same; the client stops it with the script's
-    /// message, as the Postman app does.
+    /// error and sends the request all the same (or fails to send it for a reason of its
+    /// own); the client stops it with the script's message, as the Postman app does.
     pub const GUARD: &str = "a pre-request script's error stops the request";
 }
 
 /// Whether the client stopped a request for an error a pre-request script threw, one of
-/// those newman reported for the item while it sent the request ([`documented::GUARD`]).
+/// those newman reported for the item ([`documented::GUARD`]).
 pub fn stopped_by_guard(newman_errors: &[String], client_error: &str) -> bool {
     client_error
         .split_once("a script stopped the request: ")

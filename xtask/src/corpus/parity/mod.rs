@@ -296,6 +296,15 @@ fn compare_subject(
             .cloned()
             .unwrap_or_else(|| Err("newman did not run this item".to_owned()));
         let record = |sent: &Sent| sent.as_ref().ok().and_then(|id| records.get(id));
+        // The client stopped the request where newman reported that same script error.
+        let guarded = || {
+            ours.as_ref().is_err_and(|message| {
+                newman
+                    .script_errors
+                    .get(key)
+                    .is_some_and(|errors| compare::stopped_by_guard(errors, message))
+            })
+        };
         let verdict = match (record(&theirs), record(ours)) {
             (Some(expected), Some(actual)) => {
                 tally.paired += 1;
@@ -306,18 +315,11 @@ fn compare_subject(
                     d.with_records(ids.map(|(t, o)| (*t, *o)))
                 })
             }
+            (_, None) if guarded() => Ok(Some(compare::documented::GUARD)),
             (None, _) => Err(compare::unsent("not sent by newman", &theirs)),
             (Some(expected), None) => match ours {
                 Err(message) if compare::refused_unresolved(expected, message) => {
                     Ok(Some(compare::documented::UNRESOLVED))
-                }
-                Err(message)
-                    if newman
-                        .script_errors
-                        .get(key)
-                        .is_some_and(|errors| compare::stopped_by_guard(errors, message)) =>
-                {
-                    Ok(Some(compare::documented::GUARD))
                 }
                 _ => Err(compare::unsent("not sent by the client", ours)),
             },

@@ -52,6 +52,7 @@ fn try_run(
         Some(plan) => {
             items_renamed(&mut collection);
             tag_requests(&mut collection, &plan.tags());
+            flow_off(&mut collection);
         }
         None => comparable(&mut collection),
     }
@@ -121,6 +122,37 @@ fn items_renamed(value: &mut Value) {
         for item in items {
             items_renamed(item);
         }
+    }
+}
+
+/// What every script of a workflow run starts with: `setNextRequest` does nothing.
+/// postman-runtime's own `disableSNR` still ends the run where a script asks for a next
+/// request, and newman does not expose it.
+const FLOW_OFF: &str =
+    "pm.execution.setNextRequest = function () {}; postman.setNextRequest = function () {}; ";
+
+/// Turns flow control off in the copy a workflow run gives newman: every script starts with
+/// [`FLOW_OFF`], on its first line so that the lines errors name stay the same. Each item then
+/// runs once, in the collection's order, as the client sends each operation when it is called
+/// (as the Postman app's Send does with one request).
+fn flow_off(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            for (key, value) in map.iter_mut() {
+                match (key.as_str(), value) {
+                    ("exec" | "preRequestScript" | "tests", Value::String(text)) => {
+                        text.insert_str(0, FLOW_OFF);
+                    }
+                    ("exec", Value::Array(lines)) => match lines.first_mut() {
+                        Some(Value::String(first)) => first.insert_str(0, FLOW_OFF),
+                        _ => lines.insert(0, Value::String(FLOW_OFF.to_owned())),
+                    },
+                    (_, value) => flow_off(value),
+                }
+            }
+        }
+        Value::Array(values) => values.iter_mut().for_each(flow_off),
+        _ => {}
     }
 }
 
@@ -421,5 +453,43 @@ mod tests {
         assert_eq!(sent[&key(&["S"], 0)], Err("Invalid URI".to_owned()));
         let errors: Vec<_> = report.script_errors.into_iter().collect();
         assert_eq!(errors, [(key(&["F", "R"], 1), vec!["set id".to_owned()])]);
+    }
+
+    #[test]
+    fn every_script_starts_with_flow_control_off() {
+        let mut collection = serde_json::json!({
+            "event": [{"listen": "prerequest", "script": {"exec": "postman.setNextRequest(null);"}}],
+            "item": [{"name": "F", "item": [{
+                "name": "R",
+                "event": [
+                    {"listen": "test", "script": {"exec": ["let a = 1;", "pm.execution.setNextRequest('X');"]}},
+                    {"listen": "prerequest", "script": {"exec": []}}
+                ],
+                "request": {"url": "/exec", "body": {"mode": "raw", "raw": "{\"exec\": 1}"}}
+            }]}],
+            "requests": [{"tests": "postman.setNextRequest('Y');"}]
+        });
+        flow_off(&mut collection);
+        assert_eq!(
+            collection["event"][0]["script"]["exec"],
+            format!("{FLOW_OFF}postman.setNextRequest(null);")
+        );
+        let events = &collection["item"][0]["item"][0]["event"];
+        assert_eq!(
+            events[0]["script"]["exec"][0],
+            format!("{FLOW_OFF}let a = 1;")
+        );
+        assert_eq!(
+            events[0]["script"]["exec"][1],
+            "pm.execution.setNextRequest('X');"
+        );
+        assert_eq!(events[1]["script"]["exec"], serde_json::json!([FLOW_OFF]));
+        let request = &collection["item"][0]["item"][0]["request"];
+        assert_eq!(request["url"], "/exec");
+        assert_eq!(request["body"]["raw"], "{\"exec\": 1}");
+        assert_eq!(
+            collection["requests"][0]["tests"],
+            format!("{FLOW_OFF}postman.setNextRequest('Y');")
+        );
     }
 }

@@ -287,7 +287,15 @@ fn collection_sender(subject: &Subject) -> TokenStream {
     let scripts = subject.plan.is_some();
     quote! {
         {
-            let client = #module::Client::new().with_scripts(#scripts) #(#servers)* #variables;
+            // newman runs with `--ignore-redirects`: a saved redirect is an answer, not a
+            // place to go.
+            let http = #module::runtime::reqwest::Client::builder()
+                .redirect(#module::runtime::reqwest::redirect::Policy::none())
+                .build()
+                .expect("an HTTP client");
+            let client = #module::Client::new()
+                .with_http_client(http)
+                .with_scripts(#scripts) #(#servers)* #variables;
             let clients = [#(client.clone() #clients),*];
             let mut sends: Sends<'_> = Vec::new();
             #(#sends)*
