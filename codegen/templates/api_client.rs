@@ -44,6 +44,10 @@ impl Client {
         Self(self.0.with_scripts(on))
     }
 
+    pub fn with_script_seed(self, seed: u32) -> Self {
+        Self(self.0.with_script_seed(seed))
+    }
+
     pub fn with_server(self, key: &str, url: impl Into<String>) -> Self {
         Self(self.0.with_server(key, url))
     }

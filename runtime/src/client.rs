@@ -32,6 +32,8 @@ pub struct Client {
     pub(super) written: std::sync::Arc<Written>,
     /// Whether the collection's scripts run.
     scripts: bool,
+    /// The seed scripts draw random numbers from, where one is set.
+    script_seed: Option<u32>,
 }
 
 impl Client {
@@ -55,6 +57,7 @@ impl Client {
             tokens: tokens::Tokens::default(),
             written: std::sync::Arc::default(),
             scripts: true,
+            script_seed: None,
         }
     }
 
@@ -66,6 +69,22 @@ impl Client {
     pub fn with_scripts(mut self, on: bool) -> Self {
         self.scripts = on;
         self
+    }
+
+    /// Scripts draw their random numbers (`Math.random`, and the ids, names and numbers they
+    /// make with it) from this seed, afresh each time a request's scripts run: what scripts
+    /// compute is then the same on every run, for tests that compare what was sent. With the
+    /// `js` feature, each script draws from the seed mixed with its own text. Without a seed
+    /// (the default), each request's scripts draw from a new one.
+    pub fn with_script_seed(mut self, seed: u32) -> Self {
+        self.script_seed = Some(seed);
+        self
+    }
+
+    /// The seed one request's scripts draw from.
+    pub(super) fn script_seed(&self) -> u32 {
+        self.script_seed
+            .unwrap_or_else(super::random::Random::fresh_seed)
     }
 
     /// Runs an operation's pre-request `steps` (when scripts are on): the variables they write,
@@ -81,6 +100,7 @@ impl Client {
         let variables = self.script_variables();
         let mut run = Run::new(&self.written, &variables, None);
         run.operation = Some(operation);
+        run.seeded(self.script_seed());
         run.steps(steps)?;
         Ok(run.edits)
     }
@@ -121,6 +141,7 @@ impl Client {
         let variables = self.script_variables();
         let mut run = Run::new(written, &variables, Some(response));
         run.operation = Some(operation);
+        run.seeded(self.script_seed());
         let _stopped = run.steps(steps);
         run.captured
     }

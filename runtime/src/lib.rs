@@ -23,6 +23,7 @@ mod decode;
 mod error;
 mod operation;
 mod prepared;
+mod random;
 mod response;
 mod retry;
 mod variables;

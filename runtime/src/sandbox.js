@@ -20,6 +20,16 @@ var __script = (function (global) {
   var fired = 0;
   var error = null;
 
+  // `Math.random` draws from the client's generator (mulberry32), from the seed the client
+  // gives this script.
+  var random = state.random >>> 0;
+  Math.random = function () {
+    random = (random + 0x6d2b79f5) >>> 0;
+    var t = Math.imul(random ^ (random >>> 15), 1 | random);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+
   // An API of Postman's that the client's sandbox does not have: the script stops there, and
   // the request goes on (as when a Postman script fails).
   function Unavailable(what) {

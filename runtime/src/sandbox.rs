@@ -36,7 +36,7 @@ const SETTLE_LIMIT: usize = 1_000;
 pub(super) fn run(run: &mut Run<'_>, source: &str) -> Result<(), BuildError> {
     let program = format!(
         "var __state = {};\n{PRELUDE}\n__script.run({});",
-        state(run),
+        state(run, source),
         Json::String(source.to_owned())
     );
     // Answers go to the scripts by their place among those run.
@@ -269,8 +269,9 @@ fn bytes_of(text: &str) -> JsResult<Vec<u8>> {
         .collect()
 }
 
-/// What the sandbox starts from: the variables of each scope, the request, the response.
-fn state(run: &Run<'_>) -> Json {
+/// What the sandbox starts from for `source`: the variables of each scope, the request, the
+/// response, and where its random numbers start.
+fn state(run: &Run<'_>, source: &str) -> Json {
     let variables = run.written.over(run.variables);
     let layer = |values: &std::collections::BTreeMap<String, super::variables::Variable>| {
         let map: Map<String, Json> = values
@@ -302,6 +303,7 @@ fn state(run: &Run<'_>) -> Json {
         "response": response,
         "listen": if run.response.is_some() { "test" } else { "prerequest" },
         "answers": run.sent.answers.get(run.sent.scripts).cloned().unwrap_or_default(),
+        "random": super::random::Random::for_script(run.seed, source).state(),
     })
 }
 

@@ -52,11 +52,14 @@ impl Client {
         let mut answers: Vec<Vec<Json>> = Vec::new();
         let mut sent = 0;
         let mut round = 0;
+        // Every round draws the numbers the first drew.
+        let seed = self.script_seed();
         loop {
             let scratch = written.scratch();
             let (finished, pending) = {
                 let mut run = Run::new(&scratch, variables, response);
                 run.operation = Some(operation);
+                run.seeded(seed);
                 run.sent.sending = round < MAX_ROUNDS && sent < MAX_REQUESTS;
                 run.sent.answers.clone_from(&answers);
                 let result = run.steps(steps);

@@ -285,6 +285,10 @@ pub(super) struct Run<'a> {
     /// The variables set so far (name, value), in order.
     pub(super) captured: Vec<(String, String)>,
     body: Option<Option<Json>>,
+    /// The seed the run's scripts draw random numbers from, and the numbers its translated
+    /// steps draw.
+    pub(super) seed: u32,
+    random: super::random::Random,
     #[cfg(feature = "js")]
     /// The requests scripts send (`pm.sendRequest`) and the answers they got.
     pub(super) sent: super::sandbox::Sent,
@@ -307,11 +311,19 @@ impl<'a> Run<'a> {
             edits: RequestEdits::default(),
             captured: Vec::new(),
             body: None,
+            seed: 0,
+            random: super::random::Random::new(0),
             #[cfg(feature = "js")]
             sent: super::sandbox::Sent::default(),
             #[cfg(feature = "js")]
             engine: None,
         }
+    }
+
+    /// Draws random numbers from `seed`, from the start.
+    pub(super) fn seeded(&mut self, seed: u32) {
+        self.seed = seed;
+        self.random = super::random::Random::new(seed);
     }
 
     /// Runs `steps` in order; a [`Step::Fail`] stops them with its message. With the `js`
@@ -458,7 +470,11 @@ impl<'a> Run<'a> {
             Value::NowIso => Json::String(iso_timestamp(since_epoch())),
             Value::Uuid => Json::String(uuid_v4()),
             Value::Body => Json::String(String::from_utf8_lossy(&self.response?.body).into_owned()),
-            Value::RandomInt { low, high } => Json::from(fastrand::u64(low..high.max(low + 1))),
+            Value::RandomInt { low, high } => {
+                // `Math.floor(Math.random() * (high - low)) + low`, as the script drew it.
+                let span = high.saturating_sub(low).max(1) as f64;
+                Json::from(low + (self.random.next() * span) as u64)
+            }
             Value::Length(inner) => match self.value(*inner)? {
                 Json::String(text) => Json::from(text.encode_utf16().count()),
                 Json::Array(items) => Json::from(items.len()),
@@ -798,5 +814,45 @@ mod tests {
             "fallback"
         };
         assert_eq!(after(&steps, None, "ran").as_deref(), Some(expected));
+    }
+
+    /// A script run as written draws from the run's seed mixed with its text; translated steps
+    /// draw from the seed itself.
+    #[test]
+    fn scripts_and_steps_draw_from_the_run_s_seed() {
+        const SOURCE: &str = "pm.environment.set('a', String(Math.random()));";
+        let steps = [
+            Step::Script {
+                source: SOURCE,
+                fallback: &[],
+            },
+            Step::Set {
+                scope: Scope::Environment,
+                name: "b",
+                value: Value::RandomInt {
+                    low: 0,
+                    high: 1_000_000,
+                },
+            },
+        ];
+        let drawn = || {
+            let (written, base) = (Written::default(), variables(&[]));
+            let mut run = Run::new(&written, &base, None);
+            run.seeded(42);
+            run.steps(&steps).unwrap();
+            let value = |name| written.over(&base).get(name).map(|v| v.value.clone());
+            (value("a"), value("b"))
+        };
+        let (a, b) = drawn();
+        // mulberry32(42) draws 0.6011037519201636 first.
+        assert_eq!(b.as_deref(), Some("601103"));
+        #[cfg(feature = "js")]
+        {
+            let own = super::super::random::Random::for_script(42, SOURCE).next();
+            assert_eq!(a, Some(own.to_string()));
+        }
+        #[cfg(not(feature = "js"))]
+        assert_eq!(a, None);
+        assert_eq!(drawn(), (a, b), "the same seed, the same numbers");
     }
 }

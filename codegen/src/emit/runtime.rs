@@ -51,6 +51,7 @@ const SOURCES: &[(&str, &str)] = &[
     ("operation.rs", include_str!("../../runtime/operation.rs")),
     ("paging.rs", include_str!("../../runtime/paging.rs")),
     ("prepared.rs", include_str!("../../runtime/prepared.rs")),
+    ("random.rs", include_str!("../../runtime/random.rs")),
     ("response.rs", include_str!("../../runtime/response.rs")),
     ("retry.rs", include_str!("../../runtime/retry.rs")),
     ("scripts.rs", include_str!("../../runtime/scripts.rs")),

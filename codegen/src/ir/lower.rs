@@ -46,6 +46,7 @@ pub(crate) const ROOT_RESERVED: &[&str] = &[
     "with_bearer_token",
     "with_oauth2_token",
     "with_scripts",
+    "with_script_seed",
     "with_token_scheme",
     "with_token_source",
     "authorize",

@@ -256,7 +256,9 @@ pub struct Translation {
     /// What it does, by kind, wherever in the script (functions and callbacks included).
     pub idioms: BTreeSet<Idiom>,
     /// Whether statements other than flow control (`setNextRequest`) were not translated:
-    /// what the JavaScript engine could run. A script that is not valid JavaScript has none.
+    /// what the JavaScript engine could run; or the script draws random numbers, which the
+    /// engine draws from a seed of the script's own. A script that is not valid JavaScript
+    /// has none.
     pub needs_engine: bool,
     /// What the client runs.
     pub steps: Vec<Step>,
@@ -341,10 +343,11 @@ impl Census {
     pub fn add(&mut self, translation: &Translation) {
         let coverage = translation.coverage();
         self.all.add(coverage);
-        self.sandboxed += usize::from(translation.sandboxed());
+        let sandboxed = translation.sandboxed() && coverage != Coverage::Full;
+        self.sandboxed += usize::from(sandboxed);
         if translation.idioms.iter().any(|idiom| idiom.writes()) {
             self.writing.add(coverage);
-            self.writing_sandboxed += usize::from(translation.sandboxed());
+            self.writing_sandboxed += usize::from(sandboxed);
         }
         for (i, idiom) in Idiom::ALL.iter().enumerate() {
             if translation.idioms.contains(idiom) {

@@ -83,7 +83,8 @@ struct Translator<'s> {
     source: &'s str,
     aliases: BTreeMap<String, Alias>,
     untranslated: Vec<(usize, String)>,
-    /// Whether something other than flow control was not translated.
+    /// Whether something other than flow control was not translated, or the script draws
+    /// random numbers.
     needs_engine: bool,
     assertions: Vec<String>,
     /// Whether the statements read next are a `pm.test` function's own, where a failed
@@ -704,7 +705,11 @@ impl Translator<'_> {
                     (millis && thousand).then_some(Value::NowSeconds)
                 }
                 other if path == "Math.floor" => {
-                    random_range(other).map(|(low, span)| Value::RandomInt {
+                    let (low, span) = random_range(other)?;
+                    // With the engine, a script that draws runs as written, from a seed of its
+                    // own (the runtime's `Client::with_script_seed`).
+                    self.needs_engine = true;
+                    Some(Value::RandomInt {
                         low,
                         high: low + span,
                     })

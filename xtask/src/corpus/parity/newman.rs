@@ -131,22 +131,45 @@ fn items_renamed(value: &mut Value) {
 const FLOW_OFF: &str =
     "pm.execution.setNextRequest = function () {}; postman.setNextRequest = function () {}; ";
 
-/// Turns flow control off in the copy a workflow run gives newman: every script starts with
-/// [`FLOW_OFF`], on its first line so that the lines errors name stay the same. Each item then
+/// What a script of a workflow run starts with, on its first line so that the lines errors
+/// name stay the same: [`FLOW_OFF`], and `Math.random` set to the generator the client's
+/// scripts draw from with `with_script_seed(`[`workflow::SCRIPT_SEED`]`)`: mulberry32 from the
+/// seed mixed with the script's text (FNV-1a of its trimmed source, lines joined with `\n`).
+fn prefix(source: &str) -> String {
+    let hash = source.trim().bytes().fold(0x811c_9dc5_u32, |hash, byte| {
+        (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193)
+    });
+    let seed = workflow::SCRIPT_SEED ^ hash;
+    format!(
+        "{FLOW_OFF}Math.random = (function (a) {{ return function () {{ \
+         a = (a + 0x6d2b79f5) >>> 0; var t = Math.imul(a ^ (a >>> 15), 1 | a); \
+         t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t; \
+         return ((t ^ (t >>> 14)) >>> 0) / 4294967296; }}; }})({seed}); "
+    )
+}
+
+/// Prepares the scripts of the copy a workflow run gives newman ([`prefix`]). Each item then
 /// runs once, in the collection's order, as the client sends each operation when it is called
-/// (as the Postman app's Send does with one request).
+/// (as the Postman app's Send does with one request), and draws the numbers the client draws.
 fn flow_off(value: &mut Value) {
     match value {
         Value::Object(map) => {
             for (key, value) in map.iter_mut() {
                 match (key.as_str(), value) {
                     ("exec" | "preRequestScript" | "tests", Value::String(text)) => {
-                        text.insert_str(0, FLOW_OFF);
+                        text.insert_str(0, &prefix(text));
                     }
-                    ("exec", Value::Array(lines)) => match lines.first_mut() {
-                        Some(Value::String(first)) => first.insert_str(0, FLOW_OFF),
-                        _ => lines.insert(0, Value::String(FLOW_OFF.to_owned())),
-                    },
+                    ("exec", Value::Array(lines)) => {
+                        let source: Vec<&str> = lines
+                            .iter()
+                            .map(|line| line.as_str().unwrap_or_default())
+                            .collect();
+                        let prefix = prefix(&source.join("\n"));
+                        match lines.first_mut() {
+                            Some(Value::String(first)) => first.insert_str(0, &prefix),
+                            _ => lines.insert(0, Value::String(prefix)),
+                        }
+                    }
                     (_, value) => flow_off(value),
                 }
             }
@@ -456,7 +479,7 @@ mod tests {
     }
 
     #[test]
-    fn every_script_starts_with_flow_control_off() {
+    fn every_script_starts_with_flow_control_off_and_its_seed() {
         let mut collection = serde_json::json!({
             "event": [{"listen": "prerequest", "script": {"exec": "postman.setNextRequest(null);"}}],
             "item": [{"name": "F", "item": [{
@@ -470,26 +493,38 @@ mod tests {
             "requests": [{"tests": "postman.setNextRequest('Y');"}]
         });
         flow_off(&mut collection);
+        let first = "postman.setNextRequest(null);";
         assert_eq!(
             collection["event"][0]["script"]["exec"],
-            format!("{FLOW_OFF}postman.setNextRequest(null);")
+            format!("{}{first}", prefix(first))
         );
         let events = &collection["item"][0]["item"][0]["event"];
+        let lines = "let a = 1;\npm.execution.setNextRequest('X');";
         assert_eq!(
             events[0]["script"]["exec"][0],
-            format!("{FLOW_OFF}let a = 1;")
+            format!("{}let a = 1;", prefix(lines))
         );
         assert_eq!(
             events[0]["script"]["exec"][1],
             "pm.execution.setNextRequest('X');"
         );
-        assert_eq!(events[1]["script"]["exec"], serde_json::json!([FLOW_OFF]));
+        assert_eq!(events[1]["script"]["exec"], serde_json::json!([prefix("")]));
         let request = &collection["item"][0]["item"][0]["request"];
         assert_eq!(request["url"], "/exec");
         assert_eq!(request["body"]["raw"], "{\"exec\": 1}");
+        let tests = "postman.setNextRequest('Y');";
         assert_eq!(
             collection["requests"][0]["tests"],
-            format!("{FLOW_OFF}postman.setNextRequest('Y');")
+            format!("{}{tests}", prefix(tests))
         );
+    }
+
+    /// The seed of a script's `Math.random` is the run's mixed with the script's text as the
+    /// runtime mixes them (its test holds the same figure).
+    #[test]
+    fn a_script_s_seed_is_mixed_with_its_text() {
+        let seed = workflow::SCRIPT_SEED ^ 0x1a47_e90b;
+        assert!(prefix("  abc\n").contains(&format!("}})({seed}); ")));
+        assert!(prefix("abc").starts_with(FLOW_OFF));
     }
 }

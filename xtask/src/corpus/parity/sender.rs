@@ -285,6 +285,8 @@ fn collection_sender(subject: &Subject) -> TokenStream {
     // newman's copy has its scripts removed unless the run is a workflow; the client does the
     // same.
     let scripts = subject.plan.is_some();
+    let seed = super::workflow::SCRIPT_SEED;
+    let seed = scripts.then(|| quote!(.with_script_seed(#seed)));
     quote! {
         {
             // newman runs with `--ignore-redirects`: a saved redirect is an answer, not a
@@ -295,7 +297,7 @@ fn collection_sender(subject: &Subject) -> TokenStream {
                 .expect("an HTTP client");
             let client = #module::Client::new()
                 .with_http_client(http)
-                .with_scripts(#scripts) #(#servers)* #variables;
+                .with_scripts(#scripts) #seed #(#servers)* #variables;
             let clients = [#(client.clone() #clients),*];
             let mut sends: Sends<'_> = Vec::new();
             #(#sends)*

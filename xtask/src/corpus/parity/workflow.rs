@@ -13,6 +13,11 @@ use super::ItemKey;
 /// The header that names an item to the recording server.
 pub const ITEM_HEADER: &str = "x-parity-item";
 
+/// The seed both senders' scripts draw `Math.random` from, afresh for each request's
+/// pre-request and test scripts: the client's `with_script_seed`, and the same generator
+/// (mulberry32) set by the collection's first script in newman's copy.
+pub const SCRIPT_SEED: u32 = 2026;
+
 /// What one collection's run needs: its items in document order, the answer to each, and the
 /// items whose request uses a variable that one of its scripts sets.
 #[derive(Debug, Default)]
