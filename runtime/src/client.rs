@@ -88,11 +88,13 @@ impl Client {
     }
 
     /// Runs an operation's pre-request `steps` (when scripts are on): the variables they write,
-    /// and the header edits the request must take.
+    /// and the header edits the request must take. Scripts run as written read the request as
+    /// `view` gives it (see `operation::view`).
     pub(super) fn run_pre_request(
         &self,
         operation: OperationId,
         steps: &[Step],
+        view: &(dyn Fn() -> serde_json::Value + Sync),
     ) -> Result<RequestEdits, BuildError> {
         if !self.scripts || steps.is_empty() {
             return Ok(RequestEdits::default());
@@ -101,6 +103,10 @@ impl Client {
         let mut run = Run::new(&self.written, &variables, None);
         run.operation = Some(operation);
         run.seeded(self.script_seed());
+        #[cfg(feature = "js")]
+        run.view_request(steps, view);
+        #[cfg(not(feature = "js"))]
+        let _ = view;
         run.steps(steps)?;
         Ok(run.edits)
     }
@@ -111,13 +117,14 @@ impl Client {
         &self,
         operation: OperationId,
         steps: &[Step],
+        view: &(dyn Fn() -> serde_json::Value + Sync),
     ) -> Result<RequestEdits, BuildError> {
         #[cfg(feature = "js")]
         if self.scripts && super::script_requests::may_send(steps) {
-            let finished = self.run_sending(operation, steps, None).await;
+            let finished = self.run_sending(operation, steps, None, view).await;
             return finished.result.map(|()| finished.edits);
         }
-        self.run_pre_request(operation, steps)
+        self.run_pre_request(operation, steps, view)
     }
 
     /// Runs an operation's test `steps` on its `response`: the variables they set, which the
@@ -157,7 +164,9 @@ impl Client {
         #[cfg(feature = "js")]
         if self.scripts && super::script_requests::may_send(steps) {
             return self
-                .run_sending(operation, steps, Some(response))
+                .run_sending(operation, steps, Some(response), &|| {
+                    serde_json::Value::Null
+                })
                 .await
                 .captured;
         }

@@ -60,6 +60,10 @@ pub trait Operation: Sync {
     const PRE_REQUEST: &'static [Step] = &[];
     /// What the collection's test scripts do once this request's response is in.
     const TEST: &'static [Step] = &[];
+    /// Postman's name for the auth the request declares itself (`oauth1`, `bearer`, ...), as
+    /// its pre-request scripts run as written read it (`pm.request.auth.type`); `None` where
+    /// it inherits its auth, as Postman's scripts then see none.
+    const REQUEST_AUTH: Option<&'static str> = None;
     /// The operation, as errors name it.
     const ID: OperationId = OperationId {
         name: Self::NAME,
@@ -133,7 +137,10 @@ fn prepare<O: Operation + ?Sized>(
     client: &O::Client,
     link: Option<&str>,
 ) -> Result<Prepared, BuildError> {
-    let edits = client.as_ref().run_pre_request(O::ID, O::PRE_REQUEST)?;
+    let view = || view(operation, client);
+    let edits = client
+        .as_ref()
+        .run_pre_request(O::ID, O::PRE_REQUEST, &view)?;
     build(operation, client, edits, link)
 }
 
@@ -143,11 +150,28 @@ pub(super) async fn prepare_sending<O: Operation + ?Sized>(
     client: &O::Client,
     link: Option<&str>,
 ) -> Result<Prepared, BuildError> {
+    let view = || view(operation, client);
     let edits = client
         .as_ref()
-        .run_pre_request_sending(O::ID, O::PRE_REQUEST)
+        .run_pre_request_sending(O::ID, O::PRE_REQUEST, &view)
         .await?;
     build(operation, client, edits, link)
+}
+
+/// The request as `operation` builds it before its pre-request scripts run, as scripts run as
+/// written read it: `{url, query, auth}` (its URL without the query, the query's pairs, and
+/// Postman's name for its auth), `null` where it cannot be started.
+fn view<O: Operation + ?Sized>(operation: &O, client: &O::Client) -> serde_json::Value {
+    let Ok(mut builder) = RequestBuilder::new(client.as_ref(), O::METHOD, O::SERVER) else {
+        return serde_json::Value::Null;
+    };
+    operation.encode(&mut builder);
+    let query: Vec<[String; 2]> = builder
+        .query
+        .iter()
+        .map(|(key, value, _)| [key.clone(), value.clone().unwrap_or_default()])
+        .collect();
+    serde_json::json!({"url": builder.url, "query": query, "auth": O::REQUEST_AUTH})
 }
 
 /// The request of `operation` with the pre-request scripts' `edits`, to `link` when there is

@@ -280,22 +280,47 @@ var __script = (function (global) {
     return segment !== '';
   });
   var path = request.segments ? request.segments.slice() : writtenPath.slice();
-  var query = list([], 'query');
+  // The request as built before the scripts ran: its URL without the query, its query, its
+  // auth (none where it could not be built).
+  var built = request.built || null;
+  var query = list(built ? built.query.slice() : [], 'query');
+  // The URL's origin (`https://host:port`) and the path the server's own part starts.
+  var origin = built ? (built.url.match(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i) || [''])[0] : '';
+  var queryString = function () {
+    return query
+      .all()
+      .map(function (p) {
+        return p.value === '' ? p.key : p.key + '=' + p.value;
+      })
+      .join('&');
+  };
   var url = {
     path: path,
     query: query,
-    host: [],
+    host: origin ? origin.replace(/^[^:]*:\/\//, '').replace(/:\d+$/, '').split('.') : [],
+    protocol: origin ? origin.split(':')[0] : undefined,
     getPath: function () {
       return '/' + path.join('/');
     },
+    getHost: function () {
+      return url.host.join('.');
+    },
+    getQueryString: queryString,
+    // What OAuth 1.0 signs: the URL without its query, scheme and host in lower case.
+    getOAuth1BaseUrl: function () {
+      return built ? origin.toLowerCase() + built.url.slice(origin.length) : url.getPath();
+    },
     toString: function () {
-      return request.path;
+      if (!built) return request.path;
+      var q = queryString();
+      return built.url + (q ? '?' + q : '');
     },
   };
   var pmRequest = {
     method: request.method,
     url: url,
     headers: list([], 'header'),
+    auth: built && built.auth ? { type: built.auth } : undefined,
   };
   pmRequest.to = expectation(pmRequest, false);
   pmRequest.addHeader = pmRequest.headers.add;
@@ -1177,6 +1202,31 @@ var __script = (function (global) {
     atob: global.atob,
     btoa: global.btoa,
     buffer: { Buffer: Buffer },
+    // The part of Postman's own SDK scripts use: query strings to pairs and back.
+    'postman-collection': {
+      QueryParam: {
+        parse: function (text) {
+          return String(text || '')
+            .split('&')
+            .filter(function (part) {
+              return part !== '';
+            })
+            .map(function (part) {
+              var at = part.indexOf('=');
+              return at < 0
+                ? { key: part, value: null }
+                : { key: part.slice(0, at), value: part.slice(at + 1) };
+            });
+        },
+        unparse: function (params) {
+          return [].concat(params || [])
+            .map(function (p) {
+              return p.value === null || p.value === undefined ? p.key : p.key + '=' + p.value;
+            })
+            .join('&');
+        },
+      },
+    },
   };
 
   return {

@@ -299,6 +299,7 @@ fn state(run: &Run<'_>, source: &str) -> Json {
             "name": name,
             "path": path,
             "segments": run.edits.target.path.as_ref().map(|(_, edited)| edited),
+            "built": run.request,
         },
         "response": response,
         "listen": if run.response.is_some() { "test" } else { "prerequest" },
@@ -795,6 +796,62 @@ mod tests {
         builder.apply(run.edits);
         let prepared = builder.finish()?;
         Ok((prepared.method.to_string(), prepared.url))
+    }
+
+    /// Scripts read the request as it was built before they ran, and Postman's SDK parses its
+    /// query, as Twitter's OAuth 1.0 script does; a URL set from it retargets the request.
+    #[test]
+    fn scripts_read_the_built_url_its_query_and_its_auth() {
+        let source = r#"
+            const sdk = require('postman-collection');
+            if (pm.request.auth && pm.request.auth.type === 'oauth1') {
+                const params = sdk.QueryParam.parse(pm.request.url.getQueryString());
+                pm.environment.set('base', pm.request.url.getOAuth1BaseUrl());
+                pm.environment.set('keys', params.map(p => p.key + ':' + p.value).join(','));
+                pm.environment.set('full', pm.request.url.toString());
+                pm.environment.set('host', pm.request.url.getHost());
+                pm.request.url = `${pm.request.url.getOAuth1BaseUrl()}?q=${encodeURIComponent('a b')}`;
+            }
+        "#;
+        let written = Written::default();
+        let base = variables(&[]);
+        let mut run = Run::new(&written, &base, None);
+        run.operation = Some(OP);
+        run.request = Some(json!({
+            "url": "HTTPS://API.example.com:8443/2/users/7",
+            "query": [["q", "a b"], ["flag", ""]],
+            "auth": "oauth1",
+        }));
+        super::run(&mut run, source).unwrap();
+        let captured: Vec<(&str, &str)> = run
+            .captured
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(
+            captured,
+            [
+                ("base", "https://api.example.com:8443/2/users/7"),
+                ("keys", "q:a b,flag:null"),
+                ("full", "HTTPS://API.example.com:8443/2/users/7?q=a b&flag"),
+                ("host", "API.example.com"),
+            ]
+        );
+        let client = crate::Client::with_servers("main", &[("main", "https://api.example/v2")]);
+        let mut builder = RequestBuilder::new(&client, "GET", "main").unwrap();
+        builder.apply(run.edits);
+        let prepared = builder.finish().unwrap();
+        assert_eq!(
+            prepared.url,
+            "https://api.example.com:8443/2/users/7?q=a%20b"
+        );
+        // Without the request built (a test script), the URL is the path, and there is no auth.
+        let (captured, ..) = script(
+            "pm.environment.set('url', pm.request.url.toString() + (pm.request.auth ? '!' : ''));",
+            Some("{}"),
+            &[],
+        );
+        assert_eq!(captured, [("url".to_owned(), "/users/:id".to_owned())]);
     }
 
     /// One step per script, each run as written.

@@ -46,6 +46,7 @@ impl Client {
         operation: OperationId,
         steps: &[Step],
         response: Option<&RawResponse>,
+        view: &(dyn Fn() -> Json + Sync),
     ) -> Finished {
         let variables = &self.script_variables();
         let written: &Written = &self.written;
@@ -60,6 +61,7 @@ impl Client {
                 let mut run = Run::new(&scratch, variables, response);
                 run.operation = Some(operation);
                 run.seeded(seed);
+                run.view_request(steps, view);
                 run.sent.sending = round < MAX_ROUNDS && sent < MAX_REQUESTS;
                 run.sent.answers.clone_from(&answers);
                 let result = run.steps(steps);

@@ -293,6 +293,10 @@ pub(super) struct Run<'a> {
     /// The requests scripts send (`pm.sendRequest`) and the answers they got.
     pub(super) sent: super::sandbox::Sent,
     #[cfg(feature = "js")]
+    /// The request as it is built before the scripts run, for scripts run as written to read
+    /// (`operation::view`).
+    pub(super) request: Option<Json>,
+    #[cfg(feature = "js")]
     /// The JavaScript engine the run's scripts share, once one runs.
     pub(super) engine: Option<super::sandbox::Engine>,
 }
@@ -316,7 +320,17 @@ impl<'a> Run<'a> {
             #[cfg(feature = "js")]
             sent: super::sandbox::Sent::default(),
             #[cfg(feature = "js")]
+            request: None,
+            #[cfg(feature = "js")]
             engine: None,
+        }
+    }
+
+    #[cfg(feature = "js")]
+    /// Gives scripts run as written the request as `view` builds it, where `steps` hold any.
+    pub(super) fn view_request(&mut self, steps: &[Step], view: &(dyn Fn() -> Json + Sync)) {
+        if steps.iter().any(|step| matches!(step, Step::Script { .. })) {
+            self.request = Some(view());
         }
     }
 

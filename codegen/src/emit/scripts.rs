@@ -19,7 +19,17 @@ pub fn consts(op: &Operation, root: &TokenStream) -> TokenStream {
         let steps = steps(&op.test, root);
         quote!(const TEST: &'static [runtime::scripts::Step] = #steps;)
     });
-    quote!(#pre_request #test)
+    // What pre-request scripts run as written read of the request's own auth.
+    let as_written = op
+        .pre_request
+        .iter()
+        .any(|step| matches!(step, Step::Script { .. }));
+    let auth = op
+        .request_auth
+        .as_deref()
+        .filter(|_| as_written)
+        .map(|kind| quote!(const REQUEST_AUTH: Option<&'static str> = Some(#kind);));
+    quote!(#pre_request #test #auth)
 }
 
 /// The root's `SCRIPTS`: the sources of the scripts the runtime's JavaScript engine runs, each

@@ -465,6 +465,11 @@ impl<'a> Lowerer<'a> {
             params,
             fixed_headers: headers.fixed,
             auth,
+            request_auth: request
+                .auth
+                .as_ref()
+                .filter(|auth| auth.kind != collection::AuthKind::Inherit)
+                .map(|auth| auth.kind.name().to_owned()),
             body,
             responses,
             types: typer.defs,

@@ -246,6 +246,9 @@ pub struct Operation {
     pub fixed_headers: Vec<(String, String)>,
     /// How the request authenticates.
     pub auth: Auth,
+    /// Postman's name for the auth the request declares itself (`oauth1`, `noauth`, ...),
+    /// which its scripts read (`pm.request.auth.type`); `None` where it inherits its auth.
+    pub request_auth: Option<String>,
     /// Request body.
     pub body: Body,
     /// Documented responses, by status.

@@ -361,13 +361,14 @@ fn generated_signature(newman: &mut [(String, String)], client: &mut [(String, S
     else {
         return false;
     };
+    // A parameter's value as written, quoted (`name="v"`) or not (`name=v`, as scripts that
+    // build the header write it).
     let param = |header: &str, name: &str| -> Option<String> {
-        let at = header
-            .find(&format!(" {name}=\""))
-            .or_else(|| header.find(&format!(",{name}=\"")))?;
-        let start = at + name.len() + 3;
-        let end = header[start..].find('"')? + start;
-        Some(header[start..end].to_owned())
+        let (_, params) = header.split_once(' ')?;
+        params.split(',').find_map(|part| {
+            let (key, value) = part.trim().split_once('=')?;
+            (key == name).then(|| value.to_owned())
+        })
     };
     let (newman_value, client_value) = (&newman[theirs].1, &client[ours].1);
     let generated = [nonce, timestamp]
@@ -379,7 +380,7 @@ fn generated_signature(newman: &mut [(String, String)], client: &mut [(String, S
     for value in [&mut newman[theirs].1, &mut client[ours].1] {
         for name in [nonce, timestamp, signature] {
             if let Some(old) = param(value, name) {
-                *value = value.replacen(&format!("{name}=\"{old}\""), &format!("{name}=\"*\""), 1);
+                *value = value.replacen(&format!("{name}={old}"), &format!("{name}=*"), 1);
             }
         }
     }
@@ -711,6 +712,18 @@ mod tests {
             Ok(Some(documented::GENERATED_NONCE))
         );
         assert!(requests(&oauth("x", "s1"), &oauth("x", "s2")).is_err());
+        // As a script writes it: unquoted, after `, `.
+        let scripted = |timestamp: &str, signature: &str| {
+            let value = format!(
+                "OAuth oauth_consumer_key=k, oauth_nonce=n, oauth_timestamp={timestamp}, oauth_signature={signature}"
+            );
+            record("/a", &[("Authorization", value.as_str())], "")
+        };
+        assert_eq!(
+            requests(&scripted("1", "s1"), &scripted("2", "s2")),
+            Ok(Some(documented::GENERATED_NONCE))
+        );
+        assert!(requests(&scripted("1", "s1"), &scripted("1", "s2")).is_err());
     }
 
     #[test]
