@@ -210,6 +210,13 @@ fn tag_items(
         match item.get_mut("request") {
             Some(Value::Object(request)) => match request.get_mut("header") {
                 Some(Value::Array(headers)) => headers.push(header),
+                // Headers written as lines (v2.0's `"header": "Name: value\n..."`).
+                Some(Value::String(lines)) => {
+                    if !lines.is_empty() && !lines.ends_with('\n') {
+                        lines.push('\n');
+                    }
+                    lines.push_str(&format!("{}: {tag}\n", workflow::ITEM_HEADER));
+                }
                 _ => {
                     request.insert("header".to_owned(), Value::Array(vec![header]));
                 }
@@ -526,5 +533,35 @@ mod tests {
         let seed = workflow::SCRIPT_SEED ^ 0x1a47_e90b;
         assert!(prefix("  abc\n").contains(&format!("}})({seed}); ")));
         assert!(prefix("abc").starts_with(FLOW_OFF));
+    }
+
+    #[test]
+    fn each_request_is_tagged_whatever_its_headers_are_written_as() {
+        let mut collection = serde_json::json!({"item": [
+            {"name": "A", "request": {"url": "/a", "header": [{"key": "X", "value": "1"}]}},
+            {"name": "B", "request": {"url": "/b", "header": "Authorization: Hawk id=\"x\""}},
+            {"name": "C", "request": "/c"}
+        ]});
+        let key = |name: &str| (vec![name.to_owned()], 0);
+        let tags = BTreeMap::from([
+            (key("A"), "t-0".to_owned()),
+            (key("B"), "t-1".to_owned()),
+            (key("C"), "t-2".to_owned()),
+        ]);
+        tag_requests(&mut collection, &tags);
+        let request = |i: usize| &collection["item"][i]["request"];
+        assert_eq!(
+            request(0)["header"],
+            serde_json::json!([{"key": "X", "value": "1"}, {"key": workflow::ITEM_HEADER, "value": "t-0"}])
+        );
+        assert_eq!(
+            request(1)["header"],
+            format!(
+                "Authorization: Hawk id=\"x\"\n{}: t-1\n",
+                workflow::ITEM_HEADER
+            )
+        );
+        assert_eq!(request(2)["url"], "/c");
+        assert_eq!(request(2)["header"][0]["value"], "t-2");
     }
 }
