@@ -89,7 +89,7 @@ impl Client {
 
     /// Runs an operation's pre-request `steps` (when scripts are on): the variables they write,
     /// and the header edits the request must take. Scripts run as written read the request as
-    /// `view` gives it (see `operation::view`).
+    /// `view` gives it (see `operation::request_view`).
     pub(super) fn run_pre_request(
         &self,
         operation: OperationId,

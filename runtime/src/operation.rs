@@ -137,7 +137,7 @@ fn prepare<O: Operation + ?Sized>(
     client: &O::Client,
     link: Option<&str>,
 ) -> Result<Prepared, BuildError> {
-    let view = || view(operation, client);
+    let view = || request_view(operation, client);
     let edits = client
         .as_ref()
         .run_pre_request(O::ID, O::PRE_REQUEST, &view)?;
@@ -150,7 +150,7 @@ pub(super) async fn prepare_sending<O: Operation + ?Sized>(
     client: &O::Client,
     link: Option<&str>,
 ) -> Result<Prepared, BuildError> {
-    let view = || view(operation, client);
+    let view = || request_view(operation, client);
     let edits = client
         .as_ref()
         .run_pre_request_sending(O::ID, O::PRE_REQUEST, &view)
@@ -161,7 +161,7 @@ pub(super) async fn prepare_sending<O: Operation + ?Sized>(
 /// The request as `operation` builds it before its pre-request scripts run, as scripts run as
 /// written read it: `{url, query, auth}` (its URL without the query, the query's pairs, and
 /// Postman's name for its auth), `null` where it cannot be started.
-fn view<O: Operation + ?Sized>(operation: &O, client: &O::Client) -> serde_json::Value {
+fn request_view<O: Operation + ?Sized>(operation: &O, client: &O::Client) -> serde_json::Value {
     let Ok(mut builder) = RequestBuilder::new(client.as_ref(), O::METHOD, O::SERVER) else {
         return serde_json::Value::Null;
     };

@@ -294,7 +294,7 @@ pub(super) struct Run<'a> {
     pub(super) sent: super::sandbox::Sent,
     #[cfg(feature = "js")]
     /// The request as it is built before the scripts run, for scripts run as written to read
-    /// (`operation::view`).
+    /// (`operation::request_view`).
     pub(super) request: Option<Json>,
     #[cfg(feature = "js")]
     /// The JavaScript engine the run's scripts share, once one runs.
