@@ -5,7 +5,8 @@
 
 use postman_clients::runtime::Operation as _;
 use postman_clients::scripts::{
-    self, create_cart, get_cart, get_device, get_profile, list_orders, log_in, reports, sign, stamp,
+    self, create_cart, get_cart, get_device, get_profile, list_orders, log_in, place_order,
+    reports, sign, stamp,
 };
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -249,6 +250,42 @@ async fn scripts_not_translated_in_full_run_in_the_javascript_engine() {
         assert_eq!(header(&sent, "x-signature"), Some(expected.as_str()));
     }
     assert_eq!(client.variable("sign_count").as_deref(), Some("2"));
+}
+
+/// A script run as written draws its random numbers from the client's seed (the same nonce
+/// for the same seed, every time), and reads the request as built before it ran: its URL with
+/// the query, and the auth it declares itself.
+#[tokio::test]
+async fn scripts_draw_from_the_client_s_seed_and_read_the_built_request() {
+    let server = shop().await;
+    let nonce = |seed: Option<u32>| {
+        let server = &server;
+        async move {
+            let client = client(server).with_bearer_token("tok");
+            let client = match seed {
+                Some(seed) => client.with_script_seed(seed),
+                None => client,
+            };
+            let request = place_order::Request::example();
+            client.place_order(&request).await.expect("places");
+            let sent = last(server).await;
+            let url = format!("{}/orders?source=web", server.uri());
+            assert_eq!(header(&sent, "x-url"), Some(url.as_str()));
+            assert_eq!(header(&sent, "x-auth"), Some("bearer"));
+            header(&sent, "x-nonce").expect("a nonce").to_owned()
+        }
+    };
+    let first = nonce(Some(7)).await;
+    assert!(
+        first.len() == 8 && first.bytes().all(|b| b.is_ascii_uppercase()),
+        "{first}"
+    );
+    assert_eq!(nonce(Some(7)).await, first, "the same seed, the same nonce");
+    let others = [nonce(Some(8)).await, nonce(None).await, nonce(None).await];
+    assert!(
+        others.iter().any(|other| *other != first),
+        "other seeds draw other nonces: {others:?}"
+    );
 }
 
 /// Requests a script sends (`pm.sendRequest`) go out through the client, to the base URL the

@@ -51,6 +51,11 @@ const EXPECTED_WARNINGS: &[(&str, &str, &str)] = &[
         "Get profile",
         "test script not translated (line 3: `pm.sendRequest` (a request of its own))",
     ),
+    (
+        "scripts",
+        "Place order",
+        "prerequest script not translated (line 4: a loop;",
+    ),
 ];
 
 #[test]
